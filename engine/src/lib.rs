@@ -1,0 +1,4 @@
+//! Streamlab's embedded stream processor: pipeline specs, validation, SQL expressions,
+//! operators and a threaded runtime with bounded channels.
+
+pub mod types;

@@ -1,0 +1,160 @@
+use std::sync::Arc;
+
+use super::{Column, ColumnBuilder, ColumnRef, Schema, Value};
+
+/// The unit of data on a channel: equally long columns, in the order of the stream's schema.
+/// The schema itself is known from the plan and not carried along.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    columns: Vec<ColumnRef>,
+    rows: usize,
+}
+
+impl Batch {
+    /// A batch of `rows` rows; every column must have that length.
+    pub fn new(columns: Vec<ColumnRef>, rows: usize) -> Self {
+        debug_assert!(columns.iter().all(|c| c.len() == rows));
+        Batch { columns, rows }
+    }
+
+    pub fn from_columns(columns: Vec<Column>) -> Self {
+        let rows = columns.first().map_or(0, Column::len);
+        Batch::new(columns.into_iter().map(Arc::new).collect(), rows)
+    }
+
+    pub fn empty(schema: &Schema) -> Self {
+        let columns = schema
+            .fields
+            .iter()
+            .map(|f| Arc::new(ColumnBuilder::new(f.data_type, 0).finish()))
+            .collect();
+        Batch::new(columns, 0)
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    pub fn columns(&self) -> &[ColumnRef] {
+        &self.columns
+    }
+
+    pub fn column(&self, i: usize) -> &ColumnRef {
+        &self.columns[i]
+    }
+
+    pub fn into_columns(self) -> Vec<ColumnRef> {
+        self.columns
+    }
+
+    /// The rows at `indices`, in that order.
+    pub fn take(&self, indices: &[u32]) -> Batch {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| Arc::new(c.take(indices)))
+            .collect();
+        Batch::new(columns, indices.len())
+    }
+
+    /// The rows where `keep` is true.
+    pub fn filter(&self, keep: &[bool]) -> Batch {
+        let indices: Vec<u32> = keep
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &k)| k.then_some(i as u32))
+            .collect();
+        if indices.len() == self.rows {
+            return self.clone();
+        }
+        self.take(&indices)
+    }
+
+    /// Rows `start..start + len`.
+    pub fn slice(&self, start: usize, len: usize) -> Batch {
+        if start == 0 && len == self.rows {
+            return self.clone();
+        }
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| Arc::new(c.slice(start, len)))
+            .collect();
+        Batch::new(columns, len)
+    }
+
+    /// The values of row `i`, for printing.
+    pub fn row(&self, i: usize) -> Vec<Value> {
+        self.columns.iter().map(|c| c.value(i)).collect()
+    }
+
+    /// All rows as values, for tests and small outputs.
+    pub fn rows(&self) -> Vec<Vec<Value>> {
+        (0..self.rows).map(|i| self.row(i)).collect()
+    }
+
+    /// Appends the rows of several batches of one schema into one batch.
+    pub fn concat(schema: &Schema, batches: &[Batch]) -> Batch {
+        if let [only] = batches {
+            return only.clone();
+        }
+        let rows = batches.iter().map(Batch::num_rows).sum();
+        let columns = schema
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut b = ColumnBuilder::new(f.data_type, rows);
+                for batch in batches {
+                    b.extend_from(batch.column(i));
+                }
+                Arc::new(b.finish())
+            })
+            .collect();
+        Batch::new(columns, rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{DataType, Field, Values};
+
+    fn sample() -> Batch {
+        let ids = Column::new(Values::Int64(vec![1, 2, 3]));
+        let names = Column::with_validity(
+            Values::Utf8(["a", "", "c"].into_iter().collect()),
+            Some(vec![true, false, true]),
+        );
+        Batch::from_columns(vec![ids, names])
+    }
+
+    #[test]
+    fn filter_keeps_rows_and_nulls() {
+        let b = sample().filter(&[true, true, false]);
+        assert_eq!(
+            b.rows(),
+            vec![
+                vec![Value::Int64(1), Value::Utf8("a".into())],
+                vec![Value::Int64(2), Value::Null]
+            ]
+        );
+    }
+
+    #[test]
+    fn concat_appends_in_order() {
+        let schema = Schema::new(vec![
+            Field::new("id", DataType::Int64),
+            Field::new("name", DataType::Utf8),
+        ]);
+        let b = Batch::concat(&schema, &[sample().slice(2, 1), sample().slice(0, 2)]);
+        assert_eq!(b.num_rows(), 3);
+        assert_eq!(b.row(0)[0], Value::Int64(3));
+        assert_eq!(b.row(2)[1], Value::Null);
+        assert_eq!(b.column(1).null_count(), 1);
+    }
+}

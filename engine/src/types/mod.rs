@@ -1,0 +1,13 @@
+//! Data types, schemas and the columnar batch that flows on every channel.
+
+mod batch;
+mod column;
+mod schema;
+mod time;
+mod value;
+
+pub use batch::Batch;
+pub use column::{Column, ColumnBuilder, ColumnRef, Utf8Values, Values};
+pub use schema::{DataType, Field, Schema, SchemaRef};
+pub use time::{format_timestamp, parse_timestamp};
+pub use value::Value;
