@@ -1,4 +1,13 @@
 //! Streamlab's embedded stream processor: pipeline specs, validation, SQL expressions,
 //! operators and a threaded runtime with bounded channels.
 
+pub mod expr;
+pub mod metrics;
+pub mod operators;
+pub mod runtime;
+pub mod spec;
 pub mod types;
+pub mod validate;
+
+pub use runtime::{JobError, JobHandle, JobStatus, JobSummary, RunOptions};
+pub use spec::PipelineSpec;

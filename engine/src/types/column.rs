@@ -318,7 +318,9 @@ impl ColumnBuilder {
                 self.has_null = true;
                 self.validity.extend_from_slice(valid);
             }
-            None => self.validity.resize(self.validity.len() + column.len(), true),
+            None => self
+                .validity
+                .resize(self.validity.len() + column.len(), true),
         }
     }
 

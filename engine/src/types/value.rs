@@ -51,6 +51,10 @@ impl fmt::Display for Value {
         match self {
             Value::Null => f.write_str("NULL"),
             Value::Int64(v) => write!(f, "{v}"),
+            // As Java prints a double: `27.0`, not `27`.
+            Value::Float64(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 => {
+                write!(f, "{v:.1}")
+            }
             Value::Float64(v) => write!(f, "{v}"),
             Value::Bool(v) => write!(f, "{}", if *v { "TRUE" } else { "FALSE" }),
             Value::Utf8(v) => f.write_str(v),

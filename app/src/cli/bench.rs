@@ -1,0 +1,56 @@
+use std::path::Path;
+
+use engine::{JobHandle, PipelineSpec, RunOptions};
+
+use super::{base_dir, load, rate, thousands};
+
+/// The standard benchmark: datagen of 30 M bids → filter `auction % 123 = 0` → currency map → blackhole.
+const BUILT_IN: &str = include_str!("../../../saved-graphs/bench/datagen-q1q2.ron");
+
+/// `streamlab bench`: runs a bounded pipeline several times and reports records/s.
+pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), String> {
+    let (spec, options, name): (PipelineSpec, RunOptions, String) = match file {
+        Some(path) => (
+            load(path)?,
+            RunOptions {
+                base_dir: base_dir(path),
+                ..RunOptions::default()
+            },
+            path.display().to_string(),
+        ),
+        None => (
+            engine::spec::parse(BUILT_IN).map_err(|e| format!("built-in benchmark: {e}"))?,
+            RunOptions::default(),
+            "bench/datagen-q1q2.ron (built in)".into(),
+        ),
+    };
+    eprintln!(
+        "benchmark {name}: {} warm-up, {} measured runs",
+        warmup,
+        runs.max(1)
+    );
+    let mut rates = Vec::new();
+    for i in 0..warmup + runs.max(1) {
+        let job = JobHandle::start(&spec, options.clone()).map_err(|e| format!("{name}: {e}"))?;
+        let summary = job.wait().map_err(|e| format!("{name}: {e}"))?;
+        let per_second = summary.records_in as f64 / summary.elapsed.as_secs_f64().max(1e-9);
+        let label = if i < warmup {
+            "warm-up".to_string()
+        } else {
+            format!("run {}", i - warmup + 1)
+        };
+        eprintln!(
+            "  {label:>8}: {} records in {:.3} s  {} records/s",
+            thousands(summary.records_in),
+            summary.elapsed.as_secs_f64(),
+            rate(per_second)
+        );
+        if i >= warmup {
+            rates.push(per_second);
+        }
+    }
+    rates.sort_by(f64::total_cmp);
+    let median = rates[rates.len() / 2];
+    println!("median: {} records/s ({:.0})", rate(median), median);
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! The command line: `streamlab run`, `validate` and `bench`.
+
+mod bench;
+mod progress;
+mod run;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use engine::PipelineSpec;
+
+/// Exit code of a pipeline error (invalid pipeline, I/O, a failed job). Usage errors exit 2.
+const PIPELINE_ERROR: u8 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "streamlab",
+    version,
+    about = "Design, run and watch stream-processing pipelines",
+    after_help = "Pipelines are RON files; examples are in saved-graphs/."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a pipeline until its sources are drained, it is stopped (Ctrl-C) or --duration passes
+    Run {
+        /// The pipeline file (.ron)
+        file: PathBuf,
+        /// Stop after this long, e.g. 10s, 500ms, 2m
+        #[arg(long, value_parser = humantime::parse_duration)]
+        duration: Option<Duration>,
+        /// Write {"records_in", "records_out", "elapsed_s", "records_per_s"} to this file
+        #[arg(long, value_name = "PATH")]
+        summary_json: Option<PathBuf>,
+    },
+    /// Check a pipeline without running it, and show how it would run
+    Validate {
+        /// The pipeline file (.ron)
+        file: PathBuf,
+    },
+    /// Measure throughput: runs a pipeline several times and reports records/s
+    Bench {
+        /// The pipeline to measure (default: the built-in datagen → filter → map → blackhole)
+        file: Option<PathBuf>,
+        /// How many measured runs
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Runs before the measured ones, to warm caches
+        #[arg(long, default_value_t = 1)]
+        warmup: usize,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let result = match cli.command {
+        None => {
+            // The designer window comes here; until then the help says what there is.
+            let _ = Cli::command().print_help();
+            Ok(())
+        }
+        Some(Command::Run {
+            file,
+            duration,
+            summary_json,
+        }) => run::run(&file, duration, summary_json.as_deref()),
+        Some(Command::Validate { file }) => validate::validate(&file),
+        Some(Command::Bench { file, runs, warmup }) => bench::bench(file.as_deref(), runs, warmup),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(PIPELINE_ERROR)
+        }
+    }
+}
+
+/// Reads a pipeline file; errors name the file and, for syntax errors, the line and column.
+fn load(path: &Path) -> Result<PipelineSpec, String> {
+    engine::spec::load_file(path).map_err(|e| match e {
+        engine::spec::SpecError::Io { message } => message,
+        other => format!("{}: {other}", path.display()),
+    })
+}
+
+/// The folder relative paths in a pipeline file resolve against.
+fn base_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `12345678` → `12,345,678`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rate with a unit: `63.2 M`, `4.1 k`, `12`.
+fn rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.1} M", per_second / 1e6)
+    } else if per_second >= 1e3 {
+        format!("{:.1} k", per_second / 1e3)
+    } else {
+        format!("{per_second:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(30_000_000), "30,000,000");
+        assert_eq!(rate(63_200_000.0), "63.2 M");
+        assert_eq!(rate(4_100.0), "4.1 k");
+        assert_eq!(rate(12.0), "12");
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,80 @@
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use engine::{JobHandle, JobSummary, RunOptions};
+
+use super::progress::Progress;
+use super::{base_dir, load, rate, thousands};
+
+/// `streamlab run`: runs until the sources drain, Ctrl-C, or `duration`.
+pub fn run(
+    file: &Path,
+    duration: Option<Duration>,
+    summary_json: Option<&Path>,
+) -> Result<(), String> {
+    let spec = load(file)?;
+    let options = RunOptions {
+        base_dir: base_dir(file),
+        ..RunOptions::default()
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let interrupted = interrupted.clone();
+        // A first Ctrl-C stops the job cleanly (sinks flush); a second one leaves at once.
+        let _ = ctrlc::set_handler(move || {
+            if interrupted.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let job = JobHandle::start(&spec, options).map_err(|e| format!("{}: {e}", file.display()))?;
+    let started = Instant::now();
+    let mut progress = Progress::new();
+    while !job.is_finished() {
+        std::thread::sleep(Duration::from_millis(50));
+        let out_of_time = duration.is_some_and(|d| started.elapsed() >= d);
+        if out_of_time || interrupted.load(Ordering::SeqCst) {
+            job.stop();
+        }
+        progress.update(&job);
+    }
+    progress.clear();
+    let summary = job.wait().map_err(|e| format!("{}: {e}", file.display()))?;
+    eprintln!("{}", summary_line(&summary));
+    if let Some(path) = summary_json {
+        write_summary(path, &summary)?;
+    }
+    Ok(())
+}
+
+fn records_per_second(summary: &JobSummary) -> f64 {
+    summary.records_in as f64 / summary.elapsed.as_secs_f64().max(1e-9)
+}
+
+fn summary_line(summary: &JobSummary) -> String {
+    format!(
+        "{}: {} records in, {} records out in {:.2} s ({} records/s)",
+        if summary.stopped {
+            "stopped"
+        } else {
+            "finished"
+        },
+        thousands(summary.records_in),
+        thousands(summary.records_out),
+        summary.elapsed.as_secs_f64(),
+        rate(records_per_second(summary)),
+    )
+}
+
+fn write_summary(path: &Path, summary: &JobSummary) -> Result<(), String> {
+    let json = serde_json::json!({
+        "records_in": summary.records_in,
+        "records_out": summary.records_out,
+        "elapsed_s": summary.elapsed.as_secs_f64(),
+        "records_per_s": records_per_second(summary),
+    });
+    std::fs::write(path, format!("{json:#}\n"))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,182 @@
+//! `CAST(x AS type)`: which conversions exist, and their kernels.
+
+use std::fmt::Write;
+
+use crate::types::{DataType, Utf8Values, Value, Values, format_timestamp, parse_timestamp};
+
+use super::EvalError;
+use super::kernels::{Datum, map1};
+
+/// Whether `CAST` from `from` to `to` is allowed. TIMESTAMP converts only to and from text:
+/// Flink reads a number as seconds in some versions and milliseconds in others.
+pub(crate) fn castable(from: DataType, to: DataType) -> bool {
+    use DataType::*;
+    from == to
+        || to == Utf8
+        || from == Utf8
+        || matches!((from, to), (Int64 | Float64 | Bool, Int64 | Float64 | Bool))
+}
+
+pub(crate) fn cast(
+    d: Datum,
+    from: DataType,
+    to: DataType,
+    lenient: bool,
+    rows: usize,
+) -> Result<Datum, EvalError> {
+    use DataType::*;
+    if from == to {
+        return Ok(d);
+    }
+    let column = match d {
+        Datum::Scalar(v) => return cast_value(&v, to, lenient).map(Datum::Scalar),
+        Datum::Array(c) => c,
+    };
+    let d = Datum::Array(column.clone());
+    let own = column.validity.clone();
+    let values = match (from, to) {
+        (Int64, Float64) => Values::Float64(map1(d.i64s()?, rows, |x| x as f64)),
+        // `as` truncates toward zero and saturates (NaN becomes 0).
+        (Float64, Int64) => Values::Int64(map1(d.f64s()?, rows, |x| x as i64)),
+        (Int64, Bool) => Values::Bool(map1(d.i64s()?, rows, |x| x != 0)),
+        (Float64, Bool) => Values::Bool(map1(d.f64s()?, rows, |x| x != 0.0)),
+        (Bool, Int64) => Values::Int64(map1(d.bools()?, rows, i64::from)),
+        (Bool, Float64) => Values::Float64(map1(d.bools()?, rows, |x| f64::from(u8::from(x)))),
+        (_, Utf8) => Values::Utf8(format_column(&column.values)),
+        (Utf8, _) => {
+            let Values::Utf8(text) = &column.values else {
+                return Err(EvalError::new("internal error: expected a STRING column"));
+            };
+            return parse_column(text, column.validity.as_deref(), to, lenient);
+        }
+        _ => {
+            return Err(EvalError::new(format!("cannot cast {from} to {to}")));
+        }
+    };
+    Ok(Datum::array(values, own))
+}
+
+/// The text of every value (NULL rows get some text; the validity mask hides it).
+fn format_column(values: &Values) -> Utf8Values {
+    let mut out = Utf8Values::with_capacity(values.len(), values.len() * 8);
+    match values {
+        Values::Int64(v) => v.iter().for_each(|x| out.push_with(|s| write_int(s, *x))),
+        Values::Float64(v) => v.iter().for_each(|x| out.push_with(|s| write_float(s, *x))),
+        Values::Bool(v) => v.iter().for_each(|&x| out.push(bool_text(x))),
+        Values::Timestamp(v) => v.iter().for_each(|&x| out.push(&format_timestamp(x))),
+        Values::Utf8(v) => return v.clone(),
+    }
+    out
+}
+
+fn write_int(s: &mut String, x: i64) {
+    let _ = write!(s, "{x}");
+}
+
+fn write_float(s: &mut String, x: f64) {
+    let _ = write!(s, "{x}");
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "TRUE" } else { "FALSE" }
+}
+
+fn parse_column(
+    text: &Utf8Values,
+    validity: Option<&[bool]>,
+    to: DataType,
+    lenient: bool,
+) -> Result<Datum, EvalError> {
+    let rows = text.len();
+    let mut ok: Vec<bool> = validity.map_or_else(|| vec![true; rows], <[bool]>::to_vec);
+    // Parses each non-NULL row; a failure is an error, or NULL under TRY_CAST.
+    fn run<T: Copy + Default>(
+        text: &Utf8Values,
+        ok: &mut [bool],
+        to: DataType,
+        lenient: bool,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Vec<T>, EvalError> {
+        let mut out = Vec::with_capacity(text.len());
+        for (i, valid) in ok.iter_mut().enumerate() {
+            let value = if *valid {
+                let s = text.get(i);
+                match parse(s) {
+                    Some(v) => v,
+                    None if lenient => {
+                        *valid = false;
+                        T::default()
+                    }
+                    None => return Err(bad_text(s, to)),
+                }
+            } else {
+                T::default()
+            };
+            out.push(value);
+        }
+        Ok(out)
+    }
+    let values = match to {
+        DataType::Int64 => Values::Int64(run(text, &mut ok, to, lenient, parse_int)?),
+        DataType::Float64 => Values::Float64(run(text, &mut ok, to, lenient, parse_float)?),
+        DataType::Bool => Values::Bool(run(text, &mut ok, to, lenient, parse_bool)?),
+        DataType::Timestamp => Values::Timestamp(run(text, &mut ok, to, lenient, parse_timestamp)?),
+        DataType::Utf8 => Values::Utf8(text.clone()),
+    };
+    Ok(Datum::array(values, Some(ok)))
+}
+
+fn bad_text(s: &str, to: DataType) -> EvalError {
+    EvalError::new(format!("cannot cast '{s}' to {to}"))
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    s.trim().parse().ok()
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    s.trim().parse().ok()
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "t" | "yes" | "y" | "1" => Some(true),
+        "false" | "f" | "no" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// One value; used for literals and constant folding.
+pub(crate) fn cast_value(v: &Value, to: DataType, lenient: bool) -> Result<Value, EvalError> {
+    let parsed = |s: &str, parse: &dyn Fn(&str) -> Option<Value>| match parse(s) {
+        Some(v) => Ok(v),
+        None if lenient => Ok(Value::Null),
+        None => Err(bad_text(s, to)),
+    };
+    Ok(match (v, to) {
+        (Value::Null, _) => Value::Null,
+        (v, to) if v.data_type() == Some(to) => v.clone(),
+        (Value::Int64(x), DataType::Float64) => Value::Float64(*x as f64),
+        (Value::Int64(x), DataType::Bool) => Value::Bool(*x != 0),
+        (Value::Float64(x), DataType::Int64) => Value::Int64(*x as i64),
+        (Value::Float64(x), DataType::Bool) => Value::Bool(*x != 0.0),
+        (Value::Bool(x), DataType::Int64) => Value::Int64(i64::from(*x)),
+        (Value::Bool(x), DataType::Float64) => Value::Float64(f64::from(u8::from(*x))),
+        (Value::Int64(x), DataType::Utf8) => Value::Utf8(x.to_string()),
+        (Value::Float64(x), DataType::Utf8) => Value::Utf8(x.to_string()),
+        (Value::Bool(x), DataType::Utf8) => Value::Utf8(bool_text(*x).to_string()),
+        (Value::Timestamp(x), DataType::Utf8) => Value::Utf8(format_timestamp(*x)),
+        (Value::Utf8(s), DataType::Int64) => parsed(s, &|s| parse_int(s).map(Value::Int64))?,
+        (Value::Utf8(s), DataType::Float64) => parsed(s, &|s| parse_float(s).map(Value::Float64))?,
+        (Value::Utf8(s), DataType::Bool) => parsed(s, &|s| parse_bool(s).map(Value::Bool))?,
+        (Value::Utf8(s), DataType::Timestamp) => {
+            parsed(s, &|s| parse_timestamp(s).map(Value::Timestamp))?
+        }
+        (v, to) => {
+            return Err(EvalError::new(format!(
+                "cannot cast {} to {to}",
+                v.data_type().map_or("NULL", DataType::sql_name)
+            )));
+        }
+    })
+}

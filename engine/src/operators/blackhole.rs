@@ -1,0 +1,11 @@
+use super::{OpResult, Operator};
+use crate::types::Batch;
+
+/// Drops every row; the runtime still counts them.
+pub struct Blackhole;
+
+impl Operator for Blackhole {
+    fn process(&mut self, _port: usize, _batch: Batch, _out: &mut Vec<Batch>) -> OpResult {
+        Ok(())
+    }
+}

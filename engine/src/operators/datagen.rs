@@ -1,0 +1,447 @@
+//! Flink's `datagen` connector: per-field sequences or random values, a row count, a rate.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::rate::{Allowance, RateLimiter};
+use super::{Context, OpResult, Source, SourceEvent};
+use crate::spec::{DatagenConfig, DatagenField, FieldKind};
+use crate::types::{Batch, Column, DataType, Utf8Values, Values};
+
+/// SplitMix64: tiny, fast, and good enough for test data; one per field so fields are independent.
+#[derive(Clone)]
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    #[inline(always)]
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..=1` with 53 bits of precision.
+    #[inline(always)]
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+/// How one field's values are made.
+enum Generator {
+    /// `next, next + stride, …` while `<= end`; `stride` is the parallelism (Flink splits sequences so).
+    Sequence {
+        next: i64,
+        end: i64,
+        stride: i64,
+    },
+    /// `min + r * span / 2^64`: Lemire's multiply-shift, no division per value. `span == 0` is the full range.
+    Int {
+        rng: SplitMix64,
+        min: i64,
+        span: u64,
+    },
+    Float {
+        rng: SplitMix64,
+        min: f64,
+        width: f64,
+    },
+    Bool {
+        rng: SplitMix64,
+    },
+    Hex {
+        rng: SplitMix64,
+        length: usize,
+    },
+    /// Timestamps up to `max_past_ms` before now.
+    Timestamp {
+        rng: SplitMix64,
+        max_past_ms: u64,
+    },
+}
+
+/// One field: its generator, output type and NULL rate.
+struct FieldGenerator {
+    data_type: DataType,
+    generator: Generator,
+    nulls: Option<(SplitMix64, f64)>,
+}
+
+impl FieldGenerator {
+    fn new(field: &DatagenField, index: usize, config: &DatagenConfig, ctx: &Context) -> Self {
+        let seed = config.seed
+            ^ (index as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407)
+            ^ (ctx.subtask as u64 + 1).wrapping_mul(0x9FB2_1C65_1E98_DF25);
+        let rng = SplitMix64(seed);
+        let (generator, null_rate) = match &field.kind {
+            FieldKind::Sequence { start, end } => (
+                Generator::Sequence {
+                    next: start.saturating_add(ctx.subtask as i64),
+                    end: *end,
+                    stride: ctx.parallelism as i64,
+                },
+                0.0,
+            ),
+            FieldKind::Random {
+                min,
+                max,
+                length,
+                max_past_ms,
+                null_rate,
+            } => {
+                let generator = match field.data_type {
+                    DataType::Int64 => {
+                        let min = min.map_or(i64::MIN, |v| v as i64);
+                        let max = max.map_or(i64::MAX, |v| v as i64);
+                        let span = (max as i128 - min as i128 + 1) as u128;
+                        // A span of 2^64 (the full range) wraps to 0, which `next_int` reads as "all".
+                        Generator::Int {
+                            rng,
+                            min,
+                            span: span as u64,
+                        }
+                    }
+                    DataType::Float64 => {
+                        let min = min.unwrap_or(0.0);
+                        Generator::Float {
+                            rng,
+                            min,
+                            width: max.unwrap_or(1.0) - min,
+                        }
+                    }
+                    DataType::Bool => Generator::Bool { rng },
+                    DataType::Utf8 => Generator::Hex {
+                        rng,
+                        length: length.unwrap_or(100),
+                    },
+                    DataType::Timestamp => Generator::Timestamp {
+                        rng,
+                        max_past_ms: max_past_ms.unwrap_or(0),
+                    },
+                };
+                (generator, *null_rate)
+            }
+        };
+        FieldGenerator {
+            data_type: field.data_type,
+            generator,
+            nulls: (null_rate > 0.0).then(|| (SplitMix64(!seed), null_rate)),
+        }
+    }
+
+    /// Rows left in this field's sequence, if it is one.
+    fn remaining(&self) -> Option<u64> {
+        match &self.generator {
+            Generator::Sequence { next, end, stride } if next > end => Some(0),
+            Generator::Sequence { next, end, stride } => {
+                Some(((*end as i128 - *next as i128) / *stride as i128 + 1) as u64)
+            }
+            _ => None,
+        }
+    }
+
+    fn column(&mut self, rows: usize) -> Column {
+        let values = match &mut self.generator {
+            Generator::Sequence { next, stride, .. } => {
+                let (first, stride) = (*next, *stride);
+                *next = next.saturating_add(stride * rows as i64);
+                let seq = (0..rows as i64).map(move |i| first + i * stride);
+                match self.data_type {
+                    DataType::Float64 => Values::Float64(seq.map(|v| v as f64).collect()),
+                    DataType::Utf8 => {
+                        let mut out = Utf8Values::with_capacity(rows, rows * 8);
+                        for v in seq {
+                            out.push_with(|s| {
+                                use std::fmt::Write;
+                                let _ = write!(s, "{v}");
+                            });
+                        }
+                        Values::Utf8(out)
+                    }
+                    _ => Values::Int64(seq.collect()),
+                }
+            }
+            Generator::Int { rng, min, span } => {
+                let (min, span) = (*min, *span);
+                let mut out = Vec::with_capacity(rows);
+                if span == 0 {
+                    out.extend((0..rows).map(|_| rng.next() as i64));
+                } else {
+                    out.extend((0..rows).map(|_| {
+                        min.wrapping_add(((rng.next() as u128 * span as u128) >> 64) as i64)
+                    }));
+                }
+                Values::Int64(out)
+            }
+            Generator::Float { rng, min, width } => {
+                Values::Float64((0..rows).map(|_| *min + rng.unit() * *width).collect())
+            }
+            Generator::Bool { rng } => {
+                Values::Bool((0..rows).map(|_| rng.next() & 1 == 1).collect())
+            }
+            Generator::Hex { rng, length } => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let length = *length;
+                let mut out = Utf8Values::with_capacity(rows, rows * length);
+                for _ in 0..rows {
+                    out.push_with(|s| {
+                        let mut bits = 0;
+                        for i in 0..length {
+                            if i % 16 == 0 {
+                                bits = rng.next();
+                            }
+                            s.push(HEX[(bits & 15) as usize] as char);
+                            bits >>= 4;
+                        }
+                    });
+                }
+                Values::Utf8(out)
+            }
+            Generator::Timestamp { rng, max_past_ms } => {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                let span = *max_past_ms + 1;
+                Values::Timestamp(
+                    (0..rows)
+                        .map(|_| now - ((rng.next() as u128 * span as u128) >> 64) as i64)
+                        .collect(),
+                )
+            }
+        };
+        let validity = self
+            .nulls
+            .as_mut()
+            .map(|(rng, rate)| (0..rows).map(|_| rng.unit() >= *rate).collect());
+        Column::with_validity(values, validity)
+    }
+}
+
+/// One parallel instance of a datagen source.
+pub struct Datagen {
+    fields: Vec<FieldGenerator>,
+    remaining: Option<u64>,
+    batch_size: usize,
+    rate: Option<RateLimiter>,
+}
+
+impl Datagen {
+    pub fn new(config: &DatagenConfig, ctx: &Context) -> Self {
+        let fields: Vec<FieldGenerator> = config
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FieldGenerator::new(f, i, config, ctx))
+            .collect();
+        // Bounded by the row count, or by the shortest sequence, whichever ends first.
+        let remaining = fields
+            .iter()
+            .filter_map(FieldGenerator::remaining)
+            .chain(config.number_of_rows.map(|n| ctx.share(n)))
+            .min();
+        let timeout = Duration::from_millis(ctx.job.buffer_timeout_ms);
+        let rate = config
+            .rows_per_second
+            .map(|r| RateLimiter::new(ctx.share(r).max(1), timeout));
+        Datagen {
+            fields,
+            remaining,
+            batch_size: ctx.job.batch_size.max(1),
+            rate,
+        }
+    }
+}
+
+impl Source for Datagen {
+    fn poll(&mut self) -> OpResult<SourceEvent> {
+        let mut rows = self.batch_size;
+        if let Some(remaining) = self.remaining {
+            if remaining == 0 {
+                return Ok(SourceEvent::Finished);
+            }
+            rows = rows.min(remaining as usize);
+        }
+        if let Some(rate) = &mut self.rate {
+            let now = Instant::now();
+            match rate.allowance(rows, now) {
+                Allowance::Rows(n) => {
+                    rows = n;
+                    rate.emitted(n, now);
+                }
+                Allowance::Wait(d) => return Ok(SourceEvent::Idle(d)),
+            }
+        }
+        if let Some(remaining) = &mut self.remaining {
+            *remaining -= rows as u64;
+        }
+        let columns = self
+            .fields
+            .iter_mut()
+            .map(|f| Arc::new(f.column(rows)))
+            .collect();
+        Ok(SourceEvent::Batch(Batch::new(columns, rows), None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operators::StdoutConsole;
+    use crate::spec::JobSettings;
+    use crate::types::Value;
+
+    fn ctx(subtask: usize, parallelism: usize) -> Context {
+        Context {
+            node_id: "gen".into(),
+            subtask,
+            parallelism,
+            job: JobSettings {
+                batch_size: 4,
+                ..JobSettings::default()
+            },
+            base_dir: ".".into(),
+            input_schema: Default::default(),
+            output_schema: Default::default(),
+            console: Arc::new(StdoutConsole::default()),
+        }
+    }
+
+    fn field(name: &str, data_type: DataType, kind: FieldKind) -> DatagenField {
+        DatagenField {
+            name: name.into(),
+            data_type,
+            kind,
+        }
+    }
+
+    fn random(min: f64, max: f64) -> FieldKind {
+        FieldKind::Random {
+            min: Some(min),
+            max: Some(max),
+            length: None,
+            max_past_ms: None,
+            null_rate: 0.0,
+        }
+    }
+
+    fn drain(source: &mut Datagen) -> Vec<Vec<Value>> {
+        let mut rows = Vec::new();
+        loop {
+            match source.poll().unwrap() {
+                SourceEvent::Batch(b, _) => rows.extend(b.rows()),
+                SourceEvent::Finished => return rows,
+                SourceEvent::Idle(_) => panic!("an unthrottled source never idles"),
+            }
+        }
+    }
+
+    fn config(fields: Vec<DatagenField>, rows: Option<u64>) -> DatagenConfig {
+        DatagenConfig {
+            fields,
+            rows_per_second: None,
+            number_of_rows: rows,
+            seed: 7,
+        }
+    }
+
+    #[test]
+    fn sequence_bounds_the_source_and_splits_across_instances() {
+        let c = config(
+            vec![field(
+                "id",
+                DataType::Int64,
+                FieldKind::Sequence { start: 1, end: 10 },
+            )],
+            None,
+        );
+        let mut all: Vec<i64> = (0..3)
+            .flat_map(|i| drain(&mut Datagen::new(&c, &ctx(i, 3))))
+            .map(|r| match r[0] {
+                Value::Int64(v) => v,
+                _ => unreachable!(),
+            })
+            .collect();
+        all.sort();
+        assert_eq!(all, (1..=10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn random_values_stay_in_range_and_repeat_for_a_seed() {
+        let c = config(
+            vec![
+                field("n", DataType::Int64, random(1000.0, 1999.0)),
+                field("x", DataType::Float64, random(-1.0, 1.0)),
+                field(
+                    "s",
+                    DataType::Utf8,
+                    FieldKind::Random {
+                        min: None,
+                        max: None,
+                        length: Some(20),
+                        max_past_ms: None,
+                        null_rate: 0.0,
+                    },
+                ),
+            ],
+            Some(1000),
+        );
+        let rows = drain(&mut Datagen::new(&c, &ctx(0, 1)));
+        assert_eq!(rows.len(), 1000);
+        for row in &rows {
+            assert!(
+                matches!(row[0], Value::Int64(v) if (1000..=1999).contains(&v)),
+                "{row:?}"
+            );
+            assert!(
+                matches!(row[1], Value::Float64(v) if (-1.0..=1.0).contains(&v)),
+                "{row:?}"
+            );
+            assert!(
+                matches!(&row[2], Value::Utf8(s) if s.len() == 20 && s.chars().all(|c| c.is_ascii_hexdigit()))
+            );
+        }
+        assert_eq!(rows, drain(&mut Datagen::new(&c, &ctx(0, 1))));
+        let other = DatagenConfig { seed: 8, ..c };
+        assert_ne!(rows, drain(&mut Datagen::new(&other, &ctx(0, 1))));
+    }
+
+    #[test]
+    fn null_rate_makes_some_rows_null() {
+        let kind = FieldKind::Random {
+            min: Some(0.0),
+            max: Some(10.0),
+            length: None,
+            max_past_ms: None,
+            null_rate: 0.5,
+        };
+        let c = config(vec![field("n", DataType::Int64, kind)], Some(2000));
+        let nulls = drain(&mut Datagen::new(&c, &ctx(0, 1)))
+            .iter()
+            .filter(|r| r[0].is_null())
+            .count();
+        assert!((800..1200).contains(&nulls), "{nulls} nulls of 2000");
+    }
+
+    #[test]
+    fn full_range_and_rate_limit() {
+        let c = DatagenConfig {
+            rows_per_second: Some(1_000_000),
+            ..config(
+                vec![field("n", DataType::Int64, FieldKind::default())],
+                Some(8),
+            )
+        };
+        let mut source = Datagen::new(&c, &ctx(0, 1));
+        let mut rows = 0;
+        loop {
+            match source.poll().unwrap() {
+                SourceEvent::Batch(b, _) => rows += b.num_rows(),
+                SourceEvent::Idle(d) => std::thread::sleep(d),
+                SourceEvent::Finished => break,
+            }
+        }
+        assert_eq!(rows, 8);
+    }
+}

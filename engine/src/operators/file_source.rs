@@ -1,0 +1,228 @@
+//! Reads CSV (with a header row) or JSON Lines files against a declared schema.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{Context, OpResult, Source, SourceEvent};
+use crate::spec::{FileFormat, FileSourceConfig};
+use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
+
+enum Reader {
+    /// The CSV reader, and for each schema column its position in the file's header.
+    Csv(csv::Reader<BufReader<File>>, Vec<usize>),
+    Json(std::io::Lines<BufReader<File>>),
+}
+
+/// One file source; it runs with parallelism 1.
+pub struct FileSource {
+    path: PathBuf,
+    schema: Schema,
+    reader: Reader,
+    /// Line number of the last line read, for error messages.
+    line: u64,
+    batch_size: usize,
+    event_time: Option<usize>,
+    watermark_delay: i64,
+    max_event_time: Option<i64>,
+}
+
+impl FileSource {
+    pub fn open(config: &FileSourceConfig, ctx: &Context) -> OpResult<Self> {
+        let path = ctx.resolve(&config.path);
+        let file = File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let schema = Schema::new(config.schema.clone());
+        let reader = match config.format {
+            FileFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .trim(csv::Trim::All)
+                    .from_reader(BufReader::new(file));
+                let header = reader
+                    .headers()
+                    .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
+                    .clone();
+                let positions = schema
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        header
+                            .iter()
+                            .position(|h| h.eq_ignore_ascii_case(&f.name))
+                            .ok_or_else(|| {
+                                format!(
+                                    "{} has no column `{}` (its header: {})",
+                                    path.display(),
+                                    f.name,
+                                    header.iter().collect::<Vec<_>>().join(", ")
+                                )
+                            })
+                    })
+                    .collect::<Result<_, _>>()?;
+                Reader::Csv(reader, positions)
+            }
+            FileFormat::JsonLines => Reader::Json(BufReader::new(file).lines()),
+        };
+        Ok(FileSource {
+            path,
+            event_time: config.event_time.as_ref().and_then(|c| schema.index_of(c)),
+            schema,
+            reader,
+            line: if config.format == FileFormat::Csv {
+                1
+            } else {
+                0
+            },
+            batch_size: ctx.job.batch_size.max(1),
+            watermark_delay: config.watermark_delay_ms as i64,
+            max_event_time: None,
+        })
+    }
+
+    fn error(&self, column: Option<&str>, message: impl std::fmt::Display) -> String {
+        match column {
+            Some(c) => format!(
+                "{} line {}, column `{c}`: {message}",
+                self.path.display(),
+                self.line
+            ),
+            None => format!("{} line {}: {message}", self.path.display(), self.line),
+        }
+    }
+
+    /// Parses one text cell into `builder`; empty text is NULL except for strings.
+    fn push_text(&self, builder: &mut ColumnBuilder, column: &str, text: &str) -> OpResult {
+        let data_type = builder.data_type();
+        if text.is_empty() && data_type != DataType::Utf8 {
+            builder.push_null();
+            return Ok(());
+        }
+        let value = match data_type {
+            DataType::Int64 => text.parse().map(Value::Int64).ok(),
+            DataType::Float64 => text.parse().map(Value::Float64).ok(),
+            DataType::Bool => match text.to_ascii_lowercase().as_str() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            DataType::Utf8 => Some(Value::Utf8(text.to_string())),
+            DataType::Timestamp => parse_timestamp(text).map(Value::Timestamp),
+        };
+        match value {
+            Some(v) => {
+                builder.push(&v);
+                Ok(())
+            }
+            None => Err(self.error(Some(column), format!("`{text}` is not a {data_type}"))),
+        }
+    }
+
+    fn push_json(
+        &self,
+        builder: &mut ColumnBuilder,
+        column: &str,
+        json: Option<&serde_json::Value>,
+    ) -> OpResult {
+        use serde_json::Value as J;
+        let data_type = builder.data_type();
+        let value = match (json, data_type) {
+            (None | Some(J::Null), _) => Some(Value::Null),
+            (Some(J::Number(n)), DataType::Int64) => n.as_i64().map(Value::Int64),
+            (Some(J::Number(n)), DataType::Float64) => n.as_f64().map(Value::Float64),
+            (Some(J::Number(n)), DataType::Timestamp) => n.as_i64().map(Value::Timestamp),
+            (Some(J::Bool(b)), DataType::Bool) => Some(Value::Bool(*b)),
+            (Some(J::String(s)), DataType::Utf8) => Some(Value::Utf8(s.clone())),
+            (Some(J::String(s)), _) => return self.push_text(builder, column, s),
+            (Some(other), DataType::Utf8) => Some(Value::Utf8(other.to_string())),
+            _ => None,
+        };
+        match value {
+            Some(v) => {
+                builder.push(&v);
+                Ok(())
+            }
+            None => Err(self.error(
+                Some(column),
+                format!("{} is not a {data_type}", value_text(json)),
+            )),
+        }
+    }
+
+    fn read_batch(&mut self) -> OpResult<Vec<ColumnBuilder>> {
+        let mut builders: Vec<ColumnBuilder> = self
+            .schema
+            .fields
+            .iter()
+            .map(|f| ColumnBuilder::new(f.data_type, self.batch_size))
+            .collect();
+        let names: Vec<String> = self.schema.names().map(str::to_string).collect();
+        let mut record = csv::StringRecord::new();
+        while builders[0].len() < self.batch_size {
+            match &mut self.reader {
+                Reader::Csv(reader, _) => {
+                    let more = reader
+                        .read_record(&mut record)
+                        .map_err(|e| self.error(None, e))?;
+                    if !more {
+                        break;
+                    }
+                    self.line = record.position().map_or(self.line + 1, |p| p.line());
+                    let Reader::Csv(_, positions) = &self.reader else {
+                        unreachable!()
+                    };
+                    for ((builder, name), &at) in builders.iter_mut().zip(&names).zip(positions) {
+                        self.push_text(builder, name, record.get(at).unwrap_or(""))?;
+                    }
+                }
+                Reader::Json(lines) => {
+                    let Some(line) = lines.next() else { break };
+                    self.line += 1;
+                    let line = line.map_err(|e| self.error(None, e))?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let object: serde_json::Map<String, serde_json::Value> =
+                        serde_json::from_str(&line)
+                            .map_err(|e| self.error(None, format!("not a JSON object: {e}")))?;
+                    for (builder, name) in builders.iter_mut().zip(&names) {
+                        self.push_json(builder, name, object.get(name))?;
+                    }
+                }
+            }
+        }
+        Ok(builders)
+    }
+}
+
+fn value_text(value: Option<&serde_json::Value>) -> String {
+    value.map_or("a missing value".into(), |v| format!("`{v}`"))
+}
+
+impl Source for FileSource {
+    fn poll(&mut self) -> OpResult<SourceEvent> {
+        let builders = self.read_batch()?;
+        let rows = builders[0].len();
+        if rows == 0 {
+            return Ok(SourceEvent::Finished);
+        }
+        let columns: Vec<_> = builders.into_iter().map(|b| Arc::new(b.finish())).collect();
+        let watermark = self.event_time.and_then(|i| {
+            let column = &columns[i];
+            let max =
+                (0..rows)
+                    .filter(|&r| column.is_valid(r))
+                    .filter_map(|r| match column.value(r) {
+                        Value::Timestamp(t) | Value::Int64(t) => Some(t),
+                        _ => None,
+                    });
+            let max = max.max()?;
+            if self.max_event_time.is_some_and(|m| m >= max) {
+                return None;
+            }
+            self.max_event_time = Some(max);
+            Some(max - self.watermark_delay)
+        });
+        Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
+    }
+}

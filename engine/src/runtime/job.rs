@@ -1,0 +1,391 @@
+//! Starting a job and controlling it while it runs.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::bounded;
+
+use super::output::{OutEdge, Output};
+use super::plan::{JobGraph, Partition};
+use super::task::{Head, Input, Link, Task, TaskFailure};
+use crate::metrics::{NodeCounters, NodeMetrics, totals};
+use crate::operators::{self, ConsoleWriter, Context, StdoutConsole};
+use crate::spec::{Category, PipelineSpec};
+use crate::validate::{Problem, validate};
+
+/// How to run a job, beyond what its pipeline says.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// Relative paths in the pipeline resolve against this folder: the pipeline file's.
+    pub base_dir: PathBuf,
+    /// Where console sinks print.
+    pub console: Arc<dyn ConsoleWriter>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            base_dir: PathBuf::from("."),
+            console: Arc::new(StdoutConsole::default()),
+        }
+    }
+}
+
+/// Why a job did not run or did not finish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobError {
+    /// The pipeline has validation errors.
+    Invalid(Vec<Problem>),
+    /// A node failed, while starting or while running.
+    Failed { node: String, message: String },
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Invalid(problems) => {
+                let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
+                f.write_str(&lines.join("\n"))
+            }
+            JobError::Failed { node, message } => write!(f, "node `{node}`: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for JobError {}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobStatus {
+    Running,
+    /// Every source was drained and every task finished.
+    Finished,
+    /// Stopped on request; sinks were flushed.
+    Stopped,
+    Failed(JobError),
+}
+
+/// The outcome of a job that ended without failing.
+#[derive(Clone, Debug)]
+pub struct JobSummary {
+    /// Rows produced by sources.
+    pub records_in: u64,
+    /// Rows taken in by sinks.
+    pub records_out: u64,
+    pub elapsed: Duration,
+    pub stopped: bool,
+    pub nodes: Vec<NodeMetrics>,
+}
+
+/// State the tasks and the handle share.
+pub struct JobShared {
+    stop: AtomicBool,
+    failure: Mutex<Option<JobError>>,
+    running: AtomicUsize,
+    started: Instant,
+    ended: Mutex<Option<Instant>>,
+    counters: Vec<(String, Category, Arc<NodeCounters>)>,
+}
+
+impl JobShared {
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    pub fn has_failed(&self) -> bool {
+        self.failure.lock().unwrap().is_some()
+    }
+
+    /// Records the first failure and asks every source to stop.
+    fn fail(&self, error: JobError) {
+        self.failure.lock().unwrap().get_or_insert(error);
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    fn task_ended(&self) {
+        if self.running.fetch_sub(1, Ordering::AcqRel) == 1 {
+            *self.ended.lock().unwrap() = Some(Instant::now());
+        }
+    }
+}
+
+/// A running (or ended) job: the one way the CLI and the designer drive the engine.
+pub struct JobHandle {
+    shared: Arc<JobShared>,
+    threads: Vec<JoinHandle<()>>,
+    graph: JobGraph,
+}
+
+impl JobHandle {
+    /// Validates, plans and starts a pipeline. Returns once every task thread is running.
+    pub fn start(spec: &PipelineSpec, options: RunOptions) -> Result<JobHandle, JobError> {
+        let analysis = validate(spec).map_err(JobError::Invalid)?;
+        let graph = JobGraph::build(spec, &analysis);
+        let counters: Vec<(String, Category, Arc<NodeCounters>)> = analysis
+            .order
+            .iter()
+            .map(|id| {
+                let node = spec.node(id).expect("analysed");
+                (id.clone(), node.kind.category(), Arc::default())
+            })
+            .collect();
+        let counters_of = |id: &str| {
+            counters
+                .iter()
+                .find(|(n, _, _)| n == id)
+                .map(|(_, _, c)| c.clone())
+                .expect("every node has counters")
+        };
+        let shared = Arc::new(JobShared {
+            stop: AtomicBool::new(false),
+            failure: Mutex::new(None),
+            running: AtomicUsize::new(graph.task_count()),
+            started: Instant::now(),
+            ended: Mutex::new(None),
+            counters: counters.clone(),
+        });
+
+        // Channels first: inputs[v][i] and senders[v][i][e] of instance i of vertex v.
+        let mut inputs: Vec<Vec<Vec<Input>>> = graph
+            .vertices
+            .iter()
+            .map(|v| (0..v.parallelism).map(|_| Vec::new()).collect())
+            .collect();
+        let mut senders: Vec<Vec<Vec<OutEdge>>> = graph
+            .vertices
+            .iter()
+            .map(|v| (0..v.parallelism).map(|_| Vec::new()).collect())
+            .collect();
+        for edge in &graph.edges {
+            let (p_from, p_to) = (
+                graph.vertices[edge.from].parallelism,
+                graph.vertices[edge.to].parallelism,
+            );
+            for i in 0..p_from {
+                let targets: Vec<usize> = match edge.partition {
+                    Partition::Forward => vec![i],
+                    _ => (0..p_to).collect(),
+                };
+                let mut txs = Vec::with_capacity(targets.len());
+                for j in targets {
+                    let (tx, rx) = bounded(spec.job.channel_capacity.max(1));
+                    txs.push(tx);
+                    inputs[edge.to][j].push(Input {
+                        port: edge.port,
+                        rx,
+                    });
+                }
+                senders[edge.from][i].push(OutEdge::new(
+                    edge.partition.clone(),
+                    edge.schema.clone(),
+                    txs,
+                ));
+            }
+        }
+
+        // Then operators, built here so a missing file fails the start, not a thread.
+        let timeout = Duration::from_millis(spec.job.buffer_timeout_ms);
+        let mut tasks = Vec::new();
+        for (v, vertex) in graph.vertices.iter().enumerate() {
+            for (i, (inputs, out_edges)) in std::mem::take(&mut inputs[v])
+                .into_iter()
+                .zip(std::mem::take(&mut senders[v]))
+                .enumerate()
+            {
+                let context = |id: &str| {
+                    let input_schema = analysis.input_schema(spec, id).unwrap_or_default();
+                    let output_schema = analysis
+                        .outputs
+                        .get(id)
+                        .map(|t| t.schema.clone())
+                        .unwrap_or_default();
+                    Context {
+                        node_id: id.to_string(),
+                        subtask: i,
+                        parallelism: vertex.parallelism,
+                        job: spec.job.clone(),
+                        base_dir: options.base_dir.clone(),
+                        input_schema,
+                        output_schema,
+                        console: options.console.clone(),
+                    }
+                };
+                let head_id = &vertex.nodes[0];
+                let head_node = spec.node(head_id).expect("planned");
+                let mut chain_ids = &vertex.nodes[..];
+                let head = if head_node.kind.category() == Category::Source {
+                    chain_ids = &vertex.nodes[1..];
+                    Head::Source {
+                        node: head_id.clone(),
+                        source: operators::build_source(head_node, &context(head_id))
+                            .map_err(|m| failed(head_id, m))?,
+                        counters: counters_of(head_id),
+                    }
+                } else {
+                    Head::Inputs(inputs)
+                };
+                let chain = chain_ids
+                    .iter()
+                    .map(|id| {
+                        let node = spec.node(id).expect("planned");
+                        Ok(Link {
+                            node: id.clone(),
+                            op: operators::build_operator(node, &context(id))
+                                .map_err(|m| failed(id, m))?,
+                            counters: counters_of(id),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, JobError>>()?;
+                let name = format!(
+                    "{} ({}/{})",
+                    vertex.nodes.join(" -> "),
+                    i + 1,
+                    vertex.parallelism
+                );
+                tasks.push((
+                    name,
+                    Task {
+                        head,
+                        chain,
+                        output: Output::new(out_edges, spec.job.batch_size, timeout),
+                        shared: shared.clone(),
+                    },
+                ));
+            }
+        }
+
+        let threads = tasks
+            .into_iter()
+            .map(|(name, task)| {
+                let shared = shared.clone();
+                std::thread::Builder::new()
+                    .name(name.chars().take(60).collect())
+                    .spawn(move || run_task(task, &shared))
+                    .expect("the system can start a thread")
+            })
+            .collect();
+        Ok(JobHandle {
+            shared,
+            threads,
+            graph,
+        })
+    }
+
+    /// Asks the job to stop: sources stop, in-flight rows drain, sinks flush. Returns at once.
+    pub fn stop(&self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.shared.running.load(Ordering::Acquire) == 0
+    }
+
+    pub fn status(&self) -> JobStatus {
+        if let Some(error) = self.shared.failure.lock().unwrap().clone() {
+            return JobStatus::Failed(error);
+        }
+        match (self.is_finished(), self.shared.stop_requested()) {
+            (false, _) => JobStatus::Running,
+            (true, false) => JobStatus::Finished,
+            (true, true) => JobStatus::Stopped,
+        }
+    }
+
+    /// Time since the start, or the job's run time once it has ended.
+    pub fn elapsed(&self) -> Duration {
+        let end = self
+            .shared
+            .ended
+            .lock()
+            .unwrap()
+            .unwrap_or_else(Instant::now);
+        end - self.shared.started
+    }
+
+    /// Live counts of every node, in pipeline order.
+    pub fn metrics(&self) -> Vec<NodeMetrics> {
+        self.shared
+            .counters
+            .iter()
+            .map(|(id, category, c)| NodeMetrics::read(id, *category, c))
+            .collect()
+    }
+
+    /// The tasks and channels the job runs.
+    pub fn graph(&self) -> &JobGraph {
+        &self.graph
+    }
+
+    /// Waits for the job to end.
+    pub fn wait(mut self) -> Result<JobSummary, JobError> {
+        for thread in std::mem::take(&mut self.threads) {
+            let _ = thread.join();
+        }
+        if let Some(error) = self.shared.failure.lock().unwrap().clone() {
+            return Err(error);
+        }
+        let nodes: Vec<NodeMetrics> = self
+            .shared
+            .counters
+            .iter()
+            .map(|(id, category, c)| NodeMetrics::read(id, *category, c))
+            .collect();
+        let (records_in, records_out) = totals(&nodes);
+        let elapsed = self
+            .shared
+            .ended
+            .lock()
+            .unwrap()
+            .unwrap_or_else(Instant::now)
+            - self.shared.started;
+        Ok(JobSummary {
+            records_in,
+            records_out,
+            elapsed,
+            stopped: self.shared.stop_requested(),
+            nodes,
+        })
+    }
+}
+
+impl Drop for JobHandle {
+    /// A handle dropped while its job runs stops the job rather than leaking its threads' work.
+    fn drop(&mut self) {
+        if !self.threads.is_empty() {
+            self.stop();
+        }
+    }
+}
+
+fn failed(node: &str, message: String) -> JobError {
+    JobError::Failed {
+        node: node.to_string(),
+        message,
+    }
+}
+
+fn run_task(task: Task, shared: &JobShared) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task.run()));
+    match result {
+        Ok(Ok(())) | Ok(Err(TaskFailure::Disconnected)) => {}
+        Ok(Err(TaskFailure::Failed { node, message })) => {
+            shared.fail(JobError::Failed { node, message })
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown cause".into());
+            let node = std::thread::current().name().unwrap_or("task").to_string();
+            shared.fail(JobError::Failed {
+                node,
+                message: format!("internal error: {what}"),
+            });
+        }
+    }
+    shared.task_ended();
+}

@@ -1,0 +1,13 @@
+use crate::types::Batch;
+
+/// What travels on a channel between tasks: data, and control messages in band with it.
+#[derive(Debug)]
+pub enum Message {
+    Batch(Batch),
+    /// No row with an event time at or below this will follow on this channel.
+    Watermark(i64),
+    /// Marks a consistent cut of the stream for checkpoint `id`.
+    Barrier(u64),
+    /// The sender has finished; nothing follows.
+    EndOfStream,
+}

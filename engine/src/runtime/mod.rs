@@ -1,0 +1,14 @@
+//! The runtime: one thread per task, bounded channels between tasks (a full channel blocks
+//! its sender: backpressure), control messages in band with the data.
+
+mod job;
+mod message;
+mod output;
+mod partition;
+mod plan;
+mod task;
+
+pub use job::{JobError, JobHandle, JobStatus, JobSummary, RunOptions};
+pub use message::Message;
+pub use partition::{hash_rows, split_by_key};
+pub use plan::{JobGraph, Partition, Vertex, VertexEdge};

@@ -1,0 +1,154 @@
+//! The job graph: nodes grouped into chains that run in one task, and the edges between
+//! chains with their partitioning.
+
+use std::fmt;
+
+use crate::spec::{NodeKind, PipelineSpec};
+use crate::types::SchemaRef;
+use crate::validate::Analysis;
+
+/// How rows of an edge are spread over the receiving node's parallel instances.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Partition {
+    /// Instance `i` sends to instance `i` (equal parallelism).
+    Forward,
+    /// Batches go round-robin to all instances.
+    Rebalance,
+    /// Each row goes to the instance that owns its key (these column positions).
+    Hash(Vec<usize>),
+}
+
+/// A chain of nodes run by one task per parallel instance; the head is first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vertex {
+    pub nodes: Vec<String>,
+    pub parallelism: usize,
+}
+
+/// A channel bundle from the last node of one vertex to the head of another.
+#[derive(Clone, Debug)]
+pub struct VertexEdge {
+    pub from: usize,
+    pub to: usize,
+    /// Input port index of the receiving head node.
+    pub port: usize,
+    pub partition: Partition,
+    pub schema: SchemaRef,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct JobGraph {
+    pub vertices: Vec<Vertex>,
+    pub edges: Vec<VertexEdge>,
+}
+
+impl JobGraph {
+    /// Builds the graph of a validated pipeline. A node joins its input's chain when the edge
+    /// between them is the only way in and out (forward, same parallelism, not after a KeyBy):
+    /// chained operators pass batches by a function call instead of a channel.
+    pub fn build(spec: &PipelineSpec, analysis: &Analysis) -> JobGraph {
+        let mut graph = JobGraph::default();
+        let mut vertex_of = std::collections::HashMap::new();
+        for id in &analysis.order {
+            let node = spec.node(id).expect("analysed nodes exist");
+            let parallelism = spec.parallelism_of(node) as usize;
+            let inputs: Vec<_> = spec.inputs_of(id).collect();
+            let chained_to = match inputs.as_slice() {
+                [edge] => {
+                    let upstream = spec.node(&edge.from).expect("validated edge");
+                    let v: usize = vertex_of[&edge.from];
+                    let chainable = spec.outputs_of(&edge.from).count() == 1
+                        && !matches!(upstream.kind, NodeKind::KeyBy(_))
+                        && graph.vertices[v].parallelism == parallelism
+                        && graph.vertices[v].nodes.last() == Some(&edge.from);
+                    chainable.then_some(v)
+                }
+                _ => None,
+            };
+            match chained_to {
+                Some(v) => {
+                    graph.vertices[v].nodes.push(id.clone());
+                    vertex_of.insert(id.clone(), v);
+                }
+                None => {
+                    let v = graph.vertices.len();
+                    graph.vertices.push(Vertex {
+                        nodes: vec![id.clone()],
+                        parallelism,
+                    });
+                    vertex_of.insert(id.clone(), v);
+                    for edge in inputs {
+                        let from = vertex_of[&edge.from];
+                        let upstream = spec.node(&edge.from).expect("validated edge");
+                        let output = &analysis.outputs[&edge.from];
+                        let partition = match (&upstream.kind, &output.keys) {
+                            (NodeKind::KeyBy(_), Some(keys)) => Partition::Hash(
+                                keys.iter()
+                                    .filter_map(|k| output.schema.index_of(k))
+                                    .collect(),
+                            ),
+                            _ if graph.vertices[from].parallelism == parallelism => {
+                                Partition::Forward
+                            }
+                            _ => Partition::Rebalance,
+                        };
+                        let port = node
+                            .kind
+                            .inputs()
+                            .iter()
+                            .position(|p| p.name == edge.to_port)
+                            .unwrap_or(0);
+                        graph.edges.push(VertexEdge {
+                            from,
+                            to: v,
+                            port,
+                            partition,
+                            schema: output.schema.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        graph
+    }
+
+    /// Number of threads the job runs.
+    pub fn task_count(&self) -> usize {
+        self.vertices.iter().map(|v| v.parallelism).sum()
+    }
+}
+
+impl fmt::Display for JobGraph {
+    /// One line per task group, e.g. `gen -> filter -> map  (parallelism 2)`, then the edges.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.vertices.iter().enumerate() {
+            writeln!(
+                f,
+                "  task {}: {}  (parallelism {})",
+                i + 1,
+                v.nodes.join(" -> "),
+                v.parallelism
+            )?;
+        }
+        for e in &self.edges {
+            let how = match &e.partition {
+                Partition::Forward => "forward".to_string(),
+                Partition::Rebalance => "rebalance".to_string(),
+                Partition::Hash(keys) => {
+                    let names: Vec<_> = keys
+                        .iter()
+                        .map(|k| e.schema.fields[*k].name.as_str())
+                        .collect();
+                    format!("hash({})", names.join(", "))
+                }
+            };
+            writeln!(
+                f,
+                "  channel: task {} -> task {}  ({how})",
+                e.from + 1,
+                e.to + 1
+            )?;
+        }
+        Ok(())
+    }
+}

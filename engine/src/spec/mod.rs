@@ -1,0 +1,175 @@
+//! `PipelineSpec`: the pipeline as a user describes it and as it is saved to a RON file.
+
+mod file;
+mod nodes;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use file::{SpecError, load_file, parse, to_ron};
+pub use nodes::*;
+
+/// The pipeline file format this build writes and reads. Older versions are read; newer ones
+/// are refused with a message naming both versions.
+pub const SPEC_VERSION: u32 = 1;
+
+/// A pipeline: nodes joined by edges, job settings, and the designer's layout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSpec {
+    pub version: u32,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub nodes: Vec<NodeSpec>,
+    #[serde(default)]
+    pub edges: Vec<EdgeSpec>,
+    #[serde(default)]
+    pub job: JobSettings,
+    /// Positions of nodes in the designer. The engine ignores it.
+    #[serde(default, skip_serializing_if = "Layout::is_empty")]
+    pub layout: Layout,
+}
+
+impl PipelineSpec {
+    pub fn new(name: impl Into<String>) -> Self {
+        PipelineSpec {
+            version: SPEC_VERSION,
+            name: name.into(),
+            description: String::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            job: JobSettings::default(),
+            layout: Layout::default(),
+        }
+    }
+
+    pub fn node(&self, id: &str) -> Option<&NodeSpec> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The parallelism a node runs with: its own setting, else the job's.
+    pub fn parallelism_of(&self, node: &NodeSpec) -> u32 {
+        node.parallelism.unwrap_or(self.job.parallelism).max(1)
+    }
+
+    /// Edges that end at node `id`.
+    pub fn inputs_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a EdgeSpec> + 'a {
+        self.edges.iter().filter(move |e| e.to == id)
+    }
+
+    /// Edges that start at node `id`.
+    pub fn outputs_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a EdgeSpec> + 'a {
+        self.edges.iter().filter(move |e| e.from == id)
+    }
+}
+
+/// One node: a stable id, its kind with the kind's configuration, and optionally its own
+/// parallelism.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<u32>,
+    pub kind: NodeKind,
+}
+
+impl NodeSpec {
+    pub fn new(id: impl Into<String>, kind: NodeKind) -> Self {
+        NodeSpec {
+            id: id.into(),
+            parallelism: None,
+            kind,
+        }
+    }
+}
+
+/// The default name of a node's single input and output port.
+pub const DEFAULT_PORT: &str = "in";
+pub const DEFAULT_OUTPUT: &str = "out";
+
+fn default_input() -> String {
+    DEFAULT_PORT.to_string()
+}
+
+fn default_output() -> String {
+    DEFAULT_OUTPUT.to_string()
+}
+
+fn is_default_input(port: &str) -> bool {
+    port == DEFAULT_PORT
+}
+
+fn is_default_output(port: &str) -> bool {
+    port == DEFAULT_OUTPUT
+}
+
+/// A wire from an output port of one node to an input port of another.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeSpec {
+    pub from: String,
+    #[serde(default = "default_output", skip_serializing_if = "is_default_output")]
+    pub from_port: String,
+    pub to: String,
+    #[serde(default = "default_input", skip_serializing_if = "is_default_input")]
+    pub to_port: String,
+}
+
+impl EdgeSpec {
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        EdgeSpec {
+            from: from.into(),
+            from_port: default_output(),
+            to: to.into(),
+            to_port: default_input(),
+        }
+    }
+}
+
+/// Settings that apply to the whole job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobSettings {
+    /// Parallelism of nodes that do not set their own.
+    pub parallelism: u32,
+    /// Rows per batch. 1 is event-at-a-time; larger batches trade latency for throughput.
+    pub batch_size: usize,
+    /// The longest a partly filled batch waits before it is sent on, in milliseconds.
+    pub buffer_timeout_ms: u64,
+    /// Batches a channel holds before its sender blocks (backpressure).
+    pub channel_capacity: usize,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            parallelism: 1,
+            batch_size: 1024,
+            buffer_timeout_ms: 100,
+            channel_capacity: 8,
+        }
+    }
+}
+
+/// Where the designer placed each node, by node id.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Layout {
+    pub nodes: BTreeMap<String, Position>,
+}
+
+impl Layout {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub x: f32,
+    pub y: f32,
+}

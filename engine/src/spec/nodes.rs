@@ -1,0 +1,374 @@
+//! Node kinds and their typed configurations.
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{DataType, Field};
+
+/// What a node does, with its configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum NodeKind {
+    Datagen(DatagenConfig),
+    FileSource(FileSourceConfig),
+    Nexmark(NexmarkConfig),
+    Filter(FilterConfig),
+    Map(MapConfig),
+    KeyBy(KeyByConfig),
+    Union(UnionConfig),
+    FileSink(FileSinkConfig),
+    Console(ConsoleConfig),
+    Blackhole(BlackholeConfig),
+}
+
+/// Where a node kind sits in the palette.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    Source,
+    Transform,
+    Sink,
+}
+
+/// How many edges an input port takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arity {
+    One,
+    Many,
+}
+
+/// An input port of a node kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputPort {
+    pub name: &'static str,
+    pub arity: Arity,
+}
+
+const SINGLE_INPUT: &[InputPort] = &[InputPort {
+    name: super::DEFAULT_PORT,
+    arity: Arity::One,
+}];
+const MANY_INPUTS: &[InputPort] = &[InputPort {
+    name: super::DEFAULT_PORT,
+    arity: Arity::Many,
+}];
+const OUTPUT: &[&str] = &[super::DEFAULT_OUTPUT];
+
+impl NodeKind {
+    /// Every kind with its default configuration, in palette order.
+    pub fn all() -> Vec<NodeKind> {
+        vec![
+            NodeKind::Datagen(DatagenConfig::default()),
+            NodeKind::FileSource(FileSourceConfig::default()),
+            NodeKind::Nexmark(NexmarkConfig::default()),
+            NodeKind::Filter(FilterConfig::default()),
+            NodeKind::Map(MapConfig::default()),
+            NodeKind::KeyBy(KeyByConfig::default()),
+            NodeKind::Union(UnionConfig::default()),
+            NodeKind::FileSink(FileSinkConfig::default()),
+            NodeKind::Console(ConsoleConfig::default()),
+            NodeKind::Blackhole(BlackholeConfig::default()),
+        ]
+    }
+
+    /// The name used in pipeline files, e.g. `Datagen`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            NodeKind::Datagen(_) => "Datagen",
+            NodeKind::FileSource(_) => "FileSource",
+            NodeKind::Nexmark(_) => "Nexmark",
+            NodeKind::Filter(_) => "Filter",
+            NodeKind::Map(_) => "Map",
+            NodeKind::KeyBy(_) => "KeyBy",
+            NodeKind::Union(_) => "Union",
+            NodeKind::FileSink(_) => "FileSink",
+            NodeKind::Console(_) => "Console",
+            NodeKind::Blackhole(_) => "Blackhole",
+        }
+    }
+
+    /// A one-line description for the palette.
+    pub fn description(&self) -> &'static str {
+        match self {
+            NodeKind::Datagen(_) => "Generates rows from per-field sequences or random values",
+            NodeKind::FileSource(_) => "Reads a CSV or JSON Lines file with a declared schema",
+            NodeKind::Nexmark(_) => "Nexmark auction benchmark events: persons, auctions or bids",
+            NodeKind::Filter(_) => "Keeps the rows for which a SQL condition is true",
+            NodeKind::Map(_) => "Computes new columns from SQL expressions (expr AS name)",
+            NodeKind::KeyBy(_) => "Partitions the stream by key columns across parallel tasks",
+            NodeKind::Union(_) => "Merges streams with the same schema into one",
+            NodeKind::FileSink(_) => "Writes rows to a CSV or JSON Lines file",
+            NodeKind::Console(_) => "Prints rows to the console",
+            NodeKind::Blackhole(_) => "Discards rows (for benchmarks)",
+        }
+    }
+
+    pub fn category(&self) -> Category {
+        match self {
+            NodeKind::Datagen(_) | NodeKind::FileSource(_) | NodeKind::Nexmark(_) => {
+                Category::Source
+            }
+            NodeKind::Filter(_) | NodeKind::Map(_) | NodeKind::KeyBy(_) | NodeKind::Union(_) => {
+                Category::Transform
+            }
+            NodeKind::FileSink(_) | NodeKind::Console(_) | NodeKind::Blackhole(_) => Category::Sink,
+        }
+    }
+
+    pub fn inputs(&self) -> &'static [InputPort] {
+        match self.category() {
+            Category::Source => &[],
+            _ if matches!(self, NodeKind::Union(_)) => MANY_INPUTS,
+            _ => SINGLE_INPUT,
+        }
+    }
+
+    pub fn outputs(&self) -> &'static [&'static str] {
+        match self.category() {
+            Category::Sink => &[],
+            _ => OUTPUT,
+        }
+    }
+}
+
+/// Flink's `datagen` connector: each field is a sequence or random values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatagenConfig {
+    pub fields: Vec<DatagenField>,
+    /// Rows per second over all parallel instances; `None` generates as fast as possible.
+    pub rows_per_second: Option<u64>,
+    /// Total rows; `None` is unbounded unless a sequence field ends sooner.
+    pub number_of_rows: Option<u64>,
+    /// Seed of the random fields: the same seed gives the same rows.
+    pub seed: u64,
+}
+
+impl Default for DatagenConfig {
+    fn default() -> Self {
+        DatagenConfig {
+            fields: vec![
+                DatagenField {
+                    name: "id".into(),
+                    data_type: DataType::Int64,
+                    kind: FieldKind::Sequence {
+                        start: 1,
+                        end: 1000,
+                    },
+                },
+                DatagenField {
+                    name: "value".into(),
+                    data_type: DataType::Int64,
+                    kind: FieldKind::Random {
+                        min: Some(0.0),
+                        max: Some(100.0),
+                        length: None,
+                        max_past_ms: None,
+                        null_rate: 0.0,
+                    },
+                },
+            ],
+            rows_per_second: Some(10_000),
+            number_of_rows: None,
+            seed: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatagenField {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub data_type: DataType,
+    #[serde(default)]
+    pub kind: FieldKind,
+}
+
+/// How a datagen field is filled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FieldKind {
+    /// Uniform random values. Numbers fall in `min..=max` (defaults: the type's range),
+    /// strings are `length` hex characters (default 100), timestamps lie up to `max_past_ms`
+    /// before now (default 0), and `null_rate` of the rows are NULL.
+    Random {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        length: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_past_ms: Option<u64>,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        null_rate: f64,
+    },
+    /// `start, start + 1, …, end`: the source is bounded by the sequence.
+    Sequence { start: i64, end: i64 },
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+impl Default for FieldKind {
+    fn default() -> Self {
+        FieldKind::Random {
+            min: None,
+            max: None,
+            length: None,
+            max_past_ms: None,
+            null_rate: 0.0,
+        }
+    }
+}
+
+/// The text format of a file source or sink.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileFormat {
+    /// Comma-separated values with a header row.
+    #[default]
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+/// Reads a file with a declared schema.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileSourceConfig {
+    /// Relative paths resolve against the pipeline file's folder.
+    pub path: String,
+    pub format: FileFormat,
+    pub schema: Vec<Field>,
+    /// A `TIMESTAMP(3)` or `BIGINT` (epoch ms) column that carries event time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<String>,
+    /// How far event time may run out of order: watermark = max event time seen - this.
+    pub watermark_delay_ms: u64,
+}
+
+/// Which of the Nexmark streams a source emits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NexmarkStream {
+    Person,
+    Auction,
+    #[default]
+    Bid,
+}
+
+/// The Nexmark benchmark generator (persons, auctions and bids of an online auction).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NexmarkConfig {
+    pub stream: NexmarkStream,
+    /// Events generated over all three streams; `None` is unbounded.
+    pub events: Option<u64>,
+    /// Events per second over all three streams; `None` generates as fast as possible.
+    /// Event timestamps are spaced by this rate (10,000 per second when unset).
+    pub events_per_second: Option<u64>,
+    pub seed: u64,
+    /// Event time of the first event, as `2024-01-02 09:30:00`; `None` is the start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_time: Option<String>,
+    /// Watermark delay behind the largest event time seen, as in the Nexmark DDL (4 s).
+    pub watermark_delay_ms: u64,
+}
+
+impl Default for NexmarkConfig {
+    fn default() -> Self {
+        NexmarkConfig {
+            stream: NexmarkStream::Bid,
+            events: Some(100_000),
+            events_per_second: Some(10_000),
+            seed: 0,
+            base_time: None,
+            watermark_delay_ms: 4000,
+        }
+    }
+}
+
+/// Keeps rows for which `condition` (a SQL boolean expression) is true.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FilterConfig {
+    pub condition: String,
+}
+
+/// Projects each row: one SQL expression per output column, `expr AS name`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapConfig {
+    pub columns: Vec<String>,
+}
+
+/// Hash-partitions the stream by the values of `columns`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeyByConfig {
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionConfig {}
+
+/// Writes rows to a file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileSinkConfig {
+    /// Relative paths resolve against the pipeline file's folder.
+    pub path: String,
+    pub format: FileFormat,
+}
+
+/// Prints rows like Flink's print connector: `+I[1, apple, 2.5]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleConfig {
+    /// Printed before each row, as Flink's `print-identifier`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub print_identifier: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlackholeConfig {}
+
+impl NexmarkStream {
+    /// The columns of the stream, as in the Nexmark benchmark's Flink DDL.
+    pub fn schema(self) -> crate::types::Schema {
+        use DataType::*;
+        let fields: &[(&str, DataType)] = match self {
+            NexmarkStream::Person => &[
+                ("id", Int64),
+                ("name", Utf8),
+                ("emailAddress", Utf8),
+                ("creditCard", Utf8),
+                ("city", Utf8),
+                ("state", Utf8),
+                ("dateTime", Timestamp),
+                ("extra", Utf8),
+            ],
+            NexmarkStream::Auction => &[
+                ("id", Int64),
+                ("itemName", Utf8),
+                ("description", Utf8),
+                ("initialBid", Int64),
+                ("reserve", Int64),
+                ("dateTime", Timestamp),
+                ("expires", Timestamp),
+                ("seller", Int64),
+                ("category", Int64),
+                ("extra", Utf8),
+            ],
+            NexmarkStream::Bid => &[
+                ("auction", Int64),
+                ("bidder", Int64),
+                ("price", Int64),
+                ("channel", Utf8),
+                ("url", Utf8),
+                ("dateTime", Timestamp),
+                ("extra", Utf8),
+            ],
+        };
+        crate::types::Schema::new(fields.iter().map(|(n, t)| Field::new(*n, *t)).collect())
+    }
+}
