@@ -108,6 +108,7 @@ impl Task {
         };
         // A drained bounded input closes event time, so everything waiting on it completes.
         if finished {
+            counters.set_watermark(i64::MAX);
             self.advance_watermark(i64::MAX)?;
         }
         self.finish()
