@@ -127,7 +127,7 @@ impl FieldGenerator {
         FieldGenerator {
             data_type: field.data_type,
             generator,
-            nulls: (null_rate > 0.0).then(|| (SplitMix64(!seed), null_rate)),
+            nulls: (null_rate > 0.0).then_some((SplitMix64(!seed), null_rate)),
         }
     }
 

@@ -9,7 +9,7 @@ use crate::spec::{FileFormat, FileSinkConfig};
 use crate::types::{Batch, Schema, Value};
 
 enum Writer {
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
     Json(BufWriter<File>),
 }
 
@@ -34,7 +34,7 @@ impl FileSink {
                 let mut w = csv::Writer::from_writer(file);
                 w.write_record(schema.names())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                Writer::Csv(w)
+                Writer::Csv(Box::new(w))
             }
             FileFormat::JsonLines => Writer::Json(file),
         };

@@ -164,7 +164,7 @@ impl JobHandle {
                 graph.vertices[edge.from].parallelism,
                 graph.vertices[edge.to].parallelism,
             );
-            for i in 0..p_from {
+            for (i, instance_senders) in senders[edge.from].iter_mut().enumerate().take(p_from) {
                 let targets: Vec<usize> = match edge.partition {
                     Partition::Forward => vec![i],
                     _ => (0..p_to).collect(),
@@ -178,7 +178,7 @@ impl JobHandle {
                         rx,
                     });
                 }
-                senders[edge.from][i].push(OutEdge::new(
+                instance_senders.push(OutEdge::new(
                     edge.partition.clone(),
                     edge.schema.clone(),
                     txs,
