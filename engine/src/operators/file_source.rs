@@ -226,3 +226,46 @@ impl Source for FileSource {
         Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operators::StdoutConsole;
+    use crate::spec::JobSettings;
+    use crate::types::Field;
+
+    #[test]
+    fn watermark_trails_the_largest_event_time_by_the_delay() {
+        let dir =
+            std::env::temp_dir().join(format!("streamlab-file-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("t.csv"), "t\n1000\n5000\n3000\n4000\n9000\n").unwrap();
+        let config = FileSourceConfig {
+            path: "t.csv".into(),
+            format: FileFormat::Csv,
+            schema: vec![Field::new("t", DataType::Timestamp)],
+            event_time: Some("t".into()),
+            watermark_delay_ms: 500,
+        };
+        let ctx = Context {
+            node_id: "src".into(),
+            subtask: 0,
+            parallelism: 1,
+            job: JobSettings {
+                batch_size: 2,
+                ..JobSettings::default()
+            },
+            base_dir: dir,
+            input_schema: Default::default(),
+            output_schema: Default::default(),
+            console: Arc::new(StdoutConsole::default()),
+        };
+        let mut source = FileSource::open(&config, &ctx).unwrap();
+        let mut watermarks = Vec::new();
+        while let SourceEvent::Batch(_, w) = source.poll().unwrap() {
+            watermarks.push(w);
+        }
+        // Batches [1000, 5000], [3000, 4000] (no progress), [9000].
+        assert_eq!(watermarks, vec![Some(4500), None, Some(8500)]);
+    }
+}
