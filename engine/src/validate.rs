@@ -125,16 +125,15 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
     let problems = &mut analysis.problems;
     check_job(&spec.job, problems);
     let nodes = check_nodes(spec, problems);
-    check_edges(spec, &nodes, problems);
-    let Some(order) = topological_order(spec, &nodes, problems) else {
+    // From here on only well-formed edges count, so a bad edge is one problem, not several.
+    let edges = check_edges(spec, &nodes, problems);
+    check_has_sink(spec, problems);
+    let Some(order) = topological_order(spec, &nodes, &edges, problems) else {
         return analysis;
     };
     for id in &order {
         let node = nodes[id.as_str()];
-        let inputs: Vec<&EdgeSpec> = spec
-            .inputs_of(id)
-            .filter(|e| nodes.contains_key(e.from.as_str()))
-            .collect();
+        let inputs: Vec<&EdgeSpec> = edges.iter().filter(|e| e.to == *id).copied().collect();
         check_connections(spec, node, &inputs, &mut analysis.problems);
         // A node is typed only once all its inputs are: no cascade of errors downstream.
         let input_types: Option<Vec<&PortType>> = inputs
@@ -147,7 +146,7 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
         if node.kind.category() != Category::Source && input_types.is_empty() {
             continue;
         }
-        match output_type(spec, node, &input_types) {
+        match output_type(node, &inputs, &input_types) {
             Ok(Some(t)) => {
                 analysis.outputs.insert(id.clone(), t);
             }
@@ -155,24 +154,23 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
             Err(mut found) => analysis.problems.append(&mut found),
         }
     }
-    if !spec
+    analysis.order = order;
+    analysis
+}
+
+fn check_has_sink(spec: &PipelineSpec, problems: &mut Vec<Problem>) {
+    if spec.nodes.is_empty() {
+        problems.push(Problem::error(None, "the pipeline has no nodes"));
+    } else if !spec
         .nodes
         .iter()
         .any(|n| n.kind.category() == Category::Sink)
-        && !spec.nodes.is_empty()
     {
-        analysis.problems.push(Problem::error(
+        problems.push(Problem::error(
             None,
             "the pipeline has no sink: add a Console, FileSink or Blackhole node",
         ));
     }
-    if spec.nodes.is_empty() {
-        analysis
-            .problems
-            .push(Problem::error(None, "the pipeline has no nodes"));
-    }
-    analysis.order = order;
-    analysis
 }
 
 fn check_job(job: &JobSettings, problems: &mut Vec<Problem>) {
@@ -231,13 +229,16 @@ fn check_nodes<'a>(
 }
 
 /// Every edge must join an existing output port to an existing input port.
-fn check_edges(
-    spec: &PipelineSpec,
+/// Returns the edges without a problem.
+fn check_edges<'a>(
+    spec: &'a PipelineSpec,
     nodes: &BTreeMap<&str, &NodeSpec>,
     problems: &mut Vec<Problem>,
-) {
+) -> Vec<&'a EdgeSpec> {
     let mut seen = HashSet::new();
+    let mut valid = Vec::new();
     for edge in &spec.edges {
+        let known = problems.len();
         let wire = format!("edge `{}` → `{}`", edge.from, edge.to);
         let (from, to) = (nodes.get(edge.from.as_str()), nodes.get(edge.to.as_str()));
         for (end, id) in [(from, &edge.from), (to, &edge.to)] {
@@ -291,36 +292,33 @@ fn check_edges(
                 format!("{wire} appears twice"),
             ));
         }
+        if problems.len() == known {
+            valid.push(edge);
+        }
     }
+    valid
 }
 
-/// Kahn's algorithm over edges between existing nodes; reports a cycle by naming its nodes.
+/// Kahn's algorithm; reports a cycle by naming the nodes on it.
 fn topological_order(
     spec: &PipelineSpec,
     nodes: &BTreeMap<&str, &NodeSpec>,
+    edges: &[&EdgeSpec],
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<String>> {
-    let edges: Vec<&EdgeSpec> = spec
-        .edges
-        .iter()
-        .filter(|e| {
-            nodes.contains_key(e.from.as_str())
-                && nodes.contains_key(e.to.as_str())
-                && e.from != e.to
-        })
-        .collect();
     let mut indegree: HashMap<&str, usize> = nodes.keys().map(|id| (*id, 0)).collect();
-    for e in &edges {
+    for e in edges {
         *indegree.get_mut(e.to.as_str()).unwrap() += 1;
     }
-    // Keep the file's node order among nodes that are ready at the same time.
+    // Sources first, then the file's order among nodes that are ready at the same time.
+    let mut seen = HashSet::new();
     let mut ready: Vec<&str> = spec
         .nodes
         .iter()
+        .filter(|n| indegree.get(n.id.as_str()) == Some(&0) && seen.insert(n.id.as_str()))
         .map(|n| n.id.as_str())
-        .filter(|id| indegree.get(id) == Some(&0))
         .collect();
-    ready.dedup();
+    ready.sort_by_key(|id| nodes[id].kind.category() != Category::Source);
     let mut order = Vec::with_capacity(nodes.len());
     let mut next = 0;
     while next < ready.len() {
@@ -338,18 +336,42 @@ fn topological_order(
     if order.len() == nodes.len() {
         return Some(order);
     }
-    let stuck: Vec<&str> = spec
+    // Left over are the cycles and what lies downstream of them; peel off nodes that lead
+    // nowhere within the leftovers until only the cycles remain.
+    let mut stuck: HashSet<&str> = indegree
+        .iter()
+        .filter(|(_, d)| **d > 0)
+        .map(|(id, _)| *id)
+        .collect();
+    loop {
+        let dead_ends: Vec<&str> = stuck
+            .iter()
+            .copied()
+            .filter(|id| {
+                !edges
+                    .iter()
+                    .any(|e| e.from == *id && stuck.contains(e.to.as_str()))
+            })
+            .collect();
+        if dead_ends.is_empty() {
+            break;
+        }
+        for id in dead_ends {
+            stuck.remove(id);
+        }
+    }
+    let cycle: Vec<&str> = spec
         .nodes
         .iter()
         .map(|n| n.id.as_str())
-        .filter(|id| indegree.get(id).is_some_and(|d| *d > 0))
+        .filter(|id| stuck.contains(id))
         .collect();
-    for id in &stuck {
+    for id in &cycle {
         problems.push(Problem::error(
             Some(id),
             format!(
                 "part of a cycle among {}; pipelines must not loop",
-                stuck.join(", ")
+                cycle.join(", ")
             ),
         ));
     }
@@ -366,7 +388,9 @@ fn check_connections(
 ) {
     for port in node.kind.inputs() {
         let count = inputs.iter().filter(|e| e.to_port == port.name).count();
-        if count == 0 {
+        // A wire with a bad port was already reported; don't add "no input" on top of it.
+        let wired = spec.inputs_of(&node.id).next().is_some();
+        if count == 0 && !wired {
             let what = match node.kind.category() {
                 Category::Sink => "sink",
                 _ => "node",
@@ -409,8 +433,8 @@ fn plain(schema: Schema) -> PortType {
 
 /// The output type of a node given its input types, or the problems of its configuration.
 fn output_type(
-    spec: &PipelineSpec,
     node: &NodeSpec,
+    edges: &[&EdgeSpec],
     inputs: &[&PortType],
 ) -> Result<Option<PortType>, Vec<Problem>> {
     let id = node.id.as_str();
@@ -514,7 +538,6 @@ fn output_type(
             }
         }
         NodeKind::Union(_) => {
-            let edges: Vec<&EdgeSpec> = spec.inputs_of(id).collect();
             for (edge, t) in edges.iter().zip(inputs).skip(1) {
                 if *t.schema != *input {
                     return Err(err(format!(

@@ -181,6 +181,10 @@ fn csv_source_to_json_lines_sink_with_event_time() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    assert!(
+        written.starts_with("{\"ts\":"),
+        "columns keep their order: {written}"
+    );
     assert_eq!(rows[0]["symbol"], "ACME");
     assert_eq!(rows[0]["ts"], "2024-01-02 09:30:00.000");
     assert_eq!(rows[1]["price"], serde_json::Value::Null);

@@ -24,13 +24,15 @@ pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), Stri
             "bench/datagen-q1q2.ron (built in)".into(),
         ),
     };
-    eprintln!(
-        "benchmark {name}: {} warm-up, {} measured runs",
-        warmup,
-        runs.max(1)
-    );
+    if let Some(source) = spec.unbounded_source() {
+        return Err(format!(
+            "{name}: source `{}` never ends; a benchmark needs bounded sources (set its row or event count)",
+            source.id
+        ));
+    }
+    eprintln!("benchmark {name}: {warmup} warm-up, {runs} measured run(s)");
     let mut rates = Vec::new();
-    for i in 0..warmup + runs.max(1) {
+    for i in 0..warmup + runs {
         let job = JobHandle::start(&spec, options.clone()).map_err(|e| format!("{name}: {e}"))?;
         let summary = job.wait().map_err(|e| format!("{name}: {e}"))?;
         let per_second = summary.records_in as f64 / summary.elapsed.as_secs_f64().max(1e-9);

@@ -50,11 +50,11 @@ enum Command {
         /// The pipeline to measure (default: the built-in datagen → filter → map → blackhole)
         file: Option<PathBuf>,
         /// How many measured runs
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        runs: u64,
         /// Runs before the measured ones, to warm caches
         #[arg(long, default_value_t = 1)]
-        warmup: usize,
+        warmup: u64,
     },
 }
 
@@ -78,7 +78,9 @@ pub fn main() -> ExitCode {
             summary_json,
         }) => run::run(&file, duration, summary_json.as_deref()),
         Some(Command::Validate { file }) => validate::validate(&file),
-        Some(Command::Bench { file, runs, warmup }) => bench::bench(file.as_deref(), runs, warmup),
+        Some(Command::Bench { file, runs, warmup }) => {
+            bench::bench(file.as_deref(), runs as usize, warmup as usize)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

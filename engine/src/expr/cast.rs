@@ -74,7 +74,7 @@ fn write_int(s: &mut String, x: i64) {
 }
 
 fn write_float(s: &mut String, x: f64) {
-    let _ = write!(s, "{x}");
+    let _ = crate::types::write_double(s, x);
 }
 
 fn bool_text(b: bool) -> &'static str {
@@ -163,7 +163,7 @@ pub(crate) fn cast_value(v: &Value, to: DataType, lenient: bool) -> Result<Value
         (Value::Bool(x), DataType::Int64) => Value::Int64(i64::from(*x)),
         (Value::Bool(x), DataType::Float64) => Value::Float64(f64::from(u8::from(*x))),
         (Value::Int64(x), DataType::Utf8) => Value::Utf8(x.to_string()),
-        (Value::Float64(x), DataType::Utf8) => Value::Utf8(x.to_string()),
+        (Value::Float64(x), DataType::Utf8) => Value::Utf8(Value::Float64(*x).to_string()),
         (Value::Bool(x), DataType::Utf8) => Value::Utf8(bool_text(*x).to_string()),
         (Value::Timestamp(x), DataType::Utf8) => Value::Utf8(format_timestamp(*x)),
         (Value::Utf8(s), DataType::Int64) => parsed(s, &|s| parse_int(s).map(Value::Int64))?,

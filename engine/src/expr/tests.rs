@@ -633,7 +633,7 @@ fn casts_to_and_from_text() {
     assert_eq!(eval("CAST(a AS STRING)"), strs(["7", "-7", "0", "10"]));
     assert_eq!(
         eval("CAST(x AS VARCHAR)"),
-        strs(["1.5", "-2.25", "0", "10"])
+        strs(["1.5", "-2.25", "0.0", "10.0"])
     );
     assert_eq!(
         eval("CAST(f AS STRING)"),

@@ -83,6 +83,8 @@ pub struct JobSummary {
 /// State the tasks and the handle share.
 pub struct JobShared {
     stop: AtomicBool,
+    /// A source stopped before its input ended.
+    stopped_early: AtomicBool,
     failure: Mutex<Option<JobError>>,
     running: AtomicUsize,
     started: Instant,
@@ -103,6 +105,10 @@ impl JobShared {
     fn fail(&self, error: JobError) {
         self.failure.lock().unwrap().get_or_insert(error);
         self.stop.store(true, Ordering::Relaxed);
+    }
+
+    pub fn source_stopped_early(&self) {
+        self.stopped_early.store(true, Ordering::Relaxed);
     }
 
     fn task_ended(&self) {
@@ -141,6 +147,7 @@ impl JobHandle {
         };
         let shared = Arc::new(JobShared {
             stop: AtomicBool::new(false),
+            stopped_early: AtomicBool::new(false),
             failure: Mutex::new(None),
             running: AtomicUsize::new(graph.task_count()),
             started: Instant::now(),
@@ -287,7 +294,10 @@ impl JobHandle {
         if let Some(error) = self.shared.failure.lock().unwrap().clone() {
             return JobStatus::Failed(error);
         }
-        match (self.is_finished(), self.shared.stop_requested()) {
+        match (
+            self.is_finished(),
+            self.shared.stopped_early.load(Ordering::Relaxed),
+        ) {
             (false, _) => JobStatus::Running,
             (true, false) => JobStatus::Finished,
             (true, true) => JobStatus::Stopped,
@@ -345,7 +355,7 @@ impl JobHandle {
             records_in,
             records_out,
             elapsed,
-            stopped: self.shared.stop_requested(),
+            stopped: self.shared.stopped_early.load(Ordering::Relaxed),
             nodes,
         })
     }

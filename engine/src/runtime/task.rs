@@ -79,6 +79,7 @@ impl Task {
     ) -> Result<(), TaskFailure> {
         let finished = loop {
             if self.shared.stop_requested() {
+                self.shared.source_stopped_early();
                 break false;
             }
             let event = source.poll().map_err(|message| TaskFailure::Failed {

@@ -57,13 +57,20 @@ struct VersionProbe {
 
 /// Parses a pipeline from RON text.
 pub fn parse(text: &str) -> Result<PipelineSpec, SpecError> {
-    if let Ok(probe) = options().from_str::<VersionProbe>(text)
-        && probe.version > SPEC_VERSION
-    {
-        return Err(SpecError::Version {
-            found: probe.version,
-            supported: SPEC_VERSION,
-        });
+    if let Ok(probe) = options().from_str::<VersionProbe>(text) {
+        if probe.version > SPEC_VERSION {
+            return Err(SpecError::Version {
+                found: probe.version,
+                supported: SPEC_VERSION,
+            });
+        }
+        if probe.version == 0 {
+            return Err(SpecError::Syntax {
+                line: 1,
+                column: 1,
+                message: "version 0 does not exist; pipeline files start at version 1".into(),
+            });
+        }
     }
     options()
         .from_str(text)
@@ -156,6 +163,12 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("version 99"));
+    }
+
+    #[test]
+    fn refuses_version_zero() {
+        let err = parse("(version: 0, nodes: [])").unwrap_err().to_string();
+        assert!(err.contains("version 0"), "{err}");
     }
 
     #[test]

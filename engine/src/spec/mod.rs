@@ -55,6 +55,11 @@ impl PipelineSpec {
         node.parallelism.unwrap_or(self.job.parallelism).max(1)
     }
 
+    /// The first source that never ends by itself, if any: with none, the job is a batch job.
+    pub fn unbounded_source(&self) -> Option<&NodeSpec> {
+        self.nodes.iter().find(|n| !n.kind.is_bounded())
+    }
+
     /// Edges that end at node `id`.
     pub fn inputs_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a EdgeSpec> + 'a {
         self.edges.iter().filter(move |e| e.to == id)

@@ -120,6 +120,20 @@ impl NodeKind {
         }
     }
 
+    /// Whether the node's input ends by itself. Only sources can be unbounded.
+    pub fn is_bounded(&self) -> bool {
+        match self {
+            NodeKind::Datagen(c) => {
+                c.number_of_rows.is_some()
+                    || c.fields
+                        .iter()
+                        .any(|f| matches!(f.kind, FieldKind::Sequence { .. }))
+            }
+            NodeKind::Nexmark(c) => c.events.is_some(),
+            _ => true,
+        }
+    }
+
     pub fn outputs(&self) -> &'static [&'static str] {
         match self.category() {
             Category::Sink => &[],

@@ -10,4 +10,4 @@ pub use batch::Batch;
 pub use column::{Column, ColumnBuilder, ColumnRef, Utf8Values, Values};
 pub use schema::{DataType, Field, Schema, SchemaRef};
 pub use time::{format_timestamp, parse_timestamp};
-pub use value::Value;
+pub use value::{Value, write_double};

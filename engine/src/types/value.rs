@@ -51,14 +51,56 @@ impl fmt::Display for Value {
         match self {
             Value::Null => f.write_str("NULL"),
             Value::Int64(v) => write!(f, "{v}"),
-            // As Java prints a double: `27.0`, not `27`.
-            Value::Float64(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 => {
-                write!(f, "{v:.1}")
-            }
-            Value::Float64(v) => write!(f, "{v}"),
+            Value::Float64(v) => write_double(f, *v),
             Value::Bool(v) => write!(f, "{}", if *v { "TRUE" } else { "FALSE" }),
             Value::Utf8(v) => f.write_str(v),
             Value::Timestamp(v) => f.write_str(&format_timestamp(*v)),
         }
+    }
+}
+
+/// Writes a DOUBLE as Java (and so Flink) prints it: `27.0`, `0.001`, `1.0E20`, `1.0E-4`,
+/// `Infinity`, `NaN`, with the shortest digits that read back to the same value.
+pub fn write_double(out: &mut impl fmt::Write, v: f64) -> fmt::Result {
+    if v.is_nan() {
+        return out.write_str("NaN");
+    }
+    if v.is_infinite() {
+        return out.write_str(if v > 0.0 { "Infinity" } else { "-Infinity" });
+    }
+    let magnitude = v.abs();
+    if magnitude == 0.0 || (1e-3..1e7).contains(&magnitude) {
+        let text = format!("{v}");
+        out.write_str(&text)?;
+        if !text.contains('.') {
+            out.write_str(".0")?;
+        }
+        return Ok(());
+    }
+    let text = format!("{v:e}");
+    let (mantissa, exponent) = text.split_once('e').expect("`{:e}` writes an exponent");
+    let dot = if mantissa.contains('.') { "" } else { ".0" };
+    write!(out, "{mantissa}{dot}E{exponent}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_print_as_in_java() {
+        let text = |v: f64| Value::Float64(v).to_string();
+        assert_eq!(text(27.0), "27.0");
+        assert_eq!(text(-0.5), "-0.5");
+        assert_eq!(text(0.0), "0.0");
+        assert_eq!(text(0.001), "0.001");
+        assert_eq!(text(1234567.5), "1234567.5");
+        assert_eq!(text(1e7), "1.0E7");
+        assert_eq!(text(1e20), "1.0E20");
+        assert_eq!(text(1.5e-6), "1.5E-6");
+        assert_eq!(text(-2.25e-4), "-2.25E-4");
+        assert_eq!(text(f64::INFINITY), "Infinity");
+        assert_eq!(text(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(text(f64::NAN), "NaN");
     }
 }
