@@ -666,3 +666,31 @@ fn relative_paths_resolve_against_the_pipeline_folder() {
     assert_eq!(std::fs::read_to_string(&copy).unwrap(), expected);
     assert!(!dir.path().join("copy.csv").exists(), "wrote to the cwd");
 }
+
+#[test]
+fn a_closed_stdout_stops_an_unbounded_run() {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new("a_closed_stdout_stops_an_unbounded_run");
+    let pipeline = dir.write(
+        "print.ron",
+        r#"(version: 1, nodes: [
+            (id: "gen", kind: Datagen(fields: [(name: "n", type: Int64)], rows_per_second: 1000)),
+            (id: "out", kind: Console()),
+        ], edges: [(from: "gen", to: "out")], job: (batch_size: 10, buffer_timeout_ms: 10))"#,
+    );
+    let mut child = streamlab()
+        .args(["run", arg(&pipeline)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a line and hang up, as `| head -1` does.
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("+I["), "{first}");
+    let output = wait_for(child, "run print.ron | head -1");
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("stopped:"));
+}

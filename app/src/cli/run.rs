@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use engine::operators::StdoutConsole;
 use engine::{JobHandle, JobSummary, RunOptions};
 
 use super::progress::Progress;
@@ -15,9 +16,10 @@ pub fn run(
     summary_json: Option<&Path>,
 ) -> Result<(), String> {
     let spec = load(file)?;
+    let stdout = Arc::new(StdoutConsole::default());
     let options = RunOptions {
         base_dir: base_dir(file),
-        ..RunOptions::default()
+        console: stdout.clone(),
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     {
@@ -35,7 +37,8 @@ pub fn run(
     while !job.is_finished() {
         std::thread::sleep(Duration::from_millis(50));
         let out_of_time = duration.is_some_and(|d| started.elapsed() >= d);
-        if out_of_time || interrupted.load(Ordering::SeqCst) {
+        // Printing into a closed pipe (`streamlab run … | head`) has no reader left: stop.
+        if out_of_time || interrupted.load(Ordering::SeqCst) || stdout.is_closed() {
             job.stop();
         }
         progress.update(&job);

@@ -19,6 +19,13 @@ pub struct StdoutConsole {
     closed: AtomicBool,
 }
 
+impl StdoutConsole {
+    /// Whoever read standard output has gone away.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Relaxed)
+    }
+}
+
 impl ConsoleWriter for StdoutConsole {
     fn write_lines(&self, lines: &[String]) -> std::io::Result<()> {
         if self.closed.load(Ordering::Relaxed) {
