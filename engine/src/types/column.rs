@@ -258,6 +258,24 @@ impl ColumnBuilder {
         }
     }
 
+    /// Appends an integer to a BIGINT or TIMESTAMP column.
+    pub fn push_i64(&mut self, value: i64) {
+        match &mut self.values {
+            Values::Int64(v) | Values::Timestamp(v) => v.push(value),
+            other => panic!("an integer pushed into a {} column", other.data_type()),
+        }
+        self.validity.push(true);
+    }
+
+    /// Appends text to a STRING column.
+    pub fn push_str(&mut self, value: &str) {
+        match &mut self.values {
+            Values::Utf8(v) => v.push(value),
+            other => panic!("text pushed into a {} column", other.data_type()),
+        }
+        self.validity.push(true);
+    }
+
     /// Appends `value`, which must be NULL or of the builder's type.
     pub fn push(&mut self, value: &Value) {
         match (&mut self.values, value) {

@@ -5,7 +5,7 @@ use super::generator::{Event, EventKind, GeneratorConfig, NexmarkGenerator};
 use crate::operators::rate::{Allowance, RateLimiter};
 use crate::operators::{Context, OpResult, Source, SourceEvent};
 use crate::spec::{NexmarkConfig, NexmarkStream};
-use crate::types::{Batch, ColumnBuilder, Value, parse_timestamp};
+use crate::types::{Batch, ColumnBuilder, parse_timestamp};
 
 /// One parallel instance of a Nexmark source. Instances split the event sequence, so together
 /// they emit exactly the events of a single generator.
@@ -68,51 +68,56 @@ impl NexmarkSource {
         }
     }
 
-    /// Appends one event's row; returns its event time.
+    /// Appends one event's row, column by column in the stream's schema order; returns its
+    /// event time.
     fn push(&mut self, event: Event) -> i64 {
-        let b = &mut self.builders;
-        let text = |s: String| Value::Utf8(s);
-        let row: Vec<Value> = match event {
-            Event::Person(p) => vec![
-                Value::Int64(p.id),
-                text(p.name),
-                text(p.email_address),
-                text(p.credit_card),
-                text(p.city),
-                text(p.state),
-                Value::Timestamp(p.date_time),
-                text(p.extra),
-            ],
-            Event::Auction(a) => vec![
-                Value::Int64(a.id),
-                text(a.item_name),
-                text(a.description),
-                Value::Int64(a.initial_bid),
-                Value::Int64(a.reserve),
-                Value::Timestamp(a.date_time),
-                Value::Timestamp(a.expires),
-                Value::Int64(a.seller),
-                Value::Int64(a.category),
-                text(a.extra),
-            ],
-            Event::Bid(bid) => vec![
-                Value::Int64(bid.auction),
-                Value::Int64(bid.bidder),
-                Value::Int64(bid.price),
-                text(bid.channel),
-                text(bid.url),
-                Value::Timestamp(bid.date_time),
-                text(bid.extra),
-            ],
+        enum Cell<'a> {
+            Int(i64),
+            Text(&'a str),
+        }
+        use Cell::{Int, Text};
+        let mut write = |cells: &[Cell]| {
+            for (builder, cell) in self.builders.iter_mut().zip(cells) {
+                match cell {
+                    Int(v) => builder.push_i64(*v),
+                    Text(s) => builder.push_str(s),
+                }
+            }
         };
-        let mut time = 0;
-        for (builder, value) in b.iter_mut().zip(&row) {
-            builder.push(value);
+        match &event {
+            Event::Person(p) => write(&[
+                Int(p.id),
+                Text(&p.name),
+                Text(&p.email_address),
+                Text(&p.credit_card),
+                Text(&p.city),
+                Text(&p.state),
+                Int(p.date_time),
+                Text(&p.extra),
+            ]),
+            Event::Auction(a) => write(&[
+                Int(a.id),
+                Text(&a.item_name),
+                Text(&a.description),
+                Int(a.initial_bid),
+                Int(a.reserve),
+                Int(a.date_time),
+                Int(a.expires),
+                Int(a.seller),
+                Int(a.category),
+                Text(&a.extra),
+            ]),
+            Event::Bid(b) => write(&[
+                Int(b.auction),
+                Int(b.bidder),
+                Int(b.price),
+                Text(&b.channel),
+                Text(&b.url),
+                Int(b.date_time),
+                Text(&b.extra),
+            ]),
         }
-        if let Some(Value::Timestamp(t)) = row.iter().find(|v| matches!(v, Value::Timestamp(_))) {
-            time = *t;
-        }
-        time
+        event.date_time()
     }
 }
 
