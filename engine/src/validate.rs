@@ -516,16 +516,7 @@ fn output_type(
             for name in &config.columns {
                 match input.field(name) {
                     Some(f) => keys.push(f.name.clone()),
-                    None => problems.push(
-                        Problem::error(
-                            Some(id),
-                            format!(
-                                "unknown key column `{name}`; available columns: {}",
-                                columns_list(&input)
-                            ),
-                        )
-                        .with_column(Some(name.clone())),
-                    ),
+                    None => problems.push(unknown_column(id, "key column", name, &input)),
                 }
             }
             if problems.is_empty() {
@@ -556,6 +547,18 @@ fn output_type(
         }
         NodeKind::Console(_) | NodeKind::Blackhole(_) => Ok(None),
     }
+}
+
+/// `unknown key column `x`; available columns: a, b`, placed on the column.
+fn unknown_column(id: &str, what: &str, name: &str, schema: &Schema) -> Problem {
+    Problem::error(
+        Some(id),
+        format!(
+            "unknown {what} `{name}`; available columns: {}",
+            columns_list(schema)
+        ),
+    )
+    .with_column(Some(name.to_string()))
 }
 
 fn columns_list(schema: &Schema) -> String {
@@ -686,16 +689,7 @@ fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<
                 )
                 .with_column(Some(name.clone())),
             ),
-            None => problems.push(
-                Problem::error(
-                    Some(id),
-                    format!(
-                        "unknown event time column `{name}`; available columns: {}",
-                        columns_list(&schema)
-                    ),
-                )
-                .with_column(Some(name.clone())),
-            ),
+            None => problems.push(unknown_column(id, "event time column", name, &schema)),
         }
     }
     if problems.is_empty() {
