@@ -173,19 +173,31 @@ fn check_has_sink(spec: &PipelineSpec, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Upper bounds that keep a typo (an extra zero or three) from exhausting memory or threads.
+pub const MAX_PARALLELISM: u32 = 256;
+pub const MAX_BATCH_SIZE: usize = 1 << 20;
+pub const MAX_CHANNEL_CAPACITY: usize = 1 << 16;
+
 fn check_job(job: &JobSettings, problems: &mut Vec<Problem>) {
-    if job.parallelism == 0 {
-        problems.push(Problem::error(None, "job parallelism must be at least 1"));
-    }
-    if job.batch_size == 0 {
-        problems.push(Problem::error(None, "job batch size must be at least 1"));
-    }
-    if job.channel_capacity == 0 {
-        problems.push(Problem::error(
-            None,
-            "job channel capacity must be at least 1",
-        ));
-    }
+    let mut in_range = |what: &str, value: u64, max: u64| {
+        if !(1..=max).contains(&value) {
+            problems.push(Problem::error(
+                None,
+                format!("job {what} is {value}; it must be between 1 and {max}"),
+            ));
+        }
+    };
+    in_range(
+        "parallelism",
+        job.parallelism as u64,
+        MAX_PARALLELISM as u64,
+    );
+    in_range("batch size", job.batch_size as u64, MAX_BATCH_SIZE as u64);
+    in_range(
+        "channel capacity",
+        job.channel_capacity as u64,
+        MAX_CHANNEL_CAPACITY as u64,
+    );
 }
 
 /// Node ids must be present and unique; returns the nodes by id.
@@ -202,16 +214,29 @@ fn check_nodes<'a>(
             ));
             continue;
         }
+        if node.id.chars().any(char::is_control) {
+            problems.push(Problem::error(
+                None,
+                format!(
+                    "the id {:?} of a {} node contains a control character",
+                    node.id,
+                    node.kind.name()
+                ),
+            ));
+            continue;
+        }
         if nodes.insert(node.id.as_str(), node).is_some() {
             problems.push(Problem::error(
                 Some(&node.id),
                 "two nodes have this id; ids must be unique",
             ));
         }
-        if node.parallelism == Some(0) {
+        if let Some(p) = node.parallelism
+            && !(1..=MAX_PARALLELISM).contains(&p)
+        {
             problems.push(Problem::error(
                 Some(&node.id),
-                "parallelism must be at least 1",
+                format!("parallelism is {p}; it must be between 1 and {MAX_PARALLELISM}"),
             ));
         }
         let single = matches!(node.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));

@@ -383,3 +383,46 @@ fn small_batches_are_gathered_until_the_buffer_timeout() {
     assert_eq!(summary.records_out, 40);
     assert_eq!(lines.len(), 40);
 }
+
+#[test]
+fn a_keyed_stream_is_hashed_again_when_parallelism_changes_after_a_filter() {
+    let text = r#"(version: 1, nodes: [
+        (id: "gen", kind: Datagen(fields: [(name: "k", type: Int64, kind: Random(min: 1, max: 5))], number_of_rows: 500, rows_per_second: None)),
+        (id: "by_k", kind: KeyBy(columns: ["k"])),
+        (id: "f", kind: Filter(condition: "k > 0")),
+        (id: "out", parallelism: 3, kind: Console()),
+    ], edges: [(from: "gen", to: "by_k"), (from: "by_k", to: "f"), (from: "f", to: "out")], job: (parallelism: 2))"#;
+    let job = JobHandle::start(&spec(text), RunOptions::default()).unwrap();
+    let into_out = job
+        .graph()
+        .edges
+        .iter()
+        .find(|e| job.graph().vertices[e.to].nodes == ["out"])
+        .unwrap();
+    assert_eq!(into_out.partition, Partition::Hash(vec![0]));
+    drop(job);
+    let (_, lines) = run(text);
+    let mut instance_of: HashMap<String, String> = HashMap::new();
+    for line in &lines {
+        let (instance, row) = line.split_once("> ").unwrap();
+        let previous = instance_of.insert(row.to_string(), instance.to_string());
+        assert!(
+            previous.as_deref().is_none_or(|p| p == instance),
+            "{row} on {previous:?} and {instance}"
+        );
+    }
+}
+
+#[test]
+fn parallel_senders_start_round_robin_on_different_receivers() {
+    // Three sources of one batch each: the three batches land on both receivers.
+    let (_, lines) = run(r#"(version: 1, nodes: [
+            (id: "gen", parallelism: 3, kind: Datagen(fields: [(name: "n", type: Int64, kind: Sequence(start: 1, end: 3))], rows_per_second: None)),
+            (id: "out", parallelism: 2, kind: Console()),
+        ], edges: [(from: "gen", to: "out")])"#);
+    let instances: HashSet<&str> = lines
+        .iter()
+        .map(|l| l.split_once("> ").unwrap().0)
+        .collect();
+    assert_eq!(instances.len(), 2, "{lines:?}");
+}

@@ -944,7 +944,7 @@ fn zero_node_parallelism_is_an_error() {
         Severity::Error,
         Some("out"),
         None,
-        &["parallelism must be at least 1"],
+        &["parallelism is 0", "between 1 and 256"],
     );
 }
 
@@ -964,7 +964,7 @@ fn job_with_zero_parallelism() {
         Severity::Error,
         None,
         None,
-        &["job parallelism must be at least 1"],
+        &["job parallelism is 0", "between 1 and 256"],
     );
 }
 
@@ -980,7 +980,7 @@ fn job_with_zero_batch_size() {
         Severity::Error,
         None,
         None,
-        &["job batch size must be at least 1"],
+        &["job batch size is 0", "between 1 and"],
     );
     let a = analyze(&pipeline_with_job(
         &[GEN, OUT],
@@ -992,7 +992,7 @@ fn job_with_zero_batch_size() {
         Severity::Error,
         None,
         None,
-        &["channel capacity must be at least 1"],
+        &["channel capacity is 0", "between 1 and"],
     );
 }
 
@@ -1307,4 +1307,22 @@ fn order_lists_sources_first_and_each_node_after_its_inputs() {
         );
     }
     assert_eq!(a.order, ["gen2", "gen", "f", "u", "m", "out"]);
+}
+
+#[test]
+fn oversized_job_settings_and_control_characters_are_refused() {
+    let spec = engine::spec::parse(
+        r#"(version: 1, nodes: [
+            (id: "gen", parallelism: 100000, kind: Datagen(fields: [(name: "n", type: Int64)])),
+            (id: "o\u{0}ut", kind: Blackhole()),
+        ], edges: [(from: "gen", to: "o\u{0}ut")],
+        job: (batch_size: 100000000000, channel_capacity: 10000000000))"#,
+    )
+    .unwrap();
+    let messages: Vec<String> = analyze(&spec).errors().map(|p| p.to_string()).collect();
+    let has = |needle: &str| messages.iter().any(|m| m.contains(needle));
+    assert!(has("parallelism is 100000"), "{messages:?}");
+    assert!(has("job batch size is 100000000000"), "{messages:?}");
+    assert!(has("job channel capacity is 10000000000"), "{messages:?}");
+    assert!(has("control character"), "{messages:?}");
 }

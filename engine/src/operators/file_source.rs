@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Context, OpResult, Source, SourceEvent};
+use super::{Context, OpResult, Source, SourceEvent, watermark_after};
 use crate::spec::{FileFormat, FileSourceConfig};
 use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
 
@@ -75,7 +75,7 @@ impl FileSource {
                 0
             },
             batch_size: ctx.job.batch_size.max(1),
-            watermark_delay: config.watermark_delay_ms as i64,
+            watermark_delay: i64::try_from(config.watermark_delay_ms).unwrap_or(i64::MAX),
             max_event_time: None,
         })
     }
@@ -221,7 +221,7 @@ impl Source for FileSource {
                 return None;
             }
             self.max_event_time = Some(max);
-            Some(max - self.watermark_delay)
+            Some(watermark_after(max, self.watermark_delay))
         });
         Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
     }
@@ -266,6 +266,6 @@ mod tests {
             watermarks.push(w);
         }
         // Batches [1000, 5000], [3000, 4000] (no progress), [9000].
-        assert_eq!(watermarks, vec![Some(4500), None, Some(8500)]);
+        assert_eq!(watermarks, vec![Some(4499), None, Some(8499)]);
     }
 }

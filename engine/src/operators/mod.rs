@@ -55,6 +55,12 @@ pub trait Source: Send {
     fn poll(&mut self) -> OpResult<SourceEvent>;
 }
 
+/// The watermark after seeing event times up to `max` with events up to `delay` ms late:
+/// `max - delay - 1`, as in Flink, because a row at exactly `max - delay` may still come.
+pub fn watermark_after(max: i64, delay: i64) -> i64 {
+    max.saturating_sub(delay).saturating_sub(1)
+}
+
 /// Everything an operator instance needs to know about where it runs.
 #[derive(Clone)]
 pub struct Context {

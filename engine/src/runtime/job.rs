@@ -97,10 +97,6 @@ impl JobShared {
         self.stop.load(Ordering::Relaxed)
     }
 
-    pub fn has_failed(&self) -> bool {
-        self.failure.lock().unwrap().is_some()
-    }
-
     /// Records the first failure and asks every source to stop.
     fn fail(&self, error: JobError) {
         self.failure.lock().unwrap().get_or_insert(error);
@@ -186,6 +182,7 @@ impl JobHandle {
                     });
                 }
                 instance_senders.push(OutEdge::new(
+                    i,
                     edge.partition.clone(),
                     edge.schema.clone(),
                     txs,
@@ -269,7 +266,7 @@ impl JobHandle {
             .map(|(name, task)| {
                 let shared = shared.clone();
                 std::thread::Builder::new()
-                    .name(name.chars().take(60).collect())
+                    .name(name.chars().filter(|c| !c.is_control()).take(60).collect())
                     .spawn(move || run_task(task, &shared))
                     .expect("the system can start a thread")
             })

@@ -71,7 +71,14 @@ pub struct OutEdge {
 
 impl OutEdge {
     /// `senders[i]` goes to instance `i` of the receiver (a single sender for a forward edge).
-    pub fn new(partition: Partition, schema: SchemaRef, senders: Vec<Sender<Message>>) -> Self {
+    /// Round-robin starts at `instance`, so parallel senders do not all begin on the same receiver.
+    pub fn new(
+        instance: usize,
+        partition: Partition,
+        schema: SchemaRef,
+        senders: Vec<Sender<Message>>,
+    ) -> Self {
+        let first = instance % senders.len().max(1);
         let channels = senders
             .into_iter()
             .map(|tx| Channel {
@@ -85,7 +92,7 @@ impl OutEdge {
             partition,
             schema,
             channels,
-            next: 0,
+            next: first,
         }
     }
 }
@@ -161,6 +168,10 @@ impl Output {
             }
         }
         Ok(())
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// When the oldest pending rows are due to be sent.

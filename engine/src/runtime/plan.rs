@@ -81,15 +81,21 @@ impl JobGraph {
                         let from = vertex_of[&edge.from];
                         let upstream = spec.node(&edge.from).expect("validated edge");
                         let output = &analysis.outputs[&edge.from];
-                        let partition = match (&upstream.kind, &output.keys) {
-                            (NodeKind::KeyBy(_), Some(keys)) => Partition::Hash(
-                                keys.iter()
-                                    .filter_map(|k| output.schema.index_of(k))
-                                    .collect(),
-                            ),
-                            _ if graph.vertices[from].parallelism == parallelism => {
-                                Partition::Forward
+                        let same_parallelism = graph.vertices[from].parallelism == parallelism;
+                        // A keyed stream stays keyed: forward keeps each key on its instance
+                        // only when nothing re-partitions; otherwise hash again.
+                        let partition = match &output.keys {
+                            Some(keys)
+                                if matches!(upstream.kind, NodeKind::KeyBy(_))
+                                    || !same_parallelism =>
+                            {
+                                Partition::Hash(
+                                    keys.iter()
+                                        .filter_map(|k| output.schema.index_of(k))
+                                        .collect(),
+                                )
                             }
+                            _ if same_parallelism => Partition::Forward,
                             _ => Partition::Rebalance,
                         };
                         let port = node

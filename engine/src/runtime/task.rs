@@ -9,7 +9,7 @@ use super::job::JobShared;
 use super::message::Message;
 use super::output::{Disconnected, Output};
 use crate::metrics::NodeCounters;
-use crate::operators::{Operator, Source, SourceEvent};
+use crate::operators::{OpResult, Operator, Source, SourceEvent};
 use crate::types::Batch;
 
 /// Why a task ended early.
@@ -77,22 +77,23 @@ impl Task {
         mut source: Box<dyn Source>,
         counters: &NodeCounters,
     ) -> Result<(), TaskFailure> {
+        // Watermarks go out at most once per buffer timeout, like Flink's watermark interval:
+        // one per batch would flush every partly filled output buffer each time.
+        let interval = self.output.timeout();
+        let mut pending_watermark: Option<i64> = None;
+        let mut last_watermark = Instant::now();
         let finished = loop {
             if self.shared.stop_requested() {
                 self.shared.source_stopped_early();
                 break false;
             }
-            let event = source.poll().map_err(|message| TaskFailure::Failed {
-                node: node.to_string(),
-                message,
-            })?;
-            match event {
+            match guarded(node, || source.poll())? {
                 SourceEvent::Batch(batch, watermark) => {
                     counters.add_out(batch.num_rows());
                     self.push(0, 0, vec![batch])?;
                     if let Some(w) = watermark {
                         counters.set_watermark(w);
-                        self.advance_watermark(w)?;
+                        pending_watermark = Some(w);
                     }
                 }
                 SourceEvent::Idle(wait) => {
@@ -105,7 +106,12 @@ impl Task {
                 }
                 SourceEvent::Finished => break true,
             }
-            self.output.flush_expired(Instant::now())?;
+            let now = Instant::now();
+            if pending_watermark.is_some() && now - last_watermark >= interval {
+                self.advance_watermark(pending_watermark.take().unwrap())?;
+                last_watermark = now;
+            }
+            self.output.flush_expired(now)?;
         };
         // A drained bounded input closes event time, so everything waiting on it completes.
         if finished {
@@ -129,8 +135,8 @@ impl Task {
                 Some(Message::Watermark(w)) => watermarks[i] = watermarks[i].max(w),
                 Some(Message::Barrier(_)) => {}
                 Some(Message::EndOfStream) => open[i] = false,
-                None if self.shared.has_failed() => return Err(TaskFailure::Disconnected),
-                None => open[i] = false,
+                // A healthy sender always says EndOfStream first: a bare hang-up is a failure.
+                None => return Err(TaskFailure::Disconnected),
             }
             // Event time of a task is the least of its open inputs' watermarks.
             let least = (0..inputs.len())
@@ -163,16 +169,9 @@ impl Task {
             let mut produced = Vec::new();
             for batch in batches {
                 link.counters.add_in(batch.num_rows());
-                link.op
-                    .process(port, batch, &mut produced)
-                    .map_err(|message| TaskFailure::Failed {
-                        node: link.node.clone(),
-                        message,
-                    })?;
+                guarded(&link.node, || link.op.process(port, batch, &mut produced))?;
             }
-            for batch in &produced {
-                link.counters.add_out(batch.num_rows());
-            }
+            count_out(link, &produced);
             batches = produced;
             port = 0;
         }
@@ -187,12 +186,10 @@ impl Task {
             let mut produced = Vec::new();
             let link = &mut self.chain[i];
             link.counters.set_watermark(watermark);
-            link.op
-                .on_watermark(watermark, &mut produced)
-                .map_err(|message| TaskFailure::Failed {
-                    node: link.node.clone(),
-                    message,
-                })?;
+            guarded(&link.node, || {
+                link.op.on_watermark(watermark, &mut produced)
+            })?;
+            count_out(link, &produced);
             self.push(i + 1, 0, produced)?;
         }
         self.output.broadcast(|| Message::Watermark(watermark))?;
@@ -203,16 +200,37 @@ impl Task {
         for i in 0..self.chain.len() {
             let mut produced = Vec::new();
             let link = &mut self.chain[i];
-            link.op
-                .finish(&mut produced)
-                .map_err(|message| TaskFailure::Failed {
-                    node: link.node.clone(),
-                    message,
-                })?;
+            guarded(&link.node, || link.op.finish(&mut produced))?;
+            count_out(link, &produced);
             self.push(i + 1, 0, produced)?;
         }
         self.output.broadcast(|| Message::EndOfStream)?;
         Ok(())
+    }
+}
+
+fn count_out(link: &Link, produced: &[Batch]) {
+    for batch in produced {
+        link.counters.add_out(batch.num_rows());
+    }
+}
+
+/// Calls into an operator of `node`, turning its error, or a panic, into a failure of that node.
+fn guarded<T>(node: &str, call: impl FnOnce() -> OpResult<T>) -> Result<T, TaskFailure> {
+    let failed = |message| TaskFailure::Failed {
+        node: node.to_string(),
+        message,
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
+        Ok(result) => result.map_err(failed),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown cause".into());
+            Err(failed(format!("internal error: {what}")))
+        }
     }
 }
 

@@ -55,7 +55,7 @@ impl NexmarkSource {
             rate: config
                 .events_per_second
                 .map(|r| RateLimiter::new(ctx.share(r).max(1), timeout)),
-            watermark_delay: config.watermark_delay_ms as i64,
+            watermark_delay: i64::try_from(config.watermark_delay_ms).unwrap_or(i64::MAX),
             max_event_time: None,
         })
     }
@@ -171,7 +171,7 @@ impl Source for NexmarkSource {
             .filter(|t| self.max_event_time < Some(*t))
             .map(|t| {
                 self.max_event_time = Some(t);
-                t - self.watermark_delay
+                crate::operators::watermark_after(t, self.watermark_delay)
             });
         Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
     }
