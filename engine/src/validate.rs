@@ -151,7 +151,14 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
                 analysis.outputs.insert(id.clone(), t);
             }
             Ok(None) => {}
-            Err(mut found) => analysis.problems.append(&mut found),
+            Err(mut found) => {
+                analysis.problems.append(&mut found);
+                // A Filter's rows keep their columns whatever its condition says, so the
+                // nodes after it can still be checked.
+                if let NodeKind::Filter(_) = node.kind {
+                    analysis.outputs.insert(id.clone(), input_types[0].clone());
+                }
+            }
         }
     }
     analysis.order = order;

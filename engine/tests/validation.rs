@@ -1097,12 +1097,28 @@ fn errors_do_not_cascade_past_a_broken_filter() {
     );
     assert_eq!(a.problems_of("m").count(), 0);
     assert_eq!(a.problems_of("out").count(), 0);
-    assert!(a.outputs.contains_key("gen"));
-    for id in ["f", "m", "k"] {
-        assert!(!a.outputs.contains_key(id), "{id} should not be typed");
+    // A Filter keeps its input's columns whatever its condition, so checking goes on after it.
+    for id in ["gen", "f", "m", "k"] {
+        assert!(a.outputs.contains_key(id), "{id} should be typed");
     }
     // Every node is still in the order, sources first.
     assert_eq!(a.order, ["gen", "f", "m", "k", "out"]);
+}
+
+#[test]
+fn problems_after_a_broken_filter_are_found_in_the_same_pass() {
+    let a = analyze_nodes(
+        &[
+            GEN,
+            r#"(id: "f", kind: Filter(condition: "nope > 1"))"#,
+            r#"(id: "m", kind: Map(columns: ["price + 'x' AS bad"]))"#,
+            OUT,
+        ],
+        r#"(from: "gen", to: "f"), (from: "f", to: "m"), (from: "m", to: "out")"#,
+    );
+    assert_eq!(a.problems_of("f").count(), 1);
+    assert_eq!(a.problems_of("m").count(), 1);
+    assert_eq!(a.problems.len(), 2, "{:?}", a.problems);
 }
 
 #[test]
