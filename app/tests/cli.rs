@@ -335,11 +335,22 @@ fn run_writes_a_json_summary() {
 #[test]
 fn summary_json_that_cannot_be_written_is_an_error() {
     let dir = TempDir::new("summary_json_that_cannot_be_written_is_an_error");
-    let pipeline = dir.write("evens.ron", EVENS);
+    // Unbounded: only a check before the run starts lets this end.
+    let pipeline = dir.write("unbounded.ron", UNBOUNDED);
     let json = dir.path().join("no-such-folder").join("summary.json");
     run(&["run", arg(&pipeline), "--summary-json", arg(&json)])
         .assert_code(1)
         .assert_stderr_has(arg(&json));
+}
+
+#[test]
+fn validate_reports_a_missing_input_file() {
+    let dir = TempDir::new("validate_reports_a_missing_input_file");
+    let pipeline = dir.write("csv.ron", CSV_TO_CONSOLE);
+    run(&["validate", arg(&pipeline)])
+        .assert_code(1)
+        .assert_stderr_has("node `csv`: input file")
+        .assert_stderr_has("in.csv does not exist");
 }
 
 #[test]

@@ -730,3 +730,23 @@ fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<
         Err(problems)
     }
 }
+
+/// Problems only the file system can tell: input files of FileSource nodes that do not exist.
+/// Relative paths resolve against `base_dir`, the pipeline file's folder.
+pub fn check_files(spec: &PipelineSpec, base_dir: &std::path::Path) -> Vec<Problem> {
+    spec.nodes
+        .iter()
+        .filter_map(|node| match &node.kind {
+            NodeKind::FileSource(config) if !config.path.trim().is_empty() => {
+                let path = base_dir.join(&config.path);
+                (!path.is_file()).then(|| {
+                    Problem::error(
+                        Some(&node.id),
+                        format!("input file {} does not exist", path.display()),
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}

@@ -910,10 +910,20 @@ fn file_sink_with_parallelism_above_one() {
 }
 
 #[test]
-fn file_nodes_inherit_the_job_parallelism_unless_set() {
+fn file_nodes_run_single_unless_told_otherwise() {
     let sink_default = r#"(id: "sink", kind: FileSink(path: "out.csv"))"#;
-    let a = analyze(&pipeline_with_job(
+    let spec = pipeline_with_job(
         &[GEN, sink_default],
+        r#"(from: "gen", to: "sink")"#,
+        "parallelism: 4",
+    );
+    let a = analyze(&spec);
+    assert!(a.problems.is_empty(), "{}", dump(&a));
+    assert_eq!(spec.parallelism_of(spec.node("sink").unwrap()), 1);
+    assert_eq!(spec.parallelism_of(spec.node("gen").unwrap()), 4);
+    let sink_two = r#"(id: "sink", parallelism: 2, kind: FileSink(path: "out.csv"))"#;
+    let a = analyze(&pipeline_with_job(
+        &[GEN, sink_two],
         r#"(from: "gen", to: "sink")"#,
         "parallelism: 4",
     ));
@@ -924,13 +934,6 @@ fn file_nodes_inherit_the_job_parallelism_unless_set() {
         None,
         &["a FileSink runs with parallelism 1"],
     );
-    let sink_one = r#"(id: "sink", parallelism: 1, kind: FileSink(path: "out.csv"))"#;
-    let a = analyze(&pipeline_with_job(
-        &[GEN, sink_one],
-        r#"(from: "gen", to: "sink")"#,
-        "parallelism: 4",
-    ));
-    assert!(a.problems.is_empty(), "{}", dump(&a));
 }
 
 #[test]

@@ -99,6 +99,31 @@ fn load(path: &Path) -> Result<PipelineSpec, String> {
     })
 }
 
+/// Prints warnings; returns every error of the pipeline as one message, a line each, each
+/// naming the file and the node, closed by their count.
+fn check(file: &Path, spec: &PipelineSpec) -> Result<(), String> {
+    let mut analysis = engine::validate::analyze(spec);
+    analysis
+        .problems
+        .extend(engine::validate::check_files(spec, &base_dir(file)));
+    for warning in analysis.problems.iter().filter(|p| !p.is_error()) {
+        eprintln!("{}: {warning}", file.display());
+    }
+    let errors: Vec<String> = analysis
+        .errors()
+        .map(|p| format!("{}: {p}", file.display()))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let count = errors.len();
+    Err(format!(
+        "{}\n{count} problem{} found",
+        errors.join("\nerror: "),
+        if count == 1 { "" } else { "s" }
+    ))
+}
+
 /// The folder relative paths in a pipeline file resolve against.
 fn base_dir(path: &Path) -> PathBuf {
     match path.parent() {

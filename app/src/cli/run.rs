@@ -7,7 +7,7 @@ use engine::operators::StdoutConsole;
 use engine::{JobHandle, JobSummary, RunOptions};
 
 use super::progress::Progress;
-use super::{base_dir, load, rate, thousands};
+use super::{base_dir, check, load, rate, thousands};
 
 /// `streamlab run`: runs until the sources drain, Ctrl-C, or `duration`.
 pub fn run(
@@ -16,6 +16,17 @@ pub fn run(
     summary_json: Option<&Path>,
 ) -> Result<(), String> {
     let spec = load(file)?;
+    check(file, &spec)?;
+    if let Some(path) = summary_json {
+        // Find out now, not after a long run, that the summary cannot be written.
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if folder.is_some_and(|d| !d.is_dir()) {
+            return Err(format!(
+                "cannot write {}: its folder does not exist",
+                path.display()
+            ));
+        }
+    }
     let stdout = Arc::new(StdoutConsole::default());
     let options = RunOptions {
         base_dir: base_dir(file),

@@ -31,6 +31,14 @@ pub(crate) enum Func {
     CharLength,
     /// Every argument is already STRING.
     Concat,
+    /// Rounds half away from zero to this many decimals: what `CAST(x AS DECIMAL(p, s))`
+    /// keeps of a number, as DOUBLE stands in for DECIMAL.
+    RoundTo(i32),
+}
+
+fn round_to(x: f64, scale: i32) -> f64 {
+    let factor = 10f64.powi(scale);
+    (x * factor).round() / factor
 }
 
 /// Runs `func`; any NULL argument makes the row NULL (Flink's CONCAT included).
@@ -56,6 +64,9 @@ pub(crate) fn call(
         (Func::Abs, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::abs)),
         (Func::Floor, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::floor)),
         (Func::Ceil, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::ceil)),
+        (Func::RoundTo(scale), _) => {
+            Values::Float64(map1(args[0].f64s()?, rows, |x| round_to(x, scale)))
+        }
         (Func::Lower, _) => Values::Utf8(map_text(args[0].strs()?, rows, lower)),
         (Func::Upper, _) => Values::Utf8(map_text(args[0].strs()?, rows, upper)),
         (Func::CharLength, _) => {
@@ -86,6 +97,7 @@ fn call_scalar(func: Func, args: &[Datum], ty: DataType) -> Result<Datum, EvalEr
         (Func::Abs, _) => Value::Float64(first(args[0].f64s()?).abs()),
         (Func::Floor, _) => Value::Float64(first(args[0].f64s()?).floor()),
         (Func::Ceil, _) => Value::Float64(first(args[0].f64s()?).ceil()),
+        (Func::RoundTo(scale), _) => Value::Float64(round_to(first(args[0].f64s()?), scale)),
         (Func::Lower, _) => Value::Utf8(with_string(|s| {
             lower(s, text(0)?);
             Ok(())

@@ -215,7 +215,15 @@ impl<'a> Checker<'a> {
                     )));
                 }
                 let lenient = matches!(kind, CastKind::TryCast | CastKind::SafeCast);
-                self.cast(self.check(expr)?, sql_type(data_type)?, lenient)
+                let cast = self.cast(self.check(expr)?, sql_type(data_type)?, lenient)?;
+                Ok(match (decimal_scale(data_type), cast) {
+                    (Some(scale), Checked::Node(node)) => Checked::Node(finish(Node::Call {
+                        func: Func::RoundTo(scale),
+                        args: vec![node],
+                        ty: DataType::Float64,
+                    })),
+                    (_, cast) => cast,
+                })
             }
             Expr::Ceil { expr, field } | Expr::Floor { expr, field } => {
                 if !matches!(
@@ -840,6 +848,17 @@ fn sql_literal(v: &SqlValue, negative: bool) -> Result<Checked, ExprError> {
             Some(s) => Ok(literal(Value::Utf8(s), DataType::Utf8)),
             None => Err(unsupported(format!("literal `{other}` is not supported"))),
         },
+    }
+}
+
+/// The scale of `DECIMAL(p, s)`, which a cast keeps by rounding.
+fn decimal_scale(t: &ast::DataType) -> Option<i32> {
+    use ast::{DataType as T, ExactNumberInfo as E};
+    match t {
+        T::Decimal(E::PrecisionAndScale(_, s))
+        | T::Dec(E::PrecisionAndScale(_, s))
+        | T::Numeric(E::PrecisionAndScale(_, s)) => Some((*s).clamp(-300, 300) as i32),
+        _ => None,
     }
 }
 

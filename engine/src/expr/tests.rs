@@ -1247,3 +1247,16 @@ fn speed() {
         Box::new(move |b| m.eval(&f.filter(b).unwrap()).unwrap().len()),
     );
 }
+
+#[test]
+fn cast_to_decimal_keeps_its_scale() {
+    assert_eq!(
+        eval("CAST(x AS DECIMAL(5, 1))"),
+        floats([1.5, -2.3, 0.0, 10.0])
+    );
+    assert_eq!(
+        eval("CAST(2.345 AS DECIMAL(10, 2))"),
+        repeat(Value::Float64(2.35))
+    );
+    assert_eq!(ty("CAST(a AS DECIMAL(10, 2))"), DataType::Float64);
+}

@@ -161,9 +161,19 @@ impl FileSource {
         while builders[0].len() < self.batch_size {
             match &mut self.reader {
                 Reader::Csv(reader, _) => {
-                    let more = reader
-                        .read_record(&mut record)
-                        .map_err(|e| self.error(None, e))?;
+                    let more = reader.read_record(&mut record).map_err(|e| {
+                        // Name the line once, from the error's own position.
+                        if let Some(p) = e.position() {
+                            self.line = p.line();
+                        }
+                        let message = match e.kind() {
+                            csv::ErrorKind::UnequalLengths {
+                                expected_len, len, ..
+                            } => format!("{len} fields where the header has {expected_len}"),
+                            _ => e.to_string(),
+                        };
+                        self.error(None, message)
+                    })?;
                     if !more {
                         break;
                     }

@@ -50,9 +50,12 @@ impl PipelineSpec {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    /// The parallelism a node runs with: its own setting, else the job's.
+    /// The parallelism a node runs with: its own setting, else the job's; file nodes, which
+    /// read or write one file, run single unless told otherwise (and then validation objects).
     pub fn parallelism_of(&self, node: &NodeSpec) -> u32 {
-        node.parallelism.unwrap_or(self.job.parallelism).max(1)
+        let single = matches!(node.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
+        let default = if single { 1 } else { self.job.parallelism };
+        node.parallelism.unwrap_or(default).max(1)
     }
 
     /// The first source that never ends by itself, if any: with none, the job is a batch job.
