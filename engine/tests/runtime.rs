@@ -42,6 +42,21 @@ fn count(summary: &JobSummary, node: &str) -> (u64, u64) {
     (n.records_in, n.records_out)
 }
 
+/// Parallel console sinks prefix rows with their instance (`2> +I[7]`): checks that equal
+/// rows all came from one instance, and returns how many instances printed.
+fn assert_each_row_on_one_instance(lines: &[String]) -> usize {
+    let mut instance_of: HashMap<&str, &str> = HashMap::new();
+    for line in lines {
+        let (instance, row) = line.split_once("> ").unwrap();
+        let previous = instance_of.insert(row, instance);
+        assert!(
+            previous.is_none_or(|p| p == instance),
+            "{row} went to {previous:?} and {instance}"
+        );
+    }
+    instance_of.values().collect::<HashSet<_>>().len()
+}
+
 const SEQUENCE_100: &str = r#"(name: "id", type: Int64, kind: Sequence(start: 1, end: 100))"#;
 
 #[test]
@@ -115,18 +130,8 @@ fn key_by_sends_each_key_to_one_instance() {
             (id: "out", parallelism: 3, kind: Console()),
         ], edges: [(from: "gen", to: "by_k"), (from: "by_k", to: "out")], job: (parallelism: 2))"#);
     assert_eq!(summary.records_out, 2000);
-    // Parallel console sinks prefix rows with their instance: `2> +I[7]`.
-    let mut instance_of: HashMap<String, String> = HashMap::new();
-    for line in &lines {
-        let (instance, row) = line.split_once("> ").unwrap();
-        let previous = instance_of.insert(row.to_string(), instance.to_string());
-        assert!(
-            previous.as_deref().is_none_or(|p| p == instance),
-            "{row} went to {previous:?} and {instance}"
-        );
-    }
-    let used: HashSet<&String> = instance_of.values().collect();
-    assert!(used.len() > 1, "20 keys should spread over 3 instances");
+    let instances = assert_each_row_on_one_instance(&lines);
+    assert!(instances > 1, "20 keys should spread over 3 instances");
 }
 
 #[test]
@@ -402,15 +407,7 @@ fn a_keyed_stream_is_hashed_again_when_parallelism_changes_after_a_filter() {
     assert_eq!(into_out.partition, Partition::Hash(vec![0]));
     drop(job);
     let (_, lines) = run(text);
-    let mut instance_of: HashMap<String, String> = HashMap::new();
-    for line in &lines {
-        let (instance, row) = line.split_once("> ").unwrap();
-        let previous = instance_of.insert(row.to_string(), instance.to_string());
-        assert!(
-            previous.as_deref().is_none_or(|p| p == instance),
-            "{row} on {previous:?} and {instance}"
-        );
-    }
+    assert_each_row_on_one_instance(&lines);
 }
 
 #[test]
@@ -420,9 +417,5 @@ fn parallel_senders_start_round_robin_on_different_receivers() {
             (id: "gen", parallelism: 3, kind: Datagen(fields: [(name: "n", type: Int64, kind: Sequence(start: 1, end: 3))], rows_per_second: None)),
             (id: "out", parallelism: 2, kind: Console()),
         ], edges: [(from: "gen", to: "out")])"#);
-    let instances: HashSet<&str> = lines
-        .iter()
-        .map(|l| l.split_once("> ").unwrap().0)
-        .collect();
-    assert_eq!(instances.len(), 2, "{lines:?}");
+    assert_eq!(assert_each_row_on_one_instance(&lines), 2, "{lines:?}");
 }

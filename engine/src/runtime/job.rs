@@ -11,7 +11,7 @@ use crossbeam_channel::bounded;
 
 use super::output::{OutEdge, Output};
 use super::plan::{JobGraph, Partition};
-use super::task::{Head, Input, Link, Task, TaskFailure};
+use super::task::{Head, Input, Link, Task, TaskFailure, panic_message};
 use crate::metrics::{NodeCounters, NodeMetrics, totals};
 use crate::operators::{self, ConsoleWriter, Context, StdoutConsole};
 use crate::spec::{Category, PipelineSpec};
@@ -382,11 +382,7 @@ fn run_task(task: Task, shared: &JobShared) {
             shared.fail(JobError::Failed { node, message })
         }
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown cause".into());
+            let what = panic_message(panic.as_ref());
             let node = std::thread::current().name().unwrap_or("task").to_string();
             shared.fail(JobError::Failed {
                 node,

@@ -223,15 +223,20 @@ fn guarded<T>(node: &str, call: impl FnOnce() -> OpResult<T>) -> Result<T, TaskF
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
         Ok(result) => result.map_err(failed),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown cause".into());
-            Err(failed(format!("internal error: {what}")))
-        }
+        Err(panic) => Err(failed(format!(
+            "internal error: {}",
+            panic_message(panic.as_ref())
+        ))),
     }
+}
+
+/// The text a panic was raised with.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown cause".into())
 }
 
 /// The next message from any open input, or `None` when the deadline passes first.
