@@ -1,15 +1,16 @@
 //! Live counters that tasks update once per batch and anyone may read while a job runs.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use crate::spec::Category;
 
-/// The counters of one node, shared by its parallel instances.
+/// The counters of one parallel instance of a node.
 #[derive(Debug)]
 pub struct NodeCounters {
     pub records_in: AtomicU64,
     pub records_out: AtomicU64,
-    /// Highest watermark seen by any instance; `i64::MIN` before the first.
+    /// The instance's watermark; `i64::MIN` before the first.
     pub watermark: AtomicI64,
 }
 
@@ -33,7 +34,7 @@ impl NodeCounters {
     }
 
     pub fn set_watermark(&self, watermark: i64) {
-        self.watermark.fetch_max(watermark, Ordering::Relaxed);
+        self.watermark.store(watermark, Ordering::Relaxed);
     }
 }
 
@@ -48,13 +49,22 @@ pub struct NodeMetrics {
 }
 
 impl NodeMetrics {
-    pub fn read(id: &str, category: Category, counters: &NodeCounters) -> Self {
-        let watermark = counters.watermark.load(Ordering::Relaxed);
+    /// Sums the counts of a node's instances. Its watermark is the least of theirs, as event
+    /// time downstream cannot pass the slowest instance; `None` until every instance has one.
+    pub fn read(id: &str, category: Category, instances: &[Arc<NodeCounters>]) -> Self {
+        let sum = |f: fn(&NodeCounters) -> &AtomicU64| {
+            instances.iter().map(|c| f(c).load(Ordering::Relaxed)).sum()
+        };
+        let watermark = instances
+            .iter()
+            .map(|c| c.watermark.load(Ordering::Relaxed))
+            .min()
+            .unwrap_or(i64::MIN);
         NodeMetrics {
             id: id.to_string(),
             category,
-            records_in: counters.records_in.load(Ordering::Relaxed),
-            records_out: counters.records_out.load(Ordering::Relaxed),
+            records_in: sum(|c| &c.records_in),
+            records_out: sum(|c| &c.records_out),
             watermark: (watermark != i64::MIN).then_some(watermark),
         }
     }
@@ -73,4 +83,22 @@ pub fn totals(nodes: &[NodeMetrics]) -> (u64, u64) {
         .map(|n| n.records_in)
         .sum();
     (produced, consumed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_sums_its_instances_and_trails_the_slowest() {
+        let instances: Vec<Arc<NodeCounters>> = (0..2).map(|_| Arc::default()).collect();
+        instances[0].add_in(3);
+        instances[1].add_in(4);
+        instances[0].set_watermark(5000);
+        let read = || NodeMetrics::read("n", Category::Transform, &instances);
+        assert_eq!(read().records_in, 7);
+        assert_eq!(read().watermark, None, "instance 1 has no watermark yet");
+        instances[1].set_watermark(3000);
+        assert_eq!(read().watermark, Some(3000));
+    }
 }

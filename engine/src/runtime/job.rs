@@ -80,6 +80,9 @@ pub struct JobSummary {
     pub nodes: Vec<NodeMetrics>,
 }
 
+/// A node's id, category and the counters of each of its instances.
+type NodeCounterSet = (String, Category, Vec<Arc<NodeCounters>>);
+
 /// State the tasks and the handle share.
 pub struct JobShared {
     stop: AtomicBool,
@@ -89,7 +92,7 @@ pub struct JobShared {
     running: AtomicUsize,
     started: Instant,
     ended: Mutex<Option<Instant>>,
-    counters: Vec<(String, Category, Arc<NodeCounters>)>,
+    counters: Vec<NodeCounterSet>,
 }
 
 impl JobShared {
@@ -126,19 +129,24 @@ impl JobHandle {
     pub fn start(spec: &PipelineSpec, options: RunOptions) -> Result<JobHandle, JobError> {
         let analysis = validate(spec).map_err(JobError::Invalid)?;
         let graph = JobGraph::build(spec, &analysis);
-        let counters: Vec<(String, Category, Arc<NodeCounters>)> = analysis
+        // One set of counters per parallel instance: no instance waits on another's atomics,
+        // and the node's watermark is the least of its instances'.
+        let counters: Vec<NodeCounterSet> = analysis
             .order
             .iter()
             .map(|id| {
                 let node = spec.node(id).expect("analysed");
-                (id.clone(), node.kind.category(), Arc::default())
+                let instances = (0..spec.parallelism_of(node))
+                    .map(|_| Arc::default())
+                    .collect();
+                (id.clone(), node.kind.category(), instances)
             })
             .collect();
-        let counters_of = |id: &str| {
+        let counters_of = |id: &str, instance: usize| {
             counters
                 .iter()
                 .find(|(n, _, _)| n == id)
-                .map(|(_, _, c)| c.clone())
+                .map(|(_, _, c)| c[instance].clone())
                 .expect("every node has counters")
         };
         let shared = Arc::new(JobShared {
@@ -226,7 +234,7 @@ impl JobHandle {
                         node: head_id.clone(),
                         source: operators::build_source(head_node, &context(head_id))
                             .map_err(|m| failed(head_id, m))?,
-                        counters: counters_of(head_id),
+                        counters: counters_of(head_id, i),
                     }
                 } else {
                     Head::Inputs(inputs)
@@ -239,7 +247,7 @@ impl JobHandle {
                             node: id.clone(),
                             op: operators::build_operator(node, &context(id))
                                 .map_err(|m| failed(id, m))?,
-                            counters: counters_of(id),
+                            counters: counters_of(id, i),
                         })
                     })
                     .collect::<Result<Vec<_>, JobError>>()?;
