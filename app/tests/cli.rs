@@ -252,10 +252,10 @@ const CSV_TO_CONSOLE: &str = r#"(
 "#;
 
 #[test]
-fn no_arguments_prints_help_and_succeeds() {
-    let run = run(&[]);
+fn help_lists_the_commands() {
+    let run = run(&["--help"]);
     run.assert_code(0);
-    for command in ["run", "validate", "bench"] {
+    for command in ["open", "run", "validate", "bench"] {
         assert!(
             run.stdout
                 .lines()
@@ -265,6 +265,22 @@ fn no_arguments_prints_help_and_succeeds() {
         );
     }
     assert!(run.stdout.contains("Usage: streamlab"), "{}", run.dump());
+}
+
+#[test]
+fn without_a_display_the_designer_says_why_and_what_works_instead() {
+    for args in [&[][..], &["open", "saved-graphs/hello.ron"][..]] {
+        let output = streamlab()
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("cannot open the window"), "{stderr}");
+        assert!(stderr.contains("streamlab run"), "{stderr}");
+    }
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The command line: `streamlab run`, `validate` and `bench`.
+//! The command line: `streamlab` (the designer), `open`, `run`, `validate` and `bench`.
 
 mod bench;
 mod progress;
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use engine::PipelineSpec;
 
 /// Exit code of a pipeline error (invalid pipeline, I/O, a failed job). Usage errors exit 2.
@@ -20,7 +20,7 @@ const PIPELINE_ERROR: u8 = 1;
     name = "streamlab",
     version,
     about = "Design, run and watch stream-processing pipelines",
-    after_help = "Pipelines are RON files; examples are in saved-graphs/."
+    after_help = "With no command, opens the designer on an example. Pipelines are RON files; examples are in saved-graphs/."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -29,6 +29,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open a pipeline in the designer window
+    Open {
+        /// The pipeline file (.ron)
+        file: PathBuf,
+    },
     /// Run a pipeline until its sources are drained, it is stopped (Ctrl-C) or --duration passes
     Run {
         /// The pipeline file (.ron)
@@ -67,11 +72,8 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        None => {
-            // The designer window comes here; until then the help says what there is.
-            let _ = Cli::command().print_help();
-            Ok(())
-        }
+        None => crate::gui::open(None),
+        Some(Command::Open { file }) => crate::gui::open(Some(file)),
         Some(Command::Run {
             file,
             duration,
@@ -92,7 +94,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Reads a pipeline file; errors name the file and, for syntax errors, the line and column.
-fn load(path: &Path) -> Result<PipelineSpec, String> {
+pub(crate) fn load(path: &Path) -> Result<PipelineSpec, String> {
     engine::spec::load_file(path).map_err(|e| match e {
         engine::spec::SpecError::Io { message } => message,
         other => format!("{}: {other}", path.display()),
@@ -159,6 +161,7 @@ fn rate(per_second: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn formats_numbers_for_people() {

@@ -1,0 +1,459 @@
+//! The node graph: how nodes, pins and wires look, and what the canvas does with clicks,
+//! wires and menus.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use egui::emath::TSTransform;
+use egui::{Color32, Pos2, Rect, RichText, Stroke, Ui, Vec2};
+use egui_snarl::ui::{PinInfo, PinShape, SnarlStyle, SnarlViewer, WireStyle};
+use egui_snarl::{InPin, NodeId, OutPin, Snarl};
+use engine::metrics::NodeMetrics;
+use engine::spec::{Category, NodeKind, NodeSpec};
+use engine::validate::{Analysis, PortType};
+
+use super::connect;
+use super::document::unused_id;
+use super::theme;
+
+/// The size a node is assumed to have when fitting the view.
+pub const NODE_SIZE: Vec2 = Vec2::new(300.0, 140.0);
+
+/// A wire the canvas refused, and why; shown by the pointer for a few seconds.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub message: String,
+    pub at: Pos2,
+    pub time: f64,
+}
+
+/// A change of view the canvas should make on its next frame.
+#[derive(Clone, Copy, Debug)]
+pub enum ViewRequest {
+    /// Show this graph-space rectangle whole.
+    Fit(Rect),
+    /// Keep the zoom, centre this graph-space point.
+    Center(Pos2),
+}
+
+/// What the canvas needs to draw one frame, and what it reports back.
+pub struct CanvasViewer<'a> {
+    pub analysis: &'a Analysis,
+    /// Live counts of the running (or last) job, by node id.
+    pub metrics: &'a HashMap<String, NodeMetrics>,
+    /// A node the last run failed on, with the message.
+    pub run_error: Option<&'a (String, String)>,
+    /// The node the inspector shows.
+    pub focused: Option<NodeId>,
+    pub refused: &'a mut Option<Refusal>,
+    pub view_request: Option<ViewRequest>,
+    /// Where the canvas is on screen, to fit views into.
+    pub screen_rect: Rect,
+    /// The graph-to-screen transform the canvas used this frame.
+    pub transform: TSTransform,
+    /// Set when a node menu asked to show a node in the inspector.
+    pub focus_request: Option<NodeId>,
+    /// The pointer's screen position and the time, to place a refusal.
+    pub pointer: Pos2,
+    pub now: f64,
+    /// Each node's rectangle this frame, in graph space, in drawing order.
+    pub node_rects: Vec<(NodeId, Rect)>,
+}
+
+/// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%.
+pub fn style() -> SnarlStyle {
+    let mut style = SnarlStyle::new();
+    style.pin_size = Some(11.0);
+    style.wire_width = Some(2.5);
+    style.wire_style = Some(WireStyle::Bezier5);
+    style.centering = Some(true);
+    style.min_scale = Some(0.2);
+    style.max_scale = Some(2.0);
+    style.collapsible = Some(false);
+    style.select_rect_contained = Some(false);
+    style.crisp_magnified_text = Some(true);
+    style
+}
+
+/// A colour per stream shape, so wires and pins carrying the same columns match.
+pub fn shape_color(port: &PortType) -> Color32 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    port.schema.hash(&mut hasher);
+    let hue = (hasher.finish() % 360) as f32 / 360.0;
+    egui::ecolor::Hsva::new(hue, 0.55, 0.9, 1.0).into()
+}
+
+fn pin_info(port: Option<&PortType>) -> PinInfo {
+    let Some(port) = port else {
+        return PinInfo::circle().with_fill(Color32::GRAY);
+    };
+    // Keyed streams get square pins: their rows are partitioned by key.
+    let shape = if port.keys.is_some() {
+        PinShape::Square
+    } else {
+        PinShape::Circle
+    };
+    PinInfo::default()
+        .with_shape(shape)
+        .with_fill(shape_color(port))
+        .with_wire_color(shape_color(port))
+}
+
+/// `1234567` → `1.2M`, for counts on nodes.
+pub fn short_count(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1}M", n as f64 / 1e6),
+        _ => format!("{:.1}G", n as f64 / 1e9),
+    }
+}
+
+/// One line saying what a node is set to do.
+pub fn summary(kind: &NodeKind) -> String {
+    fn rate(r: Option<u64>, unit: &str) -> String {
+        r.map_or("as fast as possible".into(), |r| format!("{r} {unit}/s"))
+    }
+    match kind {
+        NodeKind::Datagen(c) => {
+            let rows = c
+                .number_of_rows
+                .map_or(String::new(), |n| format!(", {n} rows"));
+            format!(
+                "{} fields, {}{rows}",
+                c.fields.len(),
+                rate(c.rows_per_second, "rows")
+            )
+        }
+        NodeKind::FileSource(c) => format!("{:?} {}", c.format, c.path),
+        NodeKind::Nexmark(c) => format!("{:?}, {}", c.stream, rate(c.events_per_second, "events")),
+        NodeKind::Filter(c) => c.condition.clone(),
+        NodeKind::Map(c) => c.columns.join(", "),
+        NodeKind::KeyBy(c) => format!("by {}", c.columns.join(", ")),
+        NodeKind::Union(_) => "merges its inputs".into(),
+        NodeKind::FileSink(c) => format!("{:?} {}", c.format, c.path),
+        NodeKind::Console(c) => c
+            .print_identifier
+            .as_ref()
+            .map_or("prints rows".into(), |p| format!("prints rows as {p}>")),
+        NodeKind::Blackhole(_) => "discards rows".into(),
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    }
+}
+
+impl CanvasViewer<'_> {
+    fn input_type(&self, snarl: &Snarl<NodeSpec>, pin: &InPin) -> Option<PortType> {
+        let remote = pin.remotes.first()?;
+        self.analysis.outputs.get(&snarl[remote.node].id).cloned()
+    }
+}
+
+impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
+    fn title(&mut self, node: &NodeSpec) -> String {
+        node.id.clone()
+    }
+
+    fn show_header(
+        &mut self,
+        node: NodeId,
+        _inputs: &[InPin],
+        _outputs: &[OutPin],
+        ui: &mut Ui,
+        snarl: &mut Snarl<NodeSpec>,
+    ) {
+        let spec = &snarl[node];
+        ui.horizontal(|ui| {
+            let color = theme::category_color(spec.kind.category(), ui.visuals().dark_mode);
+            theme::dot(ui, color);
+            ui.label(RichText::new(&spec.id).strong());
+            ui.label(RichText::new(spec.kind.name()).small().weak());
+        });
+    }
+
+    fn inputs(&mut self, node: &NodeSpec) -> usize {
+        node.kind.inputs().len()
+    }
+
+    fn outputs(&mut self, node: &NodeSpec) -> usize {
+        node.kind.outputs().len()
+    }
+
+    fn show_input(
+        &mut self,
+        pin: &InPin,
+        ui: &mut Ui,
+        snarl: &mut Snarl<NodeSpec>,
+    ) -> impl egui_snarl::ui::SnarlPin + 'static {
+        // Only a port that takes many streams says how many it has.
+        if pin.remotes.len() > 1 {
+            ui.label(
+                RichText::new(format!("{}×", pin.remotes.len()))
+                    .small()
+                    .weak(),
+            );
+        }
+        pin_info(self.input_type(snarl, pin).as_ref())
+    }
+
+    fn show_output(
+        &mut self,
+        pin: &OutPin,
+        ui: &mut Ui,
+        snarl: &mut Snarl<NodeSpec>,
+    ) -> impl egui_snarl::ui::SnarlPin + 'static {
+        let spec = &snarl[pin.id.node];
+        let _ = ui;
+        pin_info(self.analysis.outputs.get(&spec.id))
+    }
+
+    fn has_body(&mut self, _node: &NodeSpec) -> bool {
+        true
+    }
+
+    fn show_body(
+        &mut self,
+        node: NodeId,
+        _inputs: &[InPin],
+        _outputs: &[OutPin],
+        ui: &mut Ui,
+        snarl: &mut Snarl<NodeSpec>,
+    ) {
+        let spec = &snarl[node];
+        ui.vertical(|ui| {
+            ui.set_max_width(220.0);
+            ui.label(
+                RichText::new(truncate(&summary(&spec.kind), 40))
+                    .monospace()
+                    .small(),
+            );
+            if let Some(m) = self.metrics.get(&spec.id) {
+                let text = match spec.kind.category() {
+                    Category::Source => format!("out {}", short_count(m.records_out)),
+                    Category::Sink => format!("in {}", short_count(m.records_in)),
+                    Category::Transform => format!(
+                        "in {} · out {}",
+                        short_count(m.records_in),
+                        short_count(m.records_out)
+                    ),
+                };
+                ui.label(RichText::new(text).color(theme::running_color(ui.visuals().dark_mode)));
+            }
+        });
+    }
+
+    fn has_footer(&mut self, _node: &NodeSpec) -> bool {
+        true
+    }
+
+    fn show_footer(
+        &mut self,
+        node: NodeId,
+        _inputs: &[InPin],
+        _outputs: &[OutPin],
+        ui: &mut Ui,
+        snarl: &mut Snarl<NodeSpec>,
+    ) {
+        let id = snarl[node].id.clone();
+        let mut lines: Vec<(bool, String)> = self
+            .analysis
+            .problems_of(&id)
+            .map(|p| (p.is_error(), p.message.clone()))
+            .collect();
+        if let Some((failed, message)) = self.run_error
+            && *failed == id
+        {
+            lines.insert(0, (true, format!("run failed: {message}")));
+        }
+        let dark = ui.visuals().dark_mode;
+        ui.vertical(|ui| {
+            ui.set_max_width(200.0);
+            for (error, message) in lines.iter().take(2) {
+                let color = if *error {
+                    theme::error_color(dark)
+                } else {
+                    theme::warning_color(dark)
+                };
+                let icon = if *error { "⚠" } else { "ℹ" };
+                ui.label(
+                    RichText::new(format!("{icon} {}", truncate(message, 60)))
+                        .small()
+                        .color(color),
+                )
+                .on_hover_text(message);
+            }
+            if lines.len() > 2 {
+                ui.label(
+                    RichText::new(format!("and {} more", lines.len() - 2))
+                        .small()
+                        .weak(),
+                );
+            }
+        });
+    }
+
+    fn node_frame(
+        &mut self,
+        default: egui::Frame,
+        node: NodeId,
+        _inputs: &[InPin],
+        _outputs: &[OutPin],
+        snarl: &Snarl<NodeSpec>,
+    ) -> egui::Frame {
+        let id = &snarl[node].id;
+        let failed = self.run_error.is_some_and(|(n, _)| n == id);
+        let has_error = failed || self.analysis.problems_of(id).any(|p| p.is_error());
+        let has_warning = self.analysis.problems_of(id).next().is_some();
+        let stroke = if has_error {
+            Stroke::new(2.0, theme::error_color(true))
+        } else if self.focused == Some(node) {
+            Stroke::new(2.0, theme::accent())
+        } else if has_warning {
+            Stroke::new(1.5, theme::warning_color(true))
+        } else {
+            default.stroke
+        };
+        default.stroke(stroke)
+    }
+
+    fn final_node_rect(
+        &mut self,
+        node: NodeId,
+        rect: Rect,
+        _ui: &mut Ui,
+        _snarl: &mut Snarl<NodeSpec>,
+    ) {
+        self.node_rects.push((node, rect));
+    }
+
+    fn connect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<NodeSpec>) {
+        match connect::check(snarl, &self.analysis.outputs, from.id, to.id) {
+            Ok(()) => {
+                snarl.connect(from.id, to.id);
+            }
+            Err(message) => {
+                *self.refused = Some(Refusal {
+                    message,
+                    at: self.pointer,
+                    time: self.now,
+                });
+            }
+        }
+    }
+
+    fn has_graph_menu(&mut self, _pos: Pos2, _snarl: &mut Snarl<NodeSpec>) -> bool {
+        true
+    }
+
+    fn show_graph_menu(&mut self, pos: Pos2, ui: &mut Ui, snarl: &mut Snarl<NodeSpec>) {
+        ui.label(RichText::new("Add node").strong());
+        for category in [Category::Source, Category::Transform, Category::Sink] {
+            ui.menu_button(theme::category_name(category), |ui| {
+                for kind in NodeKind::all()
+                    .into_iter()
+                    .filter(|k| k.category() == category)
+                {
+                    if ui
+                        .button(kind.name())
+                        .on_hover_text(kind.description())
+                        .clicked()
+                    {
+                        let id = unused_id(snarl, &super::document::default_id(&kind));
+                        let node = snarl.insert_node(pos, NodeSpec::new(id, kind));
+                        self.focus_request = Some(node);
+                        ui.close();
+                    }
+                }
+            });
+        }
+    }
+
+    fn has_node_menu(&mut self, _node: &NodeSpec) -> bool {
+        true
+    }
+
+    fn show_node_menu(
+        &mut self,
+        node: NodeId,
+        inputs: &[InPin],
+        outputs: &[OutPin],
+        ui: &mut Ui,
+        snarl: &mut Snarl<NodeSpec>,
+    ) {
+        if ui.button("Inspect").clicked() {
+            self.focus_request = Some(node);
+            ui.close();
+        }
+        if ui.button("Duplicate").clicked() {
+            duplicate(snarl, node);
+            ui.close();
+        }
+        if ui
+            .add_enabled(
+                inputs.iter().any(|p| !p.remotes.is_empty())
+                    || outputs.iter().any(|p| !p.remotes.is_empty()),
+                egui::Button::new("Disconnect all"),
+            )
+            .clicked()
+        {
+            for pin in inputs {
+                snarl.drop_inputs(pin.id);
+            }
+            for pin in outputs {
+                snarl.drop_outputs(pin.id);
+            }
+            ui.close();
+        }
+        ui.separator();
+        if ui.button("Delete").clicked() {
+            snarl.remove_node(node);
+            ui.close();
+        }
+    }
+
+    fn current_transform(&mut self, to_global: &mut TSTransform, _snarl: &mut Snarl<NodeSpec>) {
+        if let Some(request) = self.view_request.take() {
+            *to_global = match request {
+                ViewRequest::Fit(view) => {
+                    let scale = (self.screen_rect.size() / view.size())
+                        .min_elem()
+                        .clamp(0.2, 1.0);
+                    matching(view.center(), self.screen_rect.center(), scale)
+                }
+                ViewRequest::Center(point) => {
+                    matching(point, self.screen_rect.center(), to_global.scaling)
+                }
+            };
+        }
+        self.transform = *to_global;
+    }
+}
+
+/// The transform that puts graph point `graph` at screen point `screen` with `scale`.
+fn matching(graph: Pos2, screen: Pos2, scale: f32) -> TSTransform {
+    TSTransform::new(screen.to_vec2() - graph.to_vec2() * scale, scale)
+}
+
+/// Copies a node (not its wires) a little below and right of it, with a fresh id.
+pub fn duplicate(snarl: &mut Snarl<NodeSpec>, node: NodeId) -> NodeId {
+    let info = snarl.get_node_info(node).expect("node exists");
+    let mut copy = info.value.clone();
+    let pos = info.pos + Vec2::new(40.0, 40.0);
+    copy.id = unused_id(snarl, &copy.id);
+    snarl.insert_node(pos, copy)
+}
+
+/// The graph-space rectangle that holds every node, if there are any.
+pub fn bounds(snarl: &Snarl<NodeSpec>) -> Option<Rect> {
+    snarl
+        .nodes_pos()
+        .map(|(pos, _)| Rect::from_min_size(pos, NODE_SIZE))
+        .reduce(|a, b| a.union(b))
+        .map(|r| r.expand(40.0))
+}

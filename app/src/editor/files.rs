@@ -1,0 +1,168 @@
+//! Pipeline files: the file dialog, recent files and the example gallery.
+
+use std::path::{Path, PathBuf};
+
+use egui_file_dialog::FileDialog;
+use engine::PipelineSpec;
+
+/// How many recent files the File menu lists.
+const RECENT: usize = 8;
+
+/// What the file dialog was opened for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogPurpose {
+    Open,
+    SaveAs,
+}
+
+/// An example pipeline from `saved-graphs/`.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub path: PathBuf,
+    /// The path below `saved-graphs/`, e.g. `nexmark/q1.ron`.
+    pub label: String,
+    pub description: String,
+}
+
+pub struct Files {
+    pub dialog: FileDialog,
+    pub purpose: Option<DialogPurpose>,
+    pub recent: Vec<PathBuf>,
+    pub examples: Vec<Example>,
+}
+
+impl Files {
+    pub fn new(recent: Vec<PathBuf>) -> Self {
+        let start = examples_dir().unwrap_or_else(|| PathBuf::from("."));
+        let dialog = FileDialog::new()
+            .initial_directory(start)
+            .add_file_filter_extensions("Pipelines (*.ron)", vec!["ron"])
+            .default_file_filter("Pipelines (*.ron)")
+            .add_save_extension("Pipeline", "ron")
+            .default_save_extension("Pipeline")
+            .default_size([720.0, 460.0]);
+        Files {
+            dialog,
+            purpose: None,
+            recent,
+            examples: examples_dir().map(|d| examples(&d)).unwrap_or_default(),
+        }
+    }
+
+    pub fn open_dialog(&mut self) {
+        self.purpose = Some(DialogPurpose::Open);
+        self.dialog.pick_file();
+    }
+
+    pub fn save_dialog(&mut self, name: &str) {
+        self.purpose = Some(DialogPurpose::SaveAs);
+        self.dialog.config_mut().default_file_name = format!("{name}.ron");
+        self.dialog.save_file();
+    }
+
+    /// Shows the dialog if open; returns the path picked and what for.
+    pub fn update(&mut self, ctx: &egui::Context) -> Option<(DialogPurpose, PathBuf)> {
+        self.dialog.update(ctx);
+        let path = self.dialog.take_picked()?;
+        let purpose = self.purpose.take()?;
+        Some((purpose, path))
+    }
+
+    pub fn remember(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT);
+    }
+}
+
+/// The folder of example pipelines: `saved-graphs/` in the working directory, beside the
+/// executable or in the source tree it was built from.
+pub fn examples_dir() -> Option<PathBuf> {
+    let mut candidates = vec![PathBuf::from("saved-graphs")];
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(exe.ancestors().skip(1).map(|d| d.join("saved-graphs")));
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../saved-graphs"));
+    candidates
+        .into_iter()
+        .find(|d| d.join("hello.ron").is_file())
+        .map(|d| d.canonicalize().unwrap_or(d))
+}
+
+/// Every pipeline below `dir`, sorted by path, with its description.
+pub fn examples(dir: &Path) -> Vec<Example> {
+    let mut found = Vec::new();
+    collect(dir, dir, &mut found);
+    found.sort_by(|a, b| a.label.cmp(&b.label));
+    found
+}
+
+fn collect(root: &Path, dir: &Path, found: &mut Vec<Example>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, found);
+        } else if path.extension().is_some_and(|e| e == "ron") {
+            let description = engine::spec::load_file(&path)
+                .map(|s| s.description)
+                .unwrap_or_default();
+            let label = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            found.push(Example {
+                path,
+                label,
+                description,
+            });
+        }
+    }
+}
+
+/// Reads a pipeline file; the error names the file and, for syntax errors, line and column.
+pub fn open(path: &Path) -> Result<PipelineSpec, String> {
+    crate::cli::load(path)
+}
+
+/// Writes `spec` as RON; adds `.ron` when the name has no extension.
+pub fn save(path: &Path, spec: &PipelineSpec) -> Result<PathBuf, String> {
+    let path = if path.extension().is_none() {
+        path.with_extension("ron")
+    } else {
+        path.to_path_buf()
+    };
+    std::fs::write(&path, engine::spec::to_ron(spec))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gallery_lists_every_shipped_example() {
+        let dir = examples_dir().expect("saved-graphs is found from the build tree");
+        let labels: Vec<String> = examples(&dir).into_iter().map(|e| e.label).collect();
+        assert!(labels.contains(&"hello.ron".to_string()), "{labels:?}");
+        assert!(labels.contains(&"nexmark/q1.ron".to_string()), "{labels:?}");
+    }
+
+    #[test]
+    fn saving_adds_the_extension_and_reads_back() {
+        let dir = std::env::temp_dir().join(format!("streamlab-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec = PipelineSpec::new("x");
+        let written = save(&dir.join("x"), &spec).unwrap();
+        assert_eq!(written, dir.join("x.ron"));
+        assert_eq!(open(&written).unwrap(), spec);
+        let err = save(&dir.join("missing/x.ron"), &spec).unwrap_err();
+        assert!(err.contains("missing/x.ron"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,129 @@
+//! Small form widgets the inspector is built from: labelled rows, numbers with units,
+//! optional values and column pickers.
+
+use egui::{DragValue, Response, Ui};
+
+/// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it.
+pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> Response) -> Response {
+    let label = ui.label(label);
+    let response = ui.horizontal(|ui| add(ui)).inner.labelled_by(label.id);
+    ui.end_row();
+    response
+}
+
+/// Gives `response` the accessible name `name`, for screen readers and tests, where no
+/// visible label names it alone (the `min` of the third field, say).
+pub fn named(ui: &Ui, response: Response, name: &str) -> Response {
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+    response
+}
+
+/// A whole number with a unit after it.
+pub fn count<T: egui::emath::Numeric>(ui: &mut Ui, value: &mut T, unit: &str) -> Response {
+    ui.add(DragValue::new(value).speed(1.0).suffix(unit))
+}
+
+/// Milliseconds, with the duration also written the way people say it.
+pub fn millis(ui: &mut Ui, value: &mut u64) -> Response {
+    let response = ui.add(
+        DragValue::new(value)
+            .speed(10.0)
+            .range(0..=u64::MAX)
+            .suffix(" ms"),
+    );
+    if *value >= 1000 {
+        ui.label(
+            egui::RichText::new(format!(
+                "= {}",
+                humantime::format_duration(std::time::Duration::from_millis(*value))
+            ))
+            .weak(),
+        );
+    }
+    response
+}
+
+/// An optional number called `name`: a checkbox (`name` + ` set`) turns it on with `default`
+/// or off, when `none` says what happens instead.
+pub fn optional<T: egui::emath::Numeric>(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut Option<T>,
+    default: T,
+    unit: &str,
+    none: &str,
+) -> Response {
+    let mut on = value.is_some();
+    let mut response = ui.checkbox(&mut on, "");
+    if response.changed() {
+        *value = on.then_some(default);
+    }
+    let toggle = named(ui, response.clone(), &format!("{name} set"));
+    match value {
+        Some(v) => {
+            let number = ui.add(DragValue::new(v).speed(1.0).suffix(unit));
+            response = named(ui, number | toggle, name);
+        }
+        None => {
+            ui.label(egui::RichText::new(none).weak());
+        }
+    }
+    response
+}
+
+/// An optional text: empty means none.
+pub fn optional_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> Response {
+    let mut text = value.clone().unwrap_or_default();
+    let response = ui.add(egui::TextEdit::singleline(&mut text).hint_text(hint));
+    if response.changed() {
+        *value = (!text.is_empty()).then_some(text);
+    }
+    response
+}
+
+/// A dropdown over `options`, showing each with `name`.
+pub fn choice<T: PartialEq + Clone>(
+    ui: &mut Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    value: &mut T,
+    options: &[T],
+    name: impl Fn(&T) -> String,
+) -> Response {
+    let mut changed = false;
+    let mut response = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(name(value))
+        .show_ui(ui, |ui| {
+            for option in options {
+                if ui.selectable_label(option == value, name(option)).clicked() && option != value {
+                    *value = option.clone();
+                    changed = true;
+                }
+            }
+        })
+        .response;
+    if changed {
+        response.mark_changed();
+    }
+    response
+}
+
+/// A dropdown of the upstream columns, for naming one of them.
+pub fn column_picker(
+    ui: &mut Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    value: &mut String,
+    columns: &[String],
+) -> Response {
+    let mut options = columns.to_vec();
+    if !options.contains(value) {
+        options.insert(0, value.clone());
+    }
+    choice(ui, id_salt, value, &options, |c| {
+        if c.is_empty() {
+            "(choose)".into()
+        } else {
+            c.clone()
+        }
+    })
+}

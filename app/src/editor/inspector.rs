@@ -1,0 +1,582 @@
+//! The inspector: the selected node's settings, inputs, output columns and problems; with
+//! no node selected, the pipeline's own settings.
+
+use egui::{RichText, TextEdit, Ui};
+use egui_snarl::{InPinId, NodeId, OutPinId};
+use engine::expr::{Predicate, SelectItem};
+use engine::spec::{DatagenConfig, DatagenField, FieldKind, FileFormat, NexmarkStream, NodeKind};
+use engine::types::{DataType, Field, Schema};
+use engine::validate::{self, Analysis};
+
+use super::document::Document;
+use super::expr_field::expr_field;
+use super::form::{self, row};
+use super::{connect, theme};
+
+/// The inspector of node `node`. `refusal` keeps the last refused connection's reason.
+pub fn node(
+    ui: &mut Ui,
+    doc: &mut Document,
+    node: NodeId,
+    analysis: &Analysis,
+    refusal: &mut Option<String>,
+) {
+    let input = input_schema(doc, node, analysis);
+    let columns: Vec<String> = input
+        .as_ref()
+        .map(|s| s.names().map(String::from).collect())
+        .unwrap_or_default();
+    let job_parallelism = doc.job.parallelism;
+    let spec = &mut doc.snarl[node];
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal(|ui| {
+        theme::dot(ui, theme::category_color(spec.kind.category(), dark));
+        ui.heading(spec.kind.name());
+    });
+    ui.label(RichText::new(spec.kind.description()).weak());
+    ui.add_space(6.0);
+    egui::Grid::new("node-common")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            row(ui, "Id", |ui| {
+                ui.add(TextEdit::singleline(&mut spec.id).desired_width(160.0))
+            });
+            row(ui, "Parallelism", |ui| {
+                form::optional(
+                    ui,
+                    "Parallelism",
+                    &mut spec.parallelism,
+                    job_parallelism,
+                    "",
+                    &format!("job default ({job_parallelism})"),
+                )
+            });
+        });
+    ui.separator();
+    config(ui, &mut spec.kind, input.as_ref(), &columns);
+    let id = spec.id.clone();
+    if !doc.snarl[node].kind.inputs().is_empty() {
+        ui.separator();
+        inputs(ui, doc, node, analysis, refusal);
+    }
+    ui.separator();
+    output(ui, analysis, &id, &doc.snarl[node].kind);
+    let problems: Vec<_> = analysis.problems_of(&id).collect();
+    if !problems.is_empty() {
+        ui.separator();
+        ui.label(RichText::new("Problems").strong());
+        for p in problems {
+            let color = if p.is_error() {
+                theme::error_color(dark)
+            } else {
+                theme::warning_color(dark)
+            };
+            ui.label(RichText::new(&p.message).color(color));
+        }
+    }
+}
+
+/// The pipeline's name, description and job settings.
+pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
+    ui.heading("Pipeline");
+    ui.label(RichText::new("Select a node to edit it.").weak());
+    ui.add_space(6.0);
+    egui::Grid::new("pipeline")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            row(ui, "Name", |ui| {
+                ui.add(TextEdit::singleline(&mut doc.name).desired_width(180.0))
+            });
+            row(ui, "Description", |ui| {
+                ui.add(
+                    TextEdit::multiline(&mut doc.description)
+                        .desired_rows(2)
+                        .desired_width(180.0),
+                )
+            });
+        });
+    ui.separator();
+    ui.label(RichText::new("Job").strong());
+    let job = &mut doc.job;
+    egui::Grid::new("job")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            row(ui, "Parallelism", |ui| {
+                ui.add(
+                    egui::DragValue::new(&mut job.parallelism).range(1..=validate::MAX_PARALLELISM),
+                )
+            })
+            .on_hover_text("Parallel instances of each node that does not set its own");
+            row(ui, "Batch size", |ui| {
+                ui.add(
+                    egui::DragValue::new(&mut job.batch_size)
+                        .range(1..=validate::MAX_BATCH_SIZE)
+                        .suffix(" rows"),
+                )
+            })
+            .on_hover_text("1 is event-at-a-time; larger batches trade latency for throughput");
+            row(ui, "Buffer timeout", |ui| {
+                form::millis(ui, &mut job.buffer_timeout_ms)
+            })
+            .on_hover_text("The longest a partly filled batch waits before it is sent on");
+            row(ui, "Channel capacity", |ui| {
+                ui.add(
+                    egui::DragValue::new(&mut job.channel_capacity)
+                        .range(1..=validate::MAX_CHANNEL_CAPACITY)
+                        .suffix(" batches"),
+                )
+            })
+            .on_hover_text("Batches a channel holds before its sender waits (backpressure)");
+        });
+}
+
+/// The columns arriving at the node's first input, if known.
+fn input_schema(doc: &Document, node: NodeId, analysis: &Analysis) -> Option<Schema> {
+    let pin = doc.snarl.in_pin(InPinId { node, input: 0 });
+    let remote = pin.remotes.first()?;
+    let id = &doc.snarl.get_node(remote.node)?.id;
+    analysis.outputs.get(id).map(|t| (*t.schema).clone())
+}
+
+fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[String]) {
+    match kind {
+        NodeKind::Datagen(c) => datagen(ui, c),
+        NodeKind::FileSource(c) => {
+            egui::Grid::new("file-source")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    row(ui, "Path", |ui| {
+                        ui.add(TextEdit::singleline(&mut c.path).hint_text("data.csv"))
+                    });
+                    row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+                    let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
+                    row(ui, "Event time", |ui| {
+                        let mut options = vec![None];
+                        options.extend(names.iter().cloned().map(Some));
+                        form::choice(ui, "event-time", &mut c.event_time, &options, |o| {
+                            o.clone()
+                                .unwrap_or_else(|| "(none: processing time)".into())
+                        })
+                    });
+                    row(ui, "Watermark delay", |ui| {
+                        form::millis(ui, &mut c.watermark_delay_ms)
+                    });
+                });
+            ui.label(RichText::new("Columns").strong());
+            fields(ui, &mut c.schema);
+        }
+        NodeKind::Nexmark(c) => {
+            egui::Grid::new("nexmark")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    row(ui, "Stream", |ui| {
+                        form::choice(
+                            ui,
+                            "stream",
+                            &mut c.stream,
+                            &[
+                                NexmarkStream::Person,
+                                NexmarkStream::Auction,
+                                NexmarkStream::Bid,
+                            ],
+                            |s| format!("{s:?}"),
+                        )
+                    });
+                    row(ui, "Events", |ui| {
+                        form::optional(ui, "Events", &mut c.events, 100_000, " events", "endless")
+                    });
+                    row(ui, "Rate", |ui| {
+                        form::optional(
+                            ui,
+                            "Rate",
+                            &mut c.events_per_second,
+                            10_000,
+                            " events/s",
+                            "as fast as possible",
+                        )
+                    });
+                    row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+                    row(ui, "Base time", |ui| {
+                        form::optional_text(ui, &mut c.base_time, "2024-01-02 09:30:00")
+                    });
+                    row(ui, "Watermark delay", |ui| {
+                        form::millis(ui, &mut c.watermark_delay_ms)
+                    });
+                });
+        }
+        NodeKind::Filter(c) => {
+            ui.label(RichText::new("Condition").strong());
+            let error = input.and_then(|s| Predicate::compile(&c.condition, s).err());
+            expr_field(ui, "Condition", &mut c.condition, error.as_ref());
+            columns_hint(ui, columns);
+        }
+        NodeKind::Map(c) => {
+            ui.label(RichText::new("Columns").strong())
+                .on_hover_text("One SQL expression per output column: `expr AS name`");
+            let mut remove = None;
+            for (i, text) in c.columns.iter_mut().enumerate() {
+                ui.push_id(i, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(format!("{}", i + 1)).weak());
+                        let button = ui.small_button("✕").on_hover_text("Remove this column");
+                        if form::named(ui, button, &format!("Remove column {}", i + 1)).clicked() {
+                            remove = Some(i);
+                        }
+                    });
+                    let error = input.and_then(|s| SelectItem::compile(text, i, s).err());
+                    expr_field(ui, &format!("Column {}", i + 1), text, error.as_ref());
+                });
+            }
+            if let Some(i) = remove {
+                c.columns.remove(i);
+            }
+            if ui.button("+ Add column").clicked() {
+                c.columns.push(String::new());
+            }
+            columns_hint(ui, columns);
+        }
+        NodeKind::KeyBy(c) => {
+            ui.label(RichText::new("Key columns").strong());
+            let mut remove = None;
+            for (i, column) in c.columns.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    form::column_picker(ui, ("key", i), column, columns);
+                    if ui.small_button("✕").clicked() {
+                        remove = Some(i);
+                    }
+                });
+            }
+            if let Some(i) = remove {
+                c.columns.remove(i);
+            }
+            let unused: Vec<&String> = columns.iter().filter(|n| !c.columns.contains(n)).collect();
+            ui.menu_button("+ Add key column", |ui| {
+                if unused.is_empty() {
+                    ui.label("Connect an input to choose its columns");
+                }
+                for name in unused {
+                    if ui.button(name).clicked() {
+                        c.columns.push(name.clone());
+                        ui.close();
+                    }
+                }
+            });
+        }
+        NodeKind::Union(_) => {
+            ui.label("Merges every stream wired into it. They must have the same columns.");
+        }
+        NodeKind::FileSink(c) => {
+            egui::Grid::new("file-sink")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    row(ui, "Path", |ui| {
+                        ui.add(TextEdit::singleline(&mut c.path).hint_text("out/result.csv"))
+                    });
+                    row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+                });
+            ui.label(
+                RichText::new("Relative paths are taken from the pipeline file's folder.")
+                    .weak()
+                    .small(),
+            );
+        }
+        NodeKind::Console(c) => {
+            egui::Grid::new("console")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    row(ui, "Print identifier", |ui| {
+                        form::optional_text(ui, &mut c.print_identifier, "none")
+                    });
+                });
+        }
+        NodeKind::Blackhole(_) => {
+            ui.label("Discards every row; useful to measure the rest of the pipeline.");
+        }
+    }
+}
+
+fn columns_hint(ui: &mut Ui, columns: &[String]) {
+    if columns.is_empty() {
+        ui.label(
+            RichText::new("Connect an input to check expressions against its columns.")
+                .weak()
+                .small(),
+        );
+    } else {
+        ui.label(
+            RichText::new(format!("Input columns: {}", columns.join(", ")))
+                .weak()
+                .small(),
+        );
+    }
+}
+
+fn format_choice(ui: &mut Ui, format: &mut FileFormat) -> egui::Response {
+    form::choice(
+        ui,
+        "format",
+        format,
+        &[FileFormat::Csv, FileFormat::JsonLines],
+        |f| match f {
+            FileFormat::Csv => "CSV".into(),
+            FileFormat::JsonLines => "JSON Lines".into(),
+        },
+    )
+}
+
+fn type_choice(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    data_type: &mut DataType,
+) -> egui::Response {
+    form::choice(ui, id, data_type, &DataType::ALL, |t| {
+        t.sql_name().to_string()
+    })
+}
+
+/// A list of named, typed columns (a file source's schema).
+fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
+    let mut remove = None;
+    egui::Grid::new("fields").num_columns(3).show(ui, |ui| {
+        for (i, field) in schema.iter_mut().enumerate() {
+            ui.add(
+                TextEdit::singleline(&mut field.name)
+                    .desired_width(110.0)
+                    .hint_text("name"),
+            );
+            type_choice(ui, ("type", i), &mut field.data_type);
+            if ui.small_button("✕").clicked() {
+                remove = Some(i);
+            }
+            ui.end_row();
+        }
+    });
+    if let Some(i) = remove {
+        schema.remove(i);
+    }
+    if ui.button("+ Add column").clicked() {
+        let name = format!("column{}", schema.len() + 1);
+        schema.push(Field::new(name, DataType::Utf8));
+    }
+}
+
+fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
+    egui::Grid::new("datagen")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            row(ui, "Rows per second", |ui| {
+                form::optional(
+                    ui,
+                    "Rows per second",
+                    &mut c.rows_per_second,
+                    1000,
+                    " rows/s",
+                    "as fast as possible",
+                )
+            });
+            row(ui, "Number of rows", |ui| {
+                form::optional(
+                    ui,
+                    "Number of rows",
+                    &mut c.number_of_rows,
+                    1000,
+                    " rows",
+                    "until a sequence ends",
+                )
+            });
+            row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+        });
+    ui.add_space(4.0);
+    ui.label(RichText::new("Fields").strong());
+    let mut remove = None;
+    for (i, field) in c.fields.iter_mut().enumerate() {
+        ui.push_id(("field", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                datagen_field(ui, i, field, &mut remove);
+            });
+        });
+    }
+    if let Some(i) = remove {
+        c.fields.remove(i);
+    }
+    if ui.button("+ Add field").clicked() {
+        c.fields.push(DatagenField {
+            name: format!("field{}", c.fields.len() + 1),
+            data_type: DataType::Int64,
+            kind: FieldKind::default(),
+        });
+    }
+}
+
+fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut Option<usize>) {
+    let name = |what: &str| format!("Field {} {what}", i + 1);
+    ui.horizontal(|ui| {
+        ui.label(format!("Field {}", i + 1));
+        let edit = ui.add(TextEdit::singleline(&mut field.name).desired_width(110.0));
+        form::named(ui, edit, &name("name"));
+        let types = type_choice(ui, "type", &mut field.data_type);
+        form::named(ui, types, &name("type"));
+        let remove_button = ui.small_button("✕").on_hover_text("Remove this field");
+        if form::named(ui, remove_button, &name("remove")).clicked() {
+            *remove = Some(i);
+        }
+    });
+    let sequence = matches!(field.kind, FieldKind::Sequence { .. });
+    ui.horizontal(|ui| {
+        let mut choice = sequence;
+        let random = ui.selectable_value(&mut choice, false, "Random");
+        form::named(ui, random, &name("random"));
+        let seq = ui.selectable_value(&mut choice, true, "Sequence");
+        form::named(ui, seq, &name("sequence"));
+        if choice != sequence {
+            field.kind = if choice {
+                FieldKind::Sequence {
+                    start: 1,
+                    end: 1000,
+                }
+            } else {
+                FieldKind::default()
+            };
+        }
+    });
+    ui.horizontal_wrapped(|ui| match &mut field.kind {
+        FieldKind::Sequence { start, end } => {
+            ui.label("from");
+            let r = ui.add(egui::DragValue::new(start));
+            form::named(ui, r, &name("start"));
+            ui.label("to");
+            let r = ui.add(egui::DragValue::new(end));
+            form::named(ui, r, &name("end"));
+        }
+        FieldKind::Random {
+            min,
+            max,
+            length,
+            max_past_ms,
+            null_rate,
+        } => {
+            match field.data_type {
+                DataType::Int64 | DataType::Float64 => {
+                    ui.label("min");
+                    form::optional(ui, &name("min"), min, 0.0, "", "any");
+                    ui.label("max");
+                    form::optional(ui, &name("max"), max, 100.0, "", "any");
+                }
+                DataType::Utf8 => {
+                    ui.label("length");
+                    form::optional(ui, &name("length"), length, 10, " chars", "100");
+                }
+                DataType::Timestamp => {
+                    ui.label("up to");
+                    form::optional(ui, &name("max age"), max_past_ms, 60_000, " ms ago", "now");
+                }
+                DataType::Bool => {}
+            }
+            ui.label("nulls");
+            let nulls = ui.add(
+                egui::DragValue::new(null_rate)
+                    .range(0.0..=1.0)
+                    .speed(0.01)
+                    .custom_formatter(|v, _| format!("{:.0}%", v * 100.0))
+                    .custom_parser(|s| {
+                        s.trim_end_matches('%')
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .map(|v| v / 100.0)
+                    }),
+            );
+            form::named(ui, nulls, &name("nulls"));
+        }
+    });
+}
+
+/// The streams wired into the node, and a menu to wire another (the keyboard's way to
+/// connect, beside dragging on the canvas).
+fn inputs(
+    ui: &mut Ui,
+    doc: &mut Document,
+    node: NodeId,
+    analysis: &Analysis,
+    refusal: &mut Option<String>,
+) {
+    ui.label(RichText::new("Inputs").strong());
+    let ports = doc.snarl[node].kind.inputs();
+    for (index, port) in ports.iter().enumerate() {
+        let pin = InPinId { node, input: index };
+        let remotes = doc.snarl.in_pin(pin).remotes;
+        for remote in remotes {
+            ui.horizontal(|ui| {
+                ui.label(format!("{} ← {}", port.name, doc.snarl[remote.node].id));
+                if ui.small_button("✕").on_hover_text("Disconnect").clicked() {
+                    doc.snarl.disconnect(remote, pin);
+                }
+            });
+        }
+        let candidates: Vec<(NodeId, String)> = doc
+            .snarl
+            .nodes_ids_data()
+            .filter(|(id, n)| *id != node && !n.value.kind.outputs().is_empty())
+            .map(|(id, n)| (id, n.value.id.clone()))
+            .collect();
+        ui.push_id(index, |ui| {
+            ui.menu_button(format!("Connect to {}…", port.name), |ui| {
+                if candidates.is_empty() {
+                    ui.label("Add a source first");
+                }
+                for (candidate, name) in candidates {
+                    if ui.button(format!("from {name}")).clicked() {
+                        let from = OutPinId {
+                            node: candidate,
+                            output: 0,
+                        };
+                        match connect::check(&doc.snarl, &analysis.outputs, from, pin) {
+                            Ok(()) => {
+                                doc.snarl.connect(from, pin);
+                                *refusal = None;
+                            }
+                            Err(why) => *refusal = Some(why),
+                        }
+                        ui.close();
+                    }
+                }
+            });
+        });
+    }
+    if let Some(why) = refusal.as_ref() {
+        ui.label(RichText::new(why).color(theme::error_color(ui.visuals().dark_mode)));
+    }
+}
+
+/// The node's output columns, or what the sink does with its input.
+fn output(ui: &mut Ui, analysis: &Analysis, id: &str, kind: &NodeKind) {
+    if kind.outputs().is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Output").strong());
+    let Some(port) = analysis.outputs.get(id) else {
+        ui.label(RichText::new("Unknown until the problems below are fixed.").weak());
+        return;
+    };
+    egui::Grid::new("output")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for field in &port.schema.fields {
+                ui.label(RichText::new(&field.name).monospace());
+                ui.label(RichText::new(field.data_type.sql_name()).monospace().weak());
+                ui.end_row();
+            }
+        });
+    if let Some(keys) = &port.keys {
+        ui.label(RichText::new(format!("Keyed by {}", keys.join(", "))).weak());
+    }
+}

@@ -1,0 +1,361 @@
+//! The designer window: palette, canvas, inspector, problems and console, files, undo and
+//! running the pipeline.
+
+mod canvas;
+mod connect;
+pub mod document;
+mod expr_field;
+mod files;
+mod form;
+mod history;
+mod inspector;
+mod palette;
+mod run;
+mod theme;
+mod window;
+
+use std::path::{Path, PathBuf};
+
+use egui::emath::TSTransform;
+use egui::{Id, Key, KeyboardShortcut, Modifiers};
+use egui_snarl::NodeId;
+use engine::PipelineSpec;
+use engine::validate::{self, Analysis};
+
+pub use canvas::short_count;
+use canvas::{Refusal, ViewRequest};
+use document::Document;
+use files::Files;
+use history::History;
+use palette::Palette;
+pub use run::RunState;
+use run::Runner;
+
+/// The pipeline shown when the app opens without a file and no examples folder is found.
+const HELLO: &str = include_str!("../../../saved-graphs/hello.ron");
+/// How long a refused wire's reason stays by the pointer.
+const REFUSAL_SECONDS: f64 = 4.0;
+const CANVAS: &str = "canvas";
+const RECENT_KEY: &str = "recent-files";
+
+const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+const REDO: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+const SAVE_AS: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+const DUPLICATE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::D);
+const RUN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+
+/// The tab shown in the bottom panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BottomTab {
+    Problems,
+    Console,
+}
+
+/// Something that would lose unsaved changes, waiting for the user's answer.
+#[derive(Clone, Debug, PartialEq)]
+enum Pending {
+    New,
+    Open(PathBuf),
+    OpenDialog,
+    Quit,
+}
+
+pub struct Editor {
+    doc: Document,
+    history: History,
+    analysis: Analysis,
+    /// The pipeline `analysis` describes; a new analysis runs when the graph differs.
+    analyzed: PipelineSpec,
+    palette: Palette,
+    runner: Runner,
+    files: Files,
+    /// The node the inspector shows.
+    focused: Option<NodeId>,
+    last_selection: Vec<NodeId>,
+    refused: Option<Refusal>,
+    inspector_refusal: Option<String>,
+    view_request: Option<ViewRequest>,
+    transform: TSTransform,
+    /// Where the canvas was drawn last frame, on screen.
+    last_canvas_rect: egui::Rect,
+    bottom_tab: BottomTab,
+    /// An error to show in a dialog (a file that would not open or save).
+    error: Option<String>,
+    pending: Option<Pending>,
+    /// What to do once a Save As started by the unsaved-changes prompt is done.
+    after_save: Option<Pending>,
+    allow_close: bool,
+    title: String,
+    /// The widget with keyboard focus last frame, to end a text edit's undo step.
+    last_focus: Option<Id>,
+}
+
+impl Editor {
+    /// The editor on `file`, or on the default example when `None`.
+    pub fn new(file: Option<&Path>) -> Self {
+        let mut editor = Editor::with_document(Document::new_empty(), Vec::new());
+        match file {
+            Some(path) => editor.open(path),
+            None => match files::examples_dir() {
+                Some(dir) => editor.open(&dir.join("hello.ron")),
+                None => {
+                    let spec = engine::spec::parse(HELLO).expect("the built-in example parses");
+                    editor.replace_document(Document::from_spec(&spec, None));
+                }
+            },
+        }
+        editor
+    }
+
+    /// The editor as eframe starts it: recent files and theme come from the last session.
+    pub fn from_creation(cc: &eframe::CreationContext<'_>, file: Option<&Path>) -> Self {
+        theme::apply(&cc.egui_ctx);
+        let recent: Vec<PathBuf> = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, RECENT_KEY))
+            .unwrap_or_default();
+        let mut editor = Editor::new(file);
+        for path in recent.iter().rev() {
+            if editor.files.recent.len() < 8 && !editor.files.recent.contains(path) {
+                editor.files.recent.push(path.clone());
+            }
+        }
+        editor
+    }
+
+    fn with_document(doc: Document, recent: Vec<PathBuf>) -> Self {
+        let spec = doc.to_spec();
+        Editor {
+            history: History::new(spec.clone()),
+            analysis: validate::analyze(&spec),
+            analyzed: spec,
+            doc,
+            palette: Palette::default(),
+            runner: Runner::default(),
+            files: Files::new(recent),
+            focused: None,
+            last_selection: Vec::new(),
+            refused: None,
+            inspector_refusal: None,
+            view_request: None,
+            transform: TSTransform::IDENTITY,
+            last_canvas_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0)),
+            bottom_tab: BottomTab::Problems,
+            error: None,
+            pending: None,
+            after_save: None,
+            allow_close: false,
+            title: String::new(),
+            last_focus: None,
+        }
+    }
+
+    // ----- what tests and other parts of the app read -----
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    pub fn spec(&self) -> PipelineSpec {
+        self.doc.to_spec()
+    }
+
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    pub fn run_state(&self) -> &RunState {
+        &self.runner.state
+    }
+
+    pub fn node_metrics(&self, id: &str) -> Option<&engine::metrics::NodeMetrics> {
+        self.runner.metrics.get(id)
+    }
+
+    pub fn console_lines(&self) -> &[String] {
+        self.runner.console_lines()
+    }
+
+    pub fn error_message(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn focused_id(&self) -> Option<String> {
+        self.focused
+            .and_then(|n| self.doc.snarl.get_node(n))
+            .map(|n| n.id.clone())
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    // ----- actions -----
+
+    fn replace_document(&mut self, doc: Document) {
+        let spec = doc.to_spec();
+        self.history = History::new(spec.clone());
+        self.analysis = validate::analyze(&spec);
+        self.analyzed = spec;
+        self.doc = doc;
+        self.focused = None;
+        self.runner.clear();
+        self.view_request = canvas::bounds(&self.doc.snarl).map(ViewRequest::Fit);
+    }
+
+    /// Opens `path`; on failure shows why and keeps the current pipeline.
+    pub fn open(&mut self, path: &Path) {
+        match files::open(path) {
+            Ok(spec) => {
+                self.replace_document(Document::from_spec(&spec, Some(path.to_path_buf())));
+                self.files.remember(path);
+            }
+            Err(message) => self.error = Some(format!("Could not open the pipeline.\n\n{message}")),
+        }
+    }
+
+    /// Saves to `path`; returns whether it worked (a failure is shown).
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        match files::save(path, &self.doc.to_spec()) {
+            Ok(written) => {
+                self.files.remember(&written);
+                self.doc.mark_saved(written);
+                true
+            }
+            Err(message) => {
+                self.error = Some(format!("Could not save the pipeline.\n\n{message}"));
+                false
+            }
+        }
+    }
+
+    fn save(&mut self) {
+        match self.doc.path.clone() {
+            Some(path) => {
+                self.save_to(&path);
+            }
+            None => self.files.save_dialog(&self.doc.name),
+        }
+    }
+
+    /// Runs `action` now, or asks first when it would drop unsaved changes.
+    fn guard(&mut self, action: Pending) {
+        if self.doc.is_dirty() {
+            self.pending = Some(action);
+        } else {
+            self.proceed(action);
+        }
+    }
+
+    fn proceed(&mut self, action: Pending) {
+        match action {
+            Pending::New => self.replace_document(Document::new_empty()),
+            Pending::Open(path) => self.open(&path),
+            Pending::OpenDialog => self.files.open_dialog(),
+            Pending::Quit => self.allow_close = true,
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if let Some(spec) = self.history.undo().cloned() {
+            self.show_state(&spec);
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if let Some(spec) = self.history.redo().cloned() {
+            self.show_state(&spec);
+        }
+    }
+
+    fn show_state(&mut self, spec: &PipelineSpec) {
+        let focused = self.focused_id();
+        self.doc.load_graph(spec);
+        self.focused = focused.and_then(|id| self.doc.find(&id));
+        self.last_selection.clear();
+    }
+
+    pub fn run(&mut self) {
+        let base = match &self.doc.path {
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => files::examples_dir().unwrap_or_else(|| PathBuf::from(".")),
+        };
+        let base = if base.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            base
+        };
+        self.runner.start(&self.doc.to_spec(), base);
+        match self.runner.state {
+            RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
+            _ => self.bottom_tab = BottomTab::Console,
+        }
+    }
+
+    pub fn stop(&mut self) {
+        self.runner.stop();
+    }
+
+    /// Adds a node of `kind` in the middle of the visible canvas, clear of nodes already there.
+    pub fn add_node(&mut self, kind: engine::spec::NodeKind, at: Option<egui::Pos2>) -> NodeId {
+        let mut pos = at.unwrap_or_else(|| {
+            let centre = self.transform.inverse() * self.canvas_centre();
+            centre - canvas::NODE_SIZE / 2.0
+        });
+        // Step down past nodes already there, so a new node never hides another.
+        let overlaps = |pos: egui::Pos2, other: egui::Pos2| {
+            egui::Rect::from_min_size(pos, canvas::NODE_SIZE * 0.8)
+                .intersects(egui::Rect::from_min_size(other, canvas::NODE_SIZE * 0.8))
+        };
+        while self.doc.snarl.nodes_pos().any(|(p, _)| overlaps(pos, p)) {
+            pos += egui::vec2(24.0, canvas::NODE_SIZE.y * 0.8);
+        }
+        let node = self.doc.add_node(kind, pos);
+        self.focused = Some(node);
+        node
+    }
+
+    fn canvas_centre(&self) -> egui::Pos2 {
+        self.last_canvas_rect.center()
+    }
+
+    /// Shows node `id` in the inspector and centres the canvas on it.
+    pub fn focus(&mut self, id: &str) {
+        if let Some(node) = self.doc.find(id) {
+            self.focused = Some(node);
+            let pos = self.doc.snarl.get_node_info(node).expect("found").pos;
+            self.view_request = Some(ViewRequest::Center(pos + canvas::NODE_SIZE / 2.0));
+        }
+    }
+
+    fn delete_selected(&mut self, ctx: &egui::Context) {
+        let mut doomed = egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), ctx);
+        if doomed.is_empty() {
+            doomed.extend(self.focused);
+        }
+        for node in doomed {
+            if self.doc.snarl.get_node(node).is_some() {
+                self.doc.snarl.remove_node(node);
+            }
+        }
+        self.focused = None;
+    }
+
+    fn duplicate_selected(&mut self, ctx: &egui::Context) {
+        let mut nodes = egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), ctx);
+        if nodes.is_empty() {
+            nodes.extend(self.focused);
+        }
+        for node in nodes {
+            if self.doc.snarl.get_node(node).is_some() {
+                self.focused = Some(canvas::duplicate(&mut self.doc.snarl, node));
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The palette: every node kind, grouped by category and filtered by a search box. Drag an
+//! entry onto the canvas, or double-click it, to add a node.
+
+use egui::{RichText, Sense, Ui};
+use engine::spec::{Category, NodeKind};
+
+use super::theme;
+
+/// What a palette entry carries while it is dragged: the kind to add.
+#[derive(Clone)]
+pub struct PaletteDrag(pub NodeKind);
+
+#[derive(Default)]
+pub struct Palette {
+    search: String,
+}
+
+impl Palette {
+    /// Shows the palette; returns a kind the user asked to add by double-click or Enter.
+    pub fn show(&mut self, ui: &mut Ui) -> Option<NodeKind> {
+        let mut chosen = None;
+        ui.add(
+            egui::TextEdit::singleline(&mut self.search)
+                .hint_text("🔍 Search nodes")
+                .desired_width(f32::INFINITY),
+        );
+        ui.add_space(4.0);
+        let query = self.search.trim().to_lowercase();
+        let kinds: Vec<NodeKind> = NodeKind::all()
+            .into_iter()
+            .filter(|k| {
+                query.is_empty()
+                    || k.name().to_lowercase().contains(&query)
+                    || k.description().to_lowercase().contains(&query)
+            })
+            .collect();
+        if kinds.is_empty() {
+            ui.label(RichText::new("No node matches").weak());
+        }
+        let dark = ui.visuals().dark_mode;
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for category in categories(&kinds) {
+                let title = RichText::new(theme::category_name(category))
+                    .strong()
+                    .color(theme::category_color(category, dark));
+                egui::CollapsingHeader::new(title)
+                    .id_salt(category as u8)
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for kind in kinds.iter().filter(|k| k.category() == category) {
+                            if entry(ui, kind) {
+                                chosen = Some(kind.clone());
+                            }
+                        }
+                    });
+            }
+        });
+        chosen
+    }
+}
+
+/// Categories in palette order, those with at least one kind shown. New categories of the
+/// engine appear here as they come.
+fn categories(kinds: &[NodeKind]) -> Vec<Category> {
+    let mut seen = Vec::new();
+    for kind in kinds {
+        if !seen.contains(&kind.category()) {
+            seen.push(kind.category());
+        }
+    }
+    seen
+}
+
+/// One draggable entry; true when double-clicked or activated with Enter.
+fn entry(ui: &mut Ui, kind: &NodeKind) -> bool {
+    let button = egui::Button::new(kind.name())
+        .sense(Sense::click_and_drag())
+        .min_size(egui::vec2(ui.available_width(), 24.0));
+    let response = ui.add(button).on_hover_text(kind.description());
+    if response.dragged() {
+        response.dnd_set_drag_payload(PaletteDrag(kind.clone()));
+        ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+    }
+    let enter = response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    response.double_clicked() || response.triple_clicked() || enter
+}

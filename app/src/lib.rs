@@ -1,0 +1,5 @@
+//! `streamlab`: design, run and watch stream-processing pipelines.
+
+pub mod cli;
+pub mod editor;
+pub mod gui;
