@@ -401,3 +401,75 @@ fn a_malformed_or_newer_file_shows_an_error_and_keeps_the_graph() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn repaint_delay(harness: &Harness<'_, Editor>) -> std::time::Duration {
+    harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay
+}
+
+#[test]
+fn an_idle_window_asks_for_no_repaint_and_a_running_one_for_ten_a_second() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    h.run();
+    assert_eq!(repaint_delay(&h), std::time::Duration::MAX);
+    click(&mut h, "▶ Run");
+    h.step();
+    assert!(repaint_delay(&h) <= std::time::Duration::from_millis(100));
+    click(&mut h, "■ Stop");
+    while h.state().run_state() == &streamlab::editor::RunState::Stopping {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    assert!(matches!(
+        h.state().run_state(),
+        streamlab::editor::RunState::Stopped { .. }
+    ));
+    h.run();
+    assert_eq!(repaint_delay(&h), std::time::Duration::MAX);
+}
+
+#[test]
+fn unsaved_changes_are_asked_about_and_saving_writes_the_file() {
+    let dir = scratch("unsaved");
+    let path = dir.join("hello.ron");
+    std::fs::copy(hello_path(), &path).unwrap();
+    let mut h = harness(Editor::new(Some(&path)));
+    assert!(!h.state().document().is_dirty());
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "temperature > 30");
+    assert!(h.state().document().is_dirty());
+    assert!(shows(&h, "hello.ron (modified)"));
+
+    // New asks first; Cancel keeps everything.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert!(shows(&h, "Unsaved changes"));
+    click(&mut h, "Cancel");
+    assert_eq!(h.state().spec().nodes.len(), 4);
+
+    // Ctrl+S writes the file, which `streamlab run` reads unchanged.
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().document().is_dirty());
+    let saved = engine::spec::load_file(&path).unwrap();
+    assert_eq!(
+        saved.node("hot").unwrap().kind,
+        h.state().spec().node("hot").unwrap().kind
+    );
+    assert!(!saved.layout.nodes.is_empty());
+
+    // Now New goes ahead without asking; Don't save drops a later change.
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Id", "warm");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    click(&mut h, "Don't save");
+    assert!(h.state().spec().nodes.is_empty());
+    assert_eq!(
+        engine::spec::load_file(&path).unwrap(),
+        saved,
+        "the file kept its saved state"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -17,7 +17,7 @@ use super::document::unused_id;
 use super::theme;
 
 /// The size a node is assumed to have when fitting the view.
-pub const NODE_SIZE: Vec2 = Vec2::new(300.0, 140.0);
+pub const NODE_SIZE: Vec2 = Vec2::new(300.0, 120.0);
 
 /// A wire the canvas refused, and why; shown by the pointer for a few seconds.
 #[derive(Clone, Debug)]
@@ -28,8 +28,10 @@ pub struct Refusal {
 }
 
 /// A change of view the canvas should make on its next frame.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ViewRequest {
+    /// Show every node, measured as drawn (estimated before a node was ever drawn).
+    FitAll,
     /// Show this graph-space rectangle whole.
     Fit(Rect),
     /// Keep the zoom, centre this graph-space point.
@@ -229,7 +231,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui.vertical(|ui| {
             ui.set_max_width(220.0);
             ui.label(
-                RichText::new(truncate(&summary(&spec.kind), 40))
+                RichText::new(truncate(&summary(&spec.kind), 30))
                     .monospace()
                     .small(),
             );
@@ -429,6 +431,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                 ViewRequest::Center(point) => {
                     matching(point, self.screen_rect.center(), to_global.scaling)
                 }
+                ViewRequest::FitAll => *to_global, // resolved by the window before drawing
             };
         }
         self.transform = *to_global;
@@ -449,11 +452,20 @@ pub fn duplicate(snarl: &mut Snarl<NodeSpec>, node: NodeId) -> NodeId {
     snarl.insert_node(pos, copy)
 }
 
-/// The graph-space rectangle that holds every node, if there are any.
-pub fn bounds(snarl: &Snarl<NodeSpec>) -> Option<Rect> {
-    snarl
-        .nodes_pos()
-        .map(|(pos, _)| Rect::from_min_size(pos, NODE_SIZE))
-        .reduce(|a, b| a.union(b))
-        .map(|r| r.expand(40.0))
+/// The graph-space rectangle that holds every node, if there are any: from the rectangles
+/// the nodes were last drawn in, or estimated from positions for nodes not drawn yet.
+/// The flag says whether every rectangle was measured.
+pub fn bounds(snarl: &Snarl<NodeSpec>, drawn: &[(NodeId, Rect)]) -> Option<(Rect, bool)> {
+    let mut measured = true;
+    let rect = snarl
+        .nodes_pos_ids()
+        .map(|(id, pos, _)| match drawn.iter().find(|(n, _)| *n == id) {
+            Some((_, rect)) => *rect,
+            None => {
+                measured = false;
+                Rect::from_min_size(pos, NODE_SIZE)
+            }
+        })
+        .reduce(|a, b| a.union(b))?;
+    Some((rect.expand(40.0), measured))
 }

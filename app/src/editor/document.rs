@@ -8,7 +8,7 @@ use egui_snarl::{InPinId, NodeId, OutPinId, Snarl};
 use engine::spec::{EdgeSpec, JobSettings, Layout, NodeKind, NodeSpec, PipelineSpec, Position};
 
 /// Horizontal and vertical distance between nodes placed automatically.
-const COLUMN_WIDTH: f32 = 360.0;
+const COLUMN_WIDTH: f32 = 380.0;
 const ROW_HEIGHT: f32 = 180.0;
 
 /// The canvas graph holds the nodes (`NodeSpec`, with their positions) and the wires; the rest

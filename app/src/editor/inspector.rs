@@ -223,7 +223,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                 ui.push_id(i, |ui| {
                     ui.horizontal(|ui| {
                         ui.label(RichText::new(format!("{}", i + 1)).weak());
-                        let button = ui.small_button("✕").on_hover_text("Remove this column");
+                        let button = ui.small_button("🗙").on_hover_text("Remove this column");
                         if form::named(ui, button, &format!("Remove column {}", i + 1)).clicked() {
                             remove = Some(i);
                         }
@@ -246,7 +246,11 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             for (i, column) in c.columns.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
                     form::column_picker(ui, ("key", i), column, columns);
-                    if ui.small_button("✕").clicked() {
+                    if ui
+                        .small_button("🗙")
+                        .on_hover_text("Remove this key")
+                        .clicked()
+                    {
                         remove = Some(i);
                     }
                 });
@@ -352,7 +356,11 @@ fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
                     .hint_text("name"),
             );
             type_choice(ui, ("type", i), &mut field.data_type);
-            if ui.small_button("✕").clicked() {
+            if ui
+                .small_button("🗙")
+                .on_hover_text("Remove this column")
+                .clicked()
+            {
                 remove = Some(i);
             }
             ui.end_row();
@@ -424,7 +432,7 @@ fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut O
         form::named(ui, edit, &name("name"));
         let types = type_choice(ui, "type", &mut field.data_type);
         form::named(ui, types, &name("type"));
-        let remove_button = ui.small_button("✕").on_hover_text("Remove this field");
+        let remove_button = ui.small_button("🗙").on_hover_text("Remove this field");
         if form::named(ui, remove_button, &name("remove")).clicked() {
             *remove = Some(i);
         }
@@ -515,8 +523,8 @@ fn inputs(
         let remotes = doc.snarl.in_pin(pin).remotes;
         for remote in remotes {
             ui.horizontal(|ui| {
-                ui.label(format!("{} ← {}", port.name, doc.snarl[remote.node].id));
-                if ui.small_button("✕").on_hover_text("Disconnect").clicked() {
+                ui.label(format!("{} from {}", port.name, doc.snarl[remote.node].id));
+                if ui.small_button("🗙").on_hover_text("Disconnect").clicked() {
                     doc.snarl.disconnect(remote, pin);
                 }
             });

@@ -82,6 +82,10 @@ pub struct Editor {
     inspector_refusal: Option<String>,
     view_request: Option<ViewRequest>,
     transform: TSTransform,
+    /// Each node's rectangle as last drawn, in graph space.
+    node_rects: Vec<(NodeId, egui::Rect)>,
+    /// Fit the view again next frame, once the nodes have been measured.
+    refit: bool,
     /// Where the canvas was drawn last frame, on screen.
     last_canvas_rect: egui::Rect,
     bottom_tab: BottomTab,
@@ -145,6 +149,8 @@ impl Editor {
             inspector_refusal: None,
             view_request: None,
             transform: TSTransform::IDENTITY,
+            node_rects: Vec::new(),
+            refit: false,
             last_canvas_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0)),
             bottom_tab: BottomTab::Problems,
             error: None,
@@ -206,7 +212,8 @@ impl Editor {
         self.doc = doc;
         self.focused = None;
         self.runner.clear();
-        self.view_request = canvas::bounds(&self.doc.snarl).map(ViewRequest::Fit);
+        self.node_rects.clear();
+        self.view_request = Some(ViewRequest::FitAll);
     }
 
     /// Opens `path`; on failure shows why and keeps the current pipeline.
@@ -330,7 +337,11 @@ impl Editor {
         if let Some(node) = self.doc.find(id) {
             self.focused = Some(node);
             let pos = self.doc.snarl.get_node_info(node).expect("found").pos;
-            self.view_request = Some(ViewRequest::Center(pos + canvas::NODE_SIZE / 2.0));
+            let centre = match self.node_rects.iter().find(|(n, _)| *n == node) {
+                Some((_, rect)) => rect.center(),
+                None => pos + canvas::NODE_SIZE / 2.0,
+            };
+            self.view_request = Some(ViewRequest::Center(centre));
         }
     }
 

@@ -104,7 +104,7 @@ impl Editor {
     }
 
     fn fit_view(&mut self) {
-        self.view_request = canvas::bounds(&self.doc.snarl).map(ViewRequest::Fit);
+        self.view_request = Some(ViewRequest::FitAll);
     }
 
     fn menu_bar(&mut self, ui: &mut Ui) {
@@ -466,6 +466,19 @@ impl Editor {
                 i.time,
             )
         });
+        // Fitting needs node sizes, known once drawn: fit to estimates now, to sizes next frame.
+        if self.view_request == Some(ViewRequest::FitAll) {
+            self.view_request = match canvas::bounds(&self.doc.snarl, &self.node_rects) {
+                Some((rect, measured)) => {
+                    if !measured {
+                        ctx.request_repaint();
+                        self.refit = true;
+                    }
+                    Some(ViewRequest::Fit(rect))
+                }
+                None => None,
+            };
+        }
         let mut viewer = CanvasViewer {
             analysis: &self.analysis,
             metrics: &self.runner.metrics,
@@ -485,7 +498,10 @@ impl Editor {
             .style(canvas::style());
         let response = widget.show(&mut self.doc.snarl, &mut viewer, ui);
         self.transform = viewer.transform;
-        let viewer_rects = std::mem::take(&mut viewer.node_rects);
+        self.node_rects = std::mem::take(&mut viewer.node_rects);
+        if std::mem::take(&mut self.refit) {
+            self.view_request = Some(ViewRequest::FitAll);
+        }
         if let Some(node) = viewer.focus_request {
             self.focused = Some(node);
         }
@@ -509,7 +525,8 @@ impl Editor {
         if ctx.input(|i| i.pointer.primary_clicked()) && screen_rect.contains(pointer) && on_canvas
         {
             let graph = self.transform.inverse() * pointer;
-            self.focused = viewer_rects
+            self.focused = self
+                .node_rects
                 .iter()
                 .rev()
                 .find(|(_, rect)| rect.contains(graph))
