@@ -210,7 +210,7 @@ fn an_invalid_expression_shows_on_its_node_and_in_the_problems_list_until_fixed(
         shows(&h, "⚠ condition: unknown column"),
         "the node shows the error"
     );
-    assert!(shows(&h, "1 problem"), "the toolbar counts it");
+    assert!(shows(&h, "⚠ 1 error"), "the toolbar counts it");
 
     // Clicking the problem selects the node.
     h.key_press(Key::Escape);

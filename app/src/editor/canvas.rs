@@ -129,8 +129,11 @@ pub fn summary(kind: &NodeKind) -> String {
         }
         NodeKind::FileSource(c) => format!("{:?} {}", c.format, c.path),
         NodeKind::Nexmark(c) => format!("{:?}, {}", c.stream, rate(c.events_per_second, "events")),
+        NodeKind::Filter(c) if c.condition.trim().is_empty() => "no condition yet".into(),
         NodeKind::Filter(c) => c.condition.clone(),
+        NodeKind::Map(c) if c.columns.is_empty() => "no columns yet".into(),
         NodeKind::Map(c) => c.columns.join(", "),
+        NodeKind::KeyBy(c) if c.columns.is_empty() => "no key yet".into(),
         NodeKind::KeyBy(c) => format!("by {}", c.columns.join(", ")),
         NodeKind::Union(_) => "merges its inputs".into(),
         NodeKind::FileSink(c) => format!("{:?} {}", c.format, c.path),
@@ -273,31 +276,30 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         {
             lines.insert(0, (true, format!("run failed: {message}")));
         }
+        // One line on the node, the worst first; the inspector and the problems list have all.
+        lines.sort_by_key(|(error, _)| !error);
+        let Some((error, message)) = lines.first() else {
+            return;
+        };
         let dark = ui.visuals().dark_mode;
-        ui.vertical(|ui| {
-            ui.set_max_width(200.0);
-            for (error, message) in lines.iter().take(2) {
-                let color = if *error {
-                    theme::error_color(dark)
-                } else {
-                    theme::warning_color(dark)
-                };
-                let icon = if *error { "⚠" } else { "ℹ" };
-                ui.label(
-                    RichText::new(format!("{icon} {}", truncate(message, 60)))
-                        .small()
-                        .color(color),
-                )
-                .on_hover_text(message);
-            }
-            if lines.len() > 2 {
-                ui.label(
-                    RichText::new(format!("and {} more", lines.len() - 2))
-                        .small()
-                        .weak(),
-                );
-            }
-        });
+        let (icon, color) = if *error {
+            ("⚠", theme::error_color(dark))
+        } else {
+            ("ℹ", theme::warning_color(dark))
+        };
+        let more = match lines.len() {
+            1 => String::new(),
+            n => format!(" (+{})", n - 1),
+        };
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("{icon} {}{more}", truncate(message, 34)))
+                    .small()
+                    .color(color),
+            )
+            .wrap_mode(egui::TextWrapMode::Truncate),
+        )
+        .on_hover_text(message);
     }
 
     fn node_frame(

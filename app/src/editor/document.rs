@@ -102,7 +102,12 @@ impl Document {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.to_spec() != self.saved
+        self.differs_from_saved(&self.to_spec())
+    }
+
+    /// Whether `spec`, this document's current state, differs from what was last saved.
+    pub fn differs_from_saved(&self, spec: &PipelineSpec) -> bool {
+        *spec != self.saved
     }
 
     /// Call after writing the file: the current state becomes the saved one.

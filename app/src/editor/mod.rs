@@ -96,6 +96,8 @@ pub struct Editor {
     after_save: Option<Pending>,
     allow_close: bool,
     title: String,
+    /// Whether the pipeline differs from its file, as of the last frame.
+    dirty: bool,
     /// The widget with keyboard focus last frame, to end a text edit's undo step.
     last_focus: Option<Id>,
 }
@@ -159,6 +161,7 @@ impl Editor {
             allow_close: false,
             title: String::new(),
             last_focus: None,
+            dirty: false,
         }
     }
 

@@ -301,7 +301,7 @@ impl Editor {
                     RichText::new("✔ valid").color(theme::running_color(dark))
                 } else {
                     RichText::new(format!(
-                        "⚠ {errors} problem{}",
+                        "⚠ {errors} error{}",
                         if errors == 1 { "" } else { "s" }
                     ))
                     .color(theme::error_color(dark))
@@ -309,11 +309,7 @@ impl Editor {
                 if ui.add(egui::Button::new(text).frame(false)).clicked() {
                     self.bottom_tab = BottomTab::Problems;
                 }
-                let dirty = if self.doc.is_dirty() {
-                    " (modified)"
-                } else {
-                    ""
-                };
+                let dirty = if self.dirty { " (modified)" } else { "" };
                 ui.label(RichText::new(format!("{}{dirty}", self.doc.title())).weak())
                     .on_hover_text(
                         self.doc
@@ -373,6 +369,8 @@ impl Editor {
     }
 
     fn bottom_panel(&mut self, ui: &mut Ui) {
+        // Keep the panel's height whatever the tab holds; only its resize handle changes it.
+        ui.set_min_height(ui.available_height());
         ui.horizontal(|ui| {
             let problems = self.analysis.problems.len();
             ui.selectable_value(
@@ -403,7 +401,10 @@ impl Editor {
                 if self.analysis.problems.is_empty() {
                     ui.label(RichText::new("No problems: the pipeline is ready to run.").weak());
                 }
-                for (i, problem) in self.analysis.problems.iter().enumerate() {
+                // Errors first: they stop a run; warnings only advise.
+                let mut problems: Vec<_> = self.analysis.problems.iter().collect();
+                problems.sort_by_key(|p| !p.is_error());
+                for (i, problem) in problems.into_iter().enumerate() {
                     let (icon, color) = if problem.is_error() {
                         ("⚠", theme::error_color(dark))
                     } else {
@@ -661,6 +662,12 @@ impl Editor {
         let busy =
             ctx.input(|i| i.pointer.any_down()) || (ctx.egui_wants_keyboard_input() && !field_left);
         let spec = self.doc.to_spec();
+        let dirty = self.doc.differs_from_saved(&spec);
+        if dirty != self.dirty {
+            // The toolbar and title were drawn with the old answer.
+            self.dirty = dirty;
+            ctx.request_repaint();
+        }
         if spec != self.analyzed {
             self.analysis = engine::validate::analyze(&spec);
             // The last run's counts and error belong to the old graph.
@@ -672,14 +679,13 @@ impl Editor {
         if !busy {
             self.history.record(spec);
         }
-        let dirty = if self.doc.is_dirty() { "* " } else { "" };
+        let dirty = if self.dirty { "* " } else { "" };
         let title = format!("{dirty}{} — Streamlab", self.doc.title());
         if title != self.title {
             ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.doc.is_dirty()
-        {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.dirty {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
             self.pending = Some(Pending::Quit);
         }
