@@ -177,13 +177,20 @@ fn shows(harness: &Harness<'_, Editor>, text: &str) -> bool {
 
 /// Selects a node by clicking its title on the canvas.
 fn select_on_canvas(harness: &mut Harness<'_, Editor>, id: &str) {
-    // The title's text run sits where the canvas draws it (the label itself is laid out
-    // before the canvas zoom is applied).
-    harness
-        .get_all_by_value(id)
-        .find(|n| n.accesskit_node().role() == Role::TextRun)
-        .expect("the node's title is on the canvas")
-        .click();
+    let rect = harness
+        .state()
+        .screen_rect_of(id)
+        .expect("the node is on the canvas");
+    let title = egui::pos2(rect.center().x, rect.top() + 12.0);
+    harness.hover_at(title);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: title,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
     harness.run();
     assert_eq!(harness.state().focused_id().as_deref(), Some(id));
 }
@@ -472,4 +479,50 @@ fn unsaved_changes_are_asked_about_and_saving_writes_the_file() {
         "the file kept its saved state"
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn deleting_from_an_expression_in_error_keeps_the_field_working() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "temperature > 25xyz");
+    assert_eq!(h.state().analysis().problems.len(), 1);
+    widget(&h, "Condition").focus();
+    h.run();
+    h.key_press(Key::End);
+    h.run();
+    for _ in 0..3 {
+        // Each keystroke lays out a shorter text than the error was found in.
+        h.key_press(Key::Backspace);
+        h.run();
+    }
+    h.key_press(Key::Tab);
+    h.run();
+    let spec = h.state().spec();
+    let hot = spec.node("hot").unwrap();
+    assert_eq!(
+        hot.kind,
+        engine::spec::NodeKind::Filter(engine::spec::FilterConfig {
+            condition: "temperature > 25".into()
+        })
+    );
+    assert!(h.state().analysis().problems.is_empty());
+}
+
+#[test]
+fn the_default_example_opens_as_a_copy_that_saving_cannot_overwrite() {
+    let shipped = std::fs::read_to_string(hello_path()).unwrap();
+    let mut h = harness(Editor::new(None));
+    assert_eq!(h.state().spec().name, "hello");
+    assert!(h.state().document().path.is_none());
+    assert!(shows(&h, "hello (example copy)"));
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "temperature > 30");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(shows(&h, "Save File"), "Save asks where, like Save As");
+    assert_eq!(std::fs::read_to_string(hello_path()).unwrap(), shipped);
+    // Its relative paths still resolve from the examples folder: it runs as shipped.
+    h.key_press(Key::Escape);
+    h.run();
 }

@@ -77,15 +77,17 @@ pub fn style() -> SnarlStyle {
     style
 }
 
-/// A colour per stream shape, so wires and pins carrying the same columns match.
-pub fn shape_color(port: &PortType) -> Color32 {
+/// A colour per stream shape, so wires and pins carrying the same columns match; deeper on
+/// a light background, where pale wires would vanish.
+pub fn shape_color(port: &PortType, dark: bool) -> Color32 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     port.schema.hash(&mut hasher);
     let hue = (hasher.finish() % 360) as f32 / 360.0;
-    egui::ecolor::Hsva::new(hue, 0.55, 0.9, 1.0).into()
+    let (saturation, value) = if dark { (0.55, 0.9) } else { (0.8, 0.6) };
+    egui::ecolor::Hsva::new(hue, saturation, value, 1.0).into()
 }
 
-fn pin_info(port: Option<&PortType>) -> PinInfo {
+fn pin_info(port: Option<&PortType>, dark: bool) -> PinInfo {
     let Some(port) = port else {
         return PinInfo::circle().with_fill(Color32::GRAY);
     };
@@ -97,8 +99,8 @@ fn pin_info(port: Option<&PortType>) -> PinInfo {
     };
     PinInfo::default()
         .with_shape(shape)
-        .with_fill(shape_color(port))
-        .with_wire_color(shape_color(port))
+        .with_fill(shape_color(port, dark))
+        .with_wire_color(shape_color(port, dark))
 }
 
 /// `1234567` → `1.2M`, for counts on nodes.
@@ -178,7 +180,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             let color = theme::category_color(spec.kind.category(), ui.visuals().dark_mode);
             theme::dot(ui, color);
             ui.label(RichText::new(&spec.id).strong());
-            ui.label(RichText::new(spec.kind.name()).small().weak());
+            ui.label(RichText::new(spec.kind.name()).small());
+            ui.add_space(4.0);
         });
     }
 
@@ -204,7 +207,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                     .weak(),
             );
         }
-        pin_info(self.input_type(snarl, pin).as_ref())
+        pin_info(self.input_type(snarl, pin).as_ref(), ui.visuals().dark_mode)
     }
 
     fn show_output(
@@ -215,7 +218,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     ) -> impl egui_snarl::ui::SnarlPin + 'static {
         let spec = &snarl[pin.id.node];
         let _ = ui;
-        pin_info(self.analysis.outputs.get(&spec.id))
+        pin_info(self.analysis.outputs.get(&spec.id), ui.visuals().dark_mode)
     }
 
     fn has_body(&mut self, _node: &NodeSpec) -> bool {
@@ -232,6 +235,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     ) {
         let spec = &snarl[node];
         ui.vertical(|ui| {
+            // A steady width, so pins stay put while counts grow.
+            ui.set_min_width(150.0);
             ui.set_max_width(220.0);
             ui.label(
                 RichText::new(truncate(&summary(&spec.kind), 30))
@@ -369,6 +374,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                         .clicked()
                     {
                         let id = unused_id(snarl, &super::document::default_id(&kind));
+                        let kind = super::document::starter(kind);
                         let node = snarl.insert_node(pos, NodeSpec::new(id, kind));
                         self.focus_request = Some(node);
                         ui.close();
@@ -469,5 +475,5 @@ pub fn bounds(snarl: &Snarl<NodeSpec>, drawn: &[(NodeId, Rect)]) -> Option<(Rect
             }
         })
         .reduce(|a, b| a.union(b))?;
-    Some((rect.expand(40.0), measured))
+    Some((rect.expand(80.0), measured))
 }

@@ -7,6 +7,9 @@ use egui::Pos2;
 use egui_snarl::{InPinId, NodeId, OutPinId, Snarl};
 use engine::spec::{EdgeSpec, JobSettings, Layout, NodeKind, NodeSpec, PipelineSpec, Position};
 
+/// The name of a new pipeline until it is saved.
+const UNTITLED: &str = "untitled";
+
 /// Horizontal and vertical distance between nodes placed automatically.
 const COLUMN_WIDTH: f32 = 380.0;
 const ROW_HEIGHT: f32 = 180.0;
@@ -20,13 +23,16 @@ pub struct Document {
     pub job: JobSettings,
     /// Where the pipeline was opened from or last saved to; `None` for a new one.
     pub path: Option<PathBuf>,
+    /// For a copy of an example: the example's folder, which its relative paths (a sample data
+    /// file) resolve against until it is saved somewhere of its own.
+    pub origin: Option<PathBuf>,
     /// The pipeline as last opened or saved, to tell whether there are unsaved changes.
     saved: PipelineSpec,
 }
 
 impl Document {
     pub fn new_empty() -> Self {
-        Document::from_spec(&PipelineSpec::new("untitled"), None)
+        Document::from_spec(&PipelineSpec::new(UNTITLED), None)
     }
 
     /// A document showing `spec`; nodes without a stored position are laid out by depth.
@@ -37,6 +43,7 @@ impl Document {
             description: spec.description.clone(),
             job: spec.job.clone(),
             path,
+            origin: None,
             saved: spec.clone(),
         };
         document.load_graph(spec);
@@ -112,18 +119,42 @@ impl Document {
 
     /// Call after writing the file: the current state becomes the saved one.
     pub fn mark_saved(&mut self, path: PathBuf) {
+        // A pipeline saved under a name of its own takes that name if it had none yet.
+        if self.path.is_none()
+            && (self.name.is_empty() || self.name == UNTITLED)
+            && let Some(stem) = path.file_stem()
+        {
+            self.name = stem.to_string_lossy().into_owned();
+        }
         self.path = Some(path);
+        self.origin = None;
         self.saved = self.to_spec();
     }
 
-    /// The title shown in the window bar: the file name, or the pipeline name when unsaved.
+    /// The title shown in the window bar: the file name, or the pipeline name when it has no
+    /// file (an example copy says so).
     pub fn title(&self) -> String {
-        match &self.path {
-            Some(path) => path
+        match (&self.path, &self.origin) {
+            (Some(path), _) => path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| path.display().to_string()),
-            None => format!("{} (not saved)", self.name),
+            (None, Some(_)) => format!("{} (example copy)", self.name),
+            (None, None) => format!("{} (not saved)", self.name),
+        }
+    }
+
+    /// The folder relative paths in the pipeline resolve against.
+    pub fn base_dir(&self) -> Option<PathBuf> {
+        match &self.path {
+            Some(path) => path.parent().map(|d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d.to_path_buf()
+                }
+            }),
+            None => self.origin.clone(),
         }
     }
 
@@ -143,6 +174,18 @@ impl Document {
     pub fn add_node(&mut self, kind: NodeKind, pos: Pos2) -> NodeId {
         let id = self.unused_id(&default_id(&kind));
         self.snarl.insert_node(pos, NodeSpec::new(id, kind))
+    }
+}
+
+/// `kind` as the palette adds it: a generated source paced to run for seconds, not finish
+/// before the first frame, so its counts can be watched and it can be stopped.
+pub fn starter(kind: NodeKind) -> NodeKind {
+    match kind {
+        NodeKind::Datagen(mut c) => {
+            c.rows_per_second = Some(100);
+            NodeKind::Datagen(c)
+        }
+        other => other,
     }
 }
 

@@ -16,9 +16,12 @@ pub fn expr_field(
 ) -> Response {
     let dark = ui.visuals().dark_mode;
     let red = theme::error_color(dark);
-    let marked = error.map(|e| marked_spans(text, e));
+    // The layouter runs again after each keystroke, on the new text: mark spans in that text,
+    // never in the text the error was found in.
     let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
-        let job = highlighted(ui, buffer.as_str(), marked.as_deref(), red, wrap_width);
+        let text = buffer.as_str();
+        let marked = error.map(|e| marked_spans(text, e));
+        let job = highlighted(ui, text, marked.as_deref(), red, wrap_width);
         ui.ctx().fonts_mut(|f| f.layout_job(job))
     };
     let response = ui.add(
@@ -121,6 +124,22 @@ mod tests {
     fn a_parse_error_marks_the_whole_expression() {
         let text = "price >";
         assert_eq!(marked_spans(text, &error(text)), vec![(0, 7)]);
+    }
+
+    #[test]
+    fn marks_follow_the_text_as_it_shrinks() {
+        // The error was found in a longer text; the field now holds a shorter one.
+        let e = error("temperature > 25x");
+        for text in ["temperature > 25", "", "t"] {
+            for &(a, b) in &marked_spans(text, &e) {
+                assert!(
+                    a <= b
+                        && b <= text.len()
+                        && text.is_char_boundary(a)
+                        && text.is_char_boundary(b)
+                );
+            }
+        }
     }
 
     #[test]

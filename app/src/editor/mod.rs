@@ -62,6 +62,7 @@ pub enum BottomTab {
 enum Pending {
     New,
     Open(PathBuf),
+    OpenExample(PathBuf),
     OpenDialog,
     Quit,
 }
@@ -109,7 +110,7 @@ impl Editor {
         match file {
             Some(path) => editor.open(path),
             None => match files::examples_dir() {
-                Some(dir) => editor.open(&dir.join("hello.ron")),
+                Some(dir) => editor.open_example(&dir.join("hello.ron")),
                 None => {
                     let spec = engine::spec::parse(HELLO).expect("the built-in example parses");
                     editor.replace_document(Document::from_spec(&spec, None));
@@ -201,6 +202,13 @@ impl Editor {
             .map(|n| n.id.clone())
     }
 
+    /// Where node `id` was last drawn, in screen points.
+    pub fn screen_rect_of(&self, id: &str) -> Option<egui::Rect> {
+        let node = self.doc.find(id)?;
+        let (_, rect) = self.node_rects.iter().find(|(n, _)| *n == node)?;
+        Some(self.transform * *rect)
+    }
+
     pub fn can_undo(&self) -> bool {
         self.history.can_undo()
     }
@@ -227,6 +235,19 @@ impl Editor {
                 self.files.remember(path);
             }
             Err(message) => self.error = Some(format!("Could not open the pipeline.\n\n{message}")),
+        }
+    }
+
+    /// Opens an example as a new pipeline with no file, so saving never writes over the
+    /// shipped example; its relative paths still resolve against the example's folder.
+    pub fn open_example(&mut self, path: &Path) {
+        match files::open(path) {
+            Ok(spec) => {
+                let mut doc = Document::from_spec(&spec, None);
+                doc.origin = path.parent().map(Path::to_path_buf);
+                self.replace_document(doc);
+            }
+            Err(message) => self.error = Some(format!("Could not open the example.\n\n{message}")),
         }
     }
 
@@ -267,6 +288,7 @@ impl Editor {
         match action {
             Pending::New => self.replace_document(Document::new_empty()),
             Pending::Open(path) => self.open(&path),
+            Pending::OpenExample(path) => self.open_example(&path),
             Pending::OpenDialog => self.files.open_dialog(),
             Pending::Quit => self.allow_close = true,
         }
@@ -292,15 +314,11 @@ impl Editor {
     }
 
     pub fn run(&mut self) {
-        let base = match &self.doc.path {
-            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            None => files::examples_dir().unwrap_or_else(|| PathBuf::from(".")),
-        };
-        let base = if base.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            base
-        };
+        let base = self
+            .doc
+            .base_dir()
+            .or_else(files::examples_dir)
+            .unwrap_or_else(|| PathBuf::from("."));
         self.runner.start(&self.doc.to_spec(), base);
         match self.runner.state {
             RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
@@ -312,21 +330,40 @@ impl Editor {
         self.runner.stop();
     }
 
-    /// Adds a node of `kind` in the middle of the visible canvas, clear of nodes already there.
+    /// Adds a node of `kind`: at `at`, else right of the node in the inspector (the next step
+    /// of a pipeline usually goes there), else in the middle of the view; then below any
+    /// node it would cover.
     pub fn add_node(&mut self, kind: engine::spec::NodeKind, at: Option<egui::Pos2>) -> NodeId {
-        let mut pos = at.unwrap_or_else(|| {
+        let drawn = |node: NodeId, pos: egui::Pos2| {
+            self.node_rects.iter().find(|(n, _)| *n == node).map_or(
+                egui::Rect::from_min_size(pos, canvas::NODE_SIZE),
+                |(_, r)| *r,
+            )
+        };
+        let beside_focused = self.focused.and_then(|node| {
+            let info = self.doc.snarl.get_node_info(node)?;
+            let rect = drawn(node, info.pos);
+            Some(egui::pos2(rect.right() + 80.0, rect.top()))
+        });
+        let mut pos = at.or(beside_focused).unwrap_or_else(|| {
             let centre = self.transform.inverse() * self.canvas_centre();
             centre - canvas::NODE_SIZE / 2.0
         });
-        // Step down past nodes already there, so a new node never hides another.
-        let overlaps = |pos: egui::Pos2, other: egui::Pos2| {
-            egui::Rect::from_min_size(pos, canvas::NODE_SIZE * 0.8)
-                .intersects(egui::Rect::from_min_size(other, canvas::NODE_SIZE * 0.8))
-        };
-        while self.doc.snarl.nodes_pos().any(|(p, _)| overlaps(pos, p)) {
-            pos += egui::vec2(24.0, canvas::NODE_SIZE.y * 0.8);
+        let taken: Vec<egui::Rect> = self
+            .doc
+            .snarl
+            .nodes_pos_ids()
+            .map(|(node, p, _)| drawn(node, p).expand(16.0))
+            .collect();
+        while let Some(below) = taken
+            .iter()
+            .filter(|r| r.intersects(egui::Rect::from_min_size(pos, canvas::NODE_SIZE)))
+            .map(|r| r.bottom())
+            .reduce(f32::max)
+        {
+            pos.y = below + 16.0;
         }
-        let node = self.doc.add_node(kind, pos);
+        let node = self.doc.add_node(document::starter(kind), pos);
         self.focused = Some(node);
         node
     }

@@ -11,6 +11,9 @@ use super::{
     RunState, SAVE, SAVE_AS, UNDO, inspector, theme,
 };
 
+/// Run and Stop take the same room, so the toolbar does not shift between them.
+const RUN_BUTTON: egui::Vec2 = egui::vec2(72.0, 0.0);
+
 impl Editor {
     /// Draws the window and handles its input. The GUI and the tests both call this.
     pub fn ui(&mut self, ui: &mut Ui) {
@@ -186,15 +189,20 @@ impl Editor {
                 ui.close();
             }
             ui.separator();
+            let any = self.focused.is_some()
+                || !egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), &ctx).is_empty();
             if ui
-                .add(egui::Button::new("Duplicate").shortcut_text(ctx.format_shortcut(&DUPLICATE)))
+                .add_enabled(
+                    any,
+                    egui::Button::new("Duplicate").shortcut_text(ctx.format_shortcut(&DUPLICATE)),
+                )
                 .clicked()
             {
                 self.duplicate_selected(&ctx);
                 ui.close();
             }
             if ui
-                .add(egui::Button::new("Delete").shortcut_text("Del"))
+                .add_enabled(any, egui::Button::new("Delete").shortcut_text("Del"))
                 .clicked()
             {
                 self.delete_selected(&ctx);
@@ -228,19 +236,45 @@ impl Editor {
             if self.files.examples.is_empty() {
                 ui.label(RichText::new("No examples folder (saved-graphs) found").weak());
             }
-            for example in self.files.examples.clone() {
-                let button = ui.button(&example.label);
-                let button = if example.description.is_empty() {
-                    button
-                } else {
-                    button.on_hover_text(&example.description)
-                };
-                if button.clicked() {
-                    self.guard(Pending::Open(example.path.clone()));
-                    ui.close();
-                }
+            // Examples at the top of the folder first, then one submenu per subfolder.
+            let examples = self.files.examples.clone();
+            let (top, nested): (Vec<_>, Vec<_>) =
+                examples.iter().partition(|e| !e.label.contains('/'));
+            for example in top {
+                self.example_entry(ui, example, &example.label);
+            }
+            let mut folders: Vec<&str> = nested
+                .iter()
+                .filter_map(|e| e.label.split_once('/').map(|(folder, _)| folder))
+                .collect();
+            folders.dedup();
+            for folder in folders {
+                ui.menu_button(folder, |ui| {
+                    for example in nested
+                        .iter()
+                        .filter(|e| e.label.starts_with(&format!("{folder}/")))
+                    {
+                        let name = &example.label[folder.len() + 1..];
+                        self.example_entry(ui, example, name);
+                    }
+                });
             }
         });
+    }
+
+    /// One example in the menu: its file name, its description on hover; opens a copy.
+    fn example_entry(&mut self, ui: &mut Ui, example: &super::files::Example, name: &str) {
+        let name = name.trim_end_matches(".ron");
+        let button = ui.button(name);
+        let button = if example.description.is_empty() {
+            button
+        } else {
+            button.on_hover_text(&example.description)
+        };
+        if button.clicked() {
+            self.guard(Pending::OpenExample(example.path.clone()));
+            ui.close();
+        }
     }
 
     fn toolbar(&mut self, ui: &mut Ui) {
@@ -251,7 +285,7 @@ impl Editor {
                 if ui
                     .add_enabled(
                         !stopping,
-                        egui::Button::new(RichText::new("■ Stop").strong()),
+                        egui::Button::new(RichText::new("■ Stop").strong()).min_size(RUN_BUTTON),
                     )
                     .on_hover_text("Stop the job; sinks are flushed")
                     .clicked()
@@ -259,11 +293,14 @@ impl Editor {
                     self.stop();
                 }
             } else if ui
-                .add(egui::Button::new(
-                    RichText::new("▶ Run")
-                        .strong()
-                        .color(theme::running_color(dark)),
-                ))
+                .add(
+                    egui::Button::new(
+                        RichText::new("▶ Run")
+                            .strong()
+                            .color(theme::running_color(dark)),
+                    )
+                    .min_size(RUN_BUTTON),
+                )
                 .on_hover_text(format!(
                     "Run the pipeline on the embedded engine ({})",
                     ui.ctx().format_shortcut(&RUN)
@@ -272,7 +309,6 @@ impl Editor {
             {
                 self.run();
             }
-            ui.label(self.status_text()).on_hover_text("Job status");
             ui.separator();
             if ui
                 .add_enabled(self.history.can_undo(), egui::Button::new("Undo"))
@@ -295,9 +331,14 @@ impl Editor {
             {
                 self.fit_view();
             }
+            ui.separator();
+            // Last on the left, so a changing status moves nothing else.
+            ui.label(self.status_text()).on_hover_text("Job status");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let errors = self.analysis.errors().count();
-                let text = if errors == 0 {
+                let text = if self.doc.snarl.nodes().next().is_none() {
+                    RichText::new("empty").weak()
+                } else if errors == 0 {
                     RichText::new("✔ valid").color(theme::running_color(dark))
                 } else {
                     RichText::new(format!(
@@ -309,7 +350,12 @@ impl Editor {
                 if ui.add(egui::Button::new(text).frame(false)).clicked() {
                     self.bottom_tab = BottomTab::Problems;
                 }
-                let dirty = if self.dirty { " (modified)" } else { "" };
+                // A pipeline without a file is unsaved by definition; its title says so.
+                let dirty = if self.dirty && self.doc.path.is_some() {
+                    " (modified)"
+                } else {
+                    ""
+                };
                 ui.label(RichText::new(format!("{}{dirty}", self.doc.title())).weak())
                     .on_hover_text(
                         self.doc
@@ -494,6 +540,8 @@ impl Editor {
             now,
             node_rects: Vec::new(),
         };
+        // Node titles are handles for dragging, not text to select.
+        ui.style_mut().interaction.selectable_labels = false;
         let widget = SnarlWidget::new()
             .id(Id::new(CANVAS))
             .style(canvas::style());
