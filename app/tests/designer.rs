@@ -526,3 +526,50 @@ fn the_default_example_opens_as_a_copy_that_saving_cannot_overwrite() {
     h.key_press(Key::Escape);
     h.run();
 }
+
+/// Asks the window to close, as its close button does.
+fn request_close(harness: &mut Harness<'_, Editor>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+}
+
+fn sends(harness: &Harness<'_, Editor>, command: &egui::ViewportCommand) -> bool {
+    harness.output().viewport_output[&egui::ViewportId::ROOT]
+        .commands
+        .contains(command)
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    request_close(&mut h);
+    assert!(
+        !sends(&h, &egui::ViewportCommand::CancelClose),
+        "nothing to lose: it closes"
+    );
+
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "temperature > 30");
+    request_close(&mut h);
+    assert!(sends(&h, &egui::ViewportCommand::CancelClose));
+    h.run();
+    assert!(shows(&h, "Unsaved changes"));
+    click(&mut h, "Cancel");
+    assert!(
+        !shows(&h, "Unsaved changes"),
+        "the window stays, with its changes"
+    );
+    assert!(h.state().document().is_dirty());
+
+    request_close(&mut h);
+    h.run();
+    widget(&h, "Don't save").click();
+    h.step();
+    assert!(sends(&h, &egui::ViewportCommand::Close), "then it closes");
+}
