@@ -390,7 +390,20 @@ fn a_malformed_or_newer_file_shows_an_error_and_keeps_the_graph() {
     select_on_canvas(&mut h, "hot");
     type_into(&mut h, "Condition", "temperature > 30");
     let before = h.state().spec();
-    for (path, says) in [(&malformed, "line 3"), (&newer, "version 99")] {
+    let dangling = dir.join("dangling.ron");
+    std::fs::write(
+        &dangling,
+        text.replace(
+            "(from: \"label\", to: \"print\")",
+            "(from: \"label\", to: \"printer\")",
+        ),
+    )
+    .unwrap();
+    for (path, says) in [
+        (&malformed, "line 3"),
+        (&newer, "version 99"),
+        (&dangling, "no node `printer`"),
+    ] {
         h.state_mut().open(path);
         h.run();
         let message = h.state().error_message().unwrap().to_string();
@@ -572,4 +585,43 @@ fn closing_with_unsaved_changes_asks_first() {
     widget(&h, "Don't save").click();
     h.step();
     assert!(sends(&h, &egui::ViewportCommand::Close), "then it closes");
+}
+
+#[test]
+fn an_id_that_is_taken_or_empty_is_not_applied() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    let before = h.state().spec();
+    select_on_canvas(&mut h, "hot");
+    for bad in ["label", "  "] {
+        type_into(&mut h, "Id", bad);
+        assert_eq!(h.state().spec(), before, "{bad:?} is refused");
+        assert_eq!(h.state().focused_id().as_deref(), Some("hot"));
+    }
+    type_into(&mut h, "Id", " warm ");
+    assert_eq!(h.state().focused_id().as_deref(), Some("warm"));
+    assert_eq!(
+        h.state().spec().edges[0].to,
+        "warm",
+        "wires follow the new id"
+    );
+}
+
+#[test]
+fn undo_from_the_toolbar_keeps_text_typed_in_a_field_still_focused() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "temperature > 30");
+    widget(&h, "Condition").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    widget(&h, "Condition").type_text("temperature > 31");
+    h.run();
+    let condition = |h: &Harness<'_, Editor>| match &h.state().spec().node("hot").unwrap().kind {
+        engine::spec::NodeKind::Filter(c) => c.condition.clone(),
+        other => panic!("{other:?}"),
+    };
+    click(&mut h, "Undo");
+    assert_eq!(condition(&h), "temperature > 30");
+    click(&mut h, "Redo");
+    assert_eq!(condition(&h), "temperature > 31");
 }

@@ -36,6 +36,8 @@ pub enum ViewRequest {
     Fit(Rect),
     /// Keep the zoom, centre this graph-space point.
     Center(Pos2),
+    /// Show exactly this view (kept across a rebuilt canvas).
+    Transform(TSTransform),
 }
 
 /// What the canvas needs to draw one frame, and what it reports back.
@@ -60,6 +62,9 @@ pub struct CanvasViewer<'a> {
     pub now: f64,
     /// Each node's rectangle this frame, in graph space, in drawing order.
     pub node_rects: Vec<(NodeId, Rect)>,
+    /// Nodes a node menu deleted this frame.
+    pub removed: Vec<NodeId>,
+    pub dark: bool,
 }
 
 /// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%.
@@ -217,7 +222,6 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         snarl: &mut Snarl<NodeSpec>,
     ) -> impl egui_snarl::ui::SnarlPin + 'static {
         let spec = &snarl[pin.id.node];
-        let _ = ui;
         pin_info(self.analysis.outputs.get(&spec.id), ui.visuals().dark_mode)
     }
 
@@ -320,11 +324,11 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         let has_error = failed || self.analysis.problems_of(id).any(|p| p.is_error());
         let has_warning = self.analysis.problems_of(id).next().is_some();
         let stroke = if has_error {
-            Stroke::new(2.0, theme::error_color(true))
+            Stroke::new(2.0, theme::error_color(self.dark))
         } else if self.focused == Some(node) {
             Stroke::new(2.0, theme::accent())
         } else if has_warning {
-            Stroke::new(1.5, theme::warning_color(true))
+            Stroke::new(1.5, theme::warning_color(self.dark))
         } else {
             default.stroke
         };
@@ -401,7 +405,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             ui.close();
         }
         if ui.button("Duplicate").clicked() {
-            duplicate(snarl, node);
+            self.focus_request = Some(duplicate(snarl, node));
             ui.close();
         }
         if ui
@@ -423,6 +427,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui.separator();
         if ui.button("Delete").clicked() {
             snarl.remove_node(node);
+            self.removed.push(node);
             ui.close();
         }
     }
@@ -439,6 +444,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                 ViewRequest::Center(point) => {
                     matching(point, self.screen_rect.center(), to_global.scaling)
                 }
+                ViewRequest::Transform(transform) => transform,
                 ViewRequest::FitAll => *to_global, // resolved by the window before drawing
             };
         }

@@ -108,6 +108,52 @@ impl Document {
         spec
     }
 
+    /// The pipeline as it is to be written to `path`: a pipeline without a name of its own
+    /// takes the file's.
+    pub fn spec_to_save(&self, path: &std::path::Path) -> PipelineSpec {
+        let mut spec = self.to_spec();
+        if let Some(name) = self.name_when_saved_as(path) {
+            spec.name = name;
+        }
+        spec
+    }
+
+    fn name_when_saved_as(&self, path: &std::path::Path) -> Option<String> {
+        let unnamed = self.path.is_none() && (self.name.is_empty() || self.name == UNTITLED);
+        let stem = path.file_stem()?.to_string_lossy().into_owned();
+        unnamed.then_some(stem)
+    }
+
+    /// Why `spec` cannot be shown on the canvas without losing part of it, if it cannot:
+    /// the canvas keeps one node per id and wires between existing ports, once each.
+    pub fn unrepresentable(spec: &PipelineSpec) -> Vec<String> {
+        let mut reasons = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for node in &spec.nodes {
+            if !seen.insert(node.id.as_str()) {
+                reasons.push(format!("two nodes have the id `{}`", node.id));
+            }
+        }
+        let mut wires = std::collections::HashSet::new();
+        for edge in &spec.edges {
+            let wire = format!("edge `{}` → `{}`", edge.from, edge.to);
+            if output_index(&spec.nodes, &edge.from, &edge.from_port).is_none() {
+                reasons.push(format!(
+                    "{wire}: no node `{}` with output `{}`",
+                    edge.from, edge.from_port
+                ));
+            } else if input_index(&spec.nodes, &edge.to, &edge.to_port).is_none() {
+                reasons.push(format!(
+                    "{wire}: no node `{}` with input `{}`",
+                    edge.to, edge.to_port
+                ));
+            } else if !wires.insert(edge) {
+                reasons.push(format!("{wire} appears twice"));
+            }
+        }
+        reasons
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.differs_from_saved(&self.to_spec())
     }
@@ -119,12 +165,8 @@ impl Document {
 
     /// Call after writing the file: the current state becomes the saved one.
     pub fn mark_saved(&mut self, path: PathBuf) {
-        // A pipeline saved under a name of its own takes that name if it had none yet.
-        if self.path.is_none()
-            && (self.name.is_empty() || self.name == UNTITLED)
-            && let Some(stem) = path.file_stem()
-        {
-            self.name = stem.to_string_lossy().into_owned();
+        if let Some(name) = self.name_when_saved_as(&path) {
+            self.name = name;
         }
         self.path = Some(path);
         self.origin = None;
@@ -281,9 +323,37 @@ mod tests {
     #[test]
     fn nodes_without_positions_are_laid_out_by_depth() {
         let document = Document::from_spec(&hello(), None);
+        assert!(Document::unrepresentable(&hello()).is_empty());
         let layout = document.to_spec().layout.nodes;
         let x = |id: &str| layout[id].x;
         assert!(x("sensors") < x("hot") && x("hot") < x("label") && x("label") < x("print"));
+    }
+
+    #[test]
+    fn a_file_the_canvas_would_change_is_named_as_such() {
+        let mut spec = hello();
+        spec.edges.push(EdgeSpec::new("hot", "nowhere"));
+        spec.edges.push(EdgeSpec::new("sensors", "hot"));
+        spec.nodes.push(spec.nodes[0].clone());
+        let reasons = Document::unrepresentable(&spec);
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons[0].contains("two nodes have the id `sensors`"));
+        assert!(reasons[1].contains("no node `nowhere`"));
+        assert!(reasons[2].contains("appears twice"));
+    }
+
+    #[test]
+    fn an_untitled_pipeline_takes_the_name_of_its_file() {
+        let mut document = Document::new_empty();
+        let path = std::path::Path::new("/tmp/orders.ron");
+        assert_eq!(document.spec_to_save(path).name, "orders");
+        document.mark_saved(path.to_path_buf());
+        assert_eq!(document.name, "orders");
+        assert!(!document.is_dirty());
+        assert_eq!(
+            Document::from_spec(&hello(), None).spec_to_save(path).name,
+            "hello"
+        );
     }
 
     #[test]

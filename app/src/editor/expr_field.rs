@@ -58,6 +58,9 @@ fn marked_spans(text: &str, error: &ExprError) -> Vec<(usize, usize)> {
 
 /// Where `word` stands as a whole identifier in `text`, ignoring case.
 fn word_spans(text: &str, word: &str) -> Vec<(usize, usize)> {
+    if word.is_empty() {
+        return Vec::new(); // nothing to find, and an empty needle would never advance
+    }
     let lower = text.to_ascii_lowercase();
     let needle = word.to_ascii_lowercase();
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -140,6 +143,11 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_empty_name_marks_nothing() {
+        assert_eq!(word_spans("city = ''", ""), vec![]);
     }
 
     #[test]

@@ -6,13 +6,20 @@ use egui_file_dialog::FileDialog;
 use engine::PipelineSpec;
 
 /// How many recent files the File menu lists.
-const RECENT: usize = 8;
+pub const RECENT: usize = 8;
 
 /// What the file dialog was opened for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DialogPurpose {
     Open,
     SaveAs,
+}
+
+/// How a file dialog ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DialogOutcome {
+    Picked(DialogPurpose, PathBuf),
+    Cancelled,
 }
 
 /// An example pipeline from `saved-graphs/`.
@@ -60,12 +67,18 @@ impl Files {
         self.dialog.save_file();
     }
 
-    /// Shows the dialog if open; returns the path picked and what for.
-    pub fn update(&mut self, ctx: &egui::Context) -> Option<(DialogPurpose, PathBuf)> {
+    /// Shows the dialog if open; returns what the user did with it, once.
+    pub fn update(&mut self, ctx: &egui::Context) -> Option<DialogOutcome> {
         self.dialog.update(ctx);
-        let path = self.dialog.take_picked()?;
-        let purpose = self.purpose.take()?;
-        Some((purpose, path))
+        if let Some(path) = self.dialog.take_picked() {
+            let purpose = self.purpose.take()?;
+            return Some(DialogOutcome::Picked(purpose, path));
+        }
+        let closed = !matches!(self.dialog.state(), egui_file_dialog::DialogState::Open);
+        if closed && self.purpose.take().is_some() {
+            return Some(DialogOutcome::Cancelled);
+        }
+        None
     }
 
     pub fn remember(&mut self, path: &Path) {

@@ -27,6 +27,12 @@ pub fn node(
         .map(|s| s.names().map(String::from).collect())
         .unwrap_or_default();
     let job_parallelism = doc.job.parallelism;
+    let others: Vec<String> = doc
+        .snarl
+        .nodes_ids_data()
+        .filter(|(id, _)| *id != node)
+        .map(|(_, n)| n.value.id.clone())
+        .collect();
     let spec = &mut doc.snarl[node];
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
@@ -39,9 +45,7 @@ pub fn node(
         .num_columns(2)
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
-            row(ui, "Id", |ui| {
-                ui.add(TextEdit::singleline(&mut spec.id).desired_width(160.0))
-            });
+            row(ui, "Id", |ui| id_field(ui, &mut spec.id, &others));
             row(ui, "Parallelism", |ui| {
                 form::optional(
                     ui,
@@ -75,6 +79,35 @@ pub fn node(
             ui.label(RichText::new(&p.message).color(color));
         }
     }
+}
+
+/// The node's id. Edges and the layout refer to nodes by id, so a new id takes effect when
+/// the field is left, and only if it is not empty and not another node's.
+fn id_field(ui: &mut Ui, id: &mut String, others: &[String]) -> egui::Response {
+    let key = ui.id().with(("id-draft", id.as_str()));
+    let mut draft: String = ui.data(|d| d.get_temp(key)).unwrap_or_else(|| id.clone());
+    let response = ui.add(TextEdit::singleline(&mut draft).desired_width(160.0));
+    let trimmed = draft.trim();
+    let problem = if trimmed.is_empty() {
+        Some("an id cannot be empty")
+    } else if others.iter().any(|o| o == trimmed) {
+        Some("another node has this id")
+    } else {
+        None
+    };
+    if response.has_focus() {
+        ui.data_mut(|d| d.insert_temp(key, draft.clone()));
+        if let Some(problem) = problem {
+            let red = theme::error_color(ui.visuals().dark_mode);
+            ui.label(RichText::new(problem).small().color(red));
+        }
+    } else {
+        ui.data_mut(|d| d.remove::<String>(key));
+        if response.lost_focus() && problem.is_none() {
+            *id = trimmed.to_string();
+        }
+    }
+    response
 }
 
 /// The pipeline's name, description and job settings.

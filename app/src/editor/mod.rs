@@ -50,6 +50,21 @@ const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
 const DUPLICATE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::D);
 const RUN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 
+/// `spec` if the canvas can show all of it; otherwise why not, so that opening and saving
+/// never drops part of a file silently.
+fn faithful(path: &Path, spec: PipelineSpec) -> Result<PipelineSpec, String> {
+    let reasons = Document::unrepresentable(&spec);
+    if reasons.is_empty() {
+        return Ok(spec);
+    }
+    Err(format!(
+        "{}: the designer cannot show this pipeline without changing it:\n- {}\n\n\
+         Fix the file; `streamlab validate` lists every problem in it.",
+        path.display(),
+        reasons.join("\n- ")
+    ))
+}
+
 /// The tab shown in the bottom panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BottomTab {
@@ -80,7 +95,9 @@ pub struct Editor {
     focused: Option<NodeId>,
     last_selection: Vec<NodeId>,
     refused: Option<Refusal>,
+    /// Why the inspector's last "Connect to" was refused, and for which node.
     inspector_refusal: Option<String>,
+    refusal_node: Option<NodeId>,
     view_request: Option<ViewRequest>,
     transform: TSTransform,
     /// Each node's rectangle as last drawn, in graph space.
@@ -97,6 +114,8 @@ pub struct Editor {
     after_save: Option<Pending>,
     allow_close: bool,
     title: String,
+    /// Bumped whenever the graph is rebuilt; see `canvas_id`.
+    canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
     dirty: bool,
     /// The widget with keyboard focus last frame, to end a text edit's undo step.
@@ -128,11 +147,13 @@ impl Editor {
             .and_then(|s| eframe::get_value(s, RECENT_KEY))
             .unwrap_or_default();
         let mut editor = Editor::new(file);
-        for path in recent.iter().rev() {
-            if editor.files.recent.len() < 8 && !editor.files.recent.contains(path) {
-                editor.files.recent.push(path.clone());
+        // The file opened now (if any) comes first, then the last session's, in their order.
+        for path in recent {
+            if !editor.files.recent.contains(&path) {
+                editor.files.recent.push(path);
             }
         }
+        editor.files.recent.truncate(files::RECENT);
         editor
     }
 
@@ -150,6 +171,7 @@ impl Editor {
             last_selection: Vec::new(),
             refused: None,
             inspector_refusal: None,
+            refusal_node: None,
             view_request: None,
             transform: TSTransform::IDENTITY,
             node_rects: Vec::new(),
@@ -163,6 +185,7 @@ impl Editor {
             title: String::new(),
             last_focus: None,
             dirty: false,
+            canvas_generation: 0,
         }
     }
 
@@ -222,14 +245,15 @@ impl Editor {
         self.analyzed = spec;
         self.doc = doc;
         self.focused = None;
-        self.runner.clear();
-        self.node_rects.clear();
+        // The last run belonged to the pipeline being replaced; stop it if it still runs.
+        self.runner = Runner::default();
+        self.new_canvas();
         self.view_request = Some(ViewRequest::FitAll);
     }
 
     /// Opens `path`; on failure shows why and keeps the current pipeline.
     pub fn open(&mut self, path: &Path) {
-        match files::open(path) {
+        match files::open(path).and_then(|spec| faithful(path, spec)) {
             Ok(spec) => {
                 self.replace_document(Document::from_spec(&spec, Some(path.to_path_buf())));
                 self.files.remember(path);
@@ -241,7 +265,7 @@ impl Editor {
     /// Opens an example as a new pipeline with no file, so saving never writes over the
     /// shipped example; its relative paths still resolve against the example's folder.
     pub fn open_example(&mut self, path: &Path) {
-        match files::open(path) {
+        match files::open(path).and_then(|spec| faithful(path, spec)) {
             Ok(spec) => {
                 let mut doc = Document::from_spec(&spec, None);
                 doc.origin = path.parent().map(Path::to_path_buf);
@@ -253,7 +277,7 @@ impl Editor {
 
     /// Saves to `path`; returns whether it worked (a failure is shown).
     pub fn save_to(&mut self, path: &Path) -> bool {
-        match files::save(path, &self.doc.to_spec()) {
+        match files::save(path, &self.doc.spec_to_save(path)) {
             Ok(written) => {
                 self.files.remember(&written);
                 self.doc.mark_saved(written);
@@ -295,12 +319,15 @@ impl Editor {
     }
 
     pub fn undo(&mut self) {
+        // An edit not yet recorded (text typed in a field still focused) is a step of its own.
+        self.history.record(self.doc.to_spec());
         if let Some(spec) = self.history.undo().cloned() {
             self.show_state(&spec);
         }
     }
 
     pub fn redo(&mut self) {
+        self.history.record(self.doc.to_spec());
         if let Some(spec) = self.history.redo().cloned() {
             self.show_state(&spec);
         }
@@ -310,7 +337,20 @@ impl Editor {
         let focused = self.focused_id();
         self.doc.load_graph(spec);
         self.focused = focused.and_then(|id| self.doc.find(&id));
+        self.new_canvas();
+        self.view_request = Some(ViewRequest::Transform(self.transform));
+    }
+
+    /// The canvas widget's id. Its selection and drags refer to nodes by slot, so a rebuilt
+    /// graph gets a canvas of its own rather than another graph's selection.
+    fn canvas_id(&self) -> Id {
+        Id::new(CANVAS).with(self.canvas_generation)
+    }
+
+    fn new_canvas(&mut self) {
+        self.canvas_generation += 1;
         self.last_selection.clear();
+        self.node_rects.clear();
     }
 
     pub fn run(&mut self) {
@@ -386,7 +426,7 @@ impl Editor {
     }
 
     fn delete_selected(&mut self, ctx: &egui::Context) {
-        let mut doomed = egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), ctx);
+        let mut doomed = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ctx);
         if doomed.is_empty() {
             doomed.extend(self.focused);
         }
@@ -399,7 +439,7 @@ impl Editor {
     }
 
     fn duplicate_selected(&mut self, ctx: &egui::Context) {
-        let mut nodes = egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), ctx);
+        let mut nodes = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ctx);
         if nodes.is_empty() {
             nodes.extend(self.focused);
         }

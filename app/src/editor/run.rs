@@ -163,13 +163,6 @@ impl Runner {
     pub fn console_total(&self) -> u64 {
         self.lines_total
     }
-
-    /// Forgets the last run's counts and output (after the pipeline changed shape).
-    pub fn clear(&mut self) {
-        if self.job.is_none() {
-            *self = Runner::default();
-        }
-    }
 }
 
 impl Drop for Runner {

@@ -4,11 +4,11 @@ use egui::{Id, RichText, Ui, ViewportCommand};
 use egui_snarl::ui::SnarlWidget;
 
 use super::canvas::{self, CanvasViewer, ViewRequest};
-use super::files::DialogPurpose;
+use super::files::{DialogOutcome, DialogPurpose};
 use super::palette::PaletteDrag;
 use super::{
-    BottomTab, CANVAS, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, REFUSAL_SECONDS, RUN,
-    RunState, SAVE, SAVE_AS, UNDO, inspector, theme,
+    BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, REFUSAL_SECONDS, RUN, RunState,
+    SAVE, SAVE_AS, UNDO, inspector, theme,
 };
 
 /// Run and Stop take the same room, so the toolbar does not shift between them.
@@ -57,9 +57,12 @@ impl Editor {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
-        let typing = ctx.egui_wants_keyboard_input();
+        let typing = ctx.text_edit_focused();
+        // Mid-drag (a wire, a node, a box) the canvas holds ids of what it drags: rebuilding
+        // or deleting under it must wait until the button is released.
+        let dragging = ctx.input(|i| i.pointer.any_down());
         let pressed = |shortcut| ctx.input_mut(|i| i.consume_shortcut(&shortcut));
-        if !typing {
+        if !typing && !dragging {
             // In a text field these keys belong to the field (its own undo, its own Delete).
             if pressed(REDO) || pressed(REDO_Y) {
                 self.redo();
@@ -190,7 +193,7 @@ impl Editor {
             }
             ui.separator();
             let any = self.focused.is_some()
-                || !egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), &ctx).is_empty();
+                || !egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx).is_empty();
             if ui
                 .add_enabled(
                     any,
@@ -394,6 +397,10 @@ impl Editor {
             .filter(|n| self.doc.snarl.get_node(*n).is_some())
         {
             Some(node) => {
+                if self.refusal_node != Some(node) {
+                    self.inspector_refusal = None; // it was about another node
+                    self.refusal_node = Some(node);
+                }
                 if ui
                     .link("Pipeline settings")
                     .on_hover_text("Show the pipeline's own settings (Esc)")
@@ -526,6 +533,7 @@ impl Editor {
                 None => None,
             };
         }
+        let canvas_id = self.canvas_id();
         let mut viewer = CanvasViewer {
             analysis: &self.analysis,
             metrics: &self.runner.metrics,
@@ -539,12 +547,12 @@ impl Editor {
             pointer,
             now,
             node_rects: Vec::new(),
+            removed: Vec::new(),
+            dark: ui.visuals().dark_mode,
         };
         // Node titles are handles for dragging, not text to select.
         ui.style_mut().interaction.selectable_labels = false;
-        let widget = SnarlWidget::new()
-            .id(Id::new(CANVAS))
-            .style(canvas::style());
+        let widget = SnarlWidget::new().id(canvas_id).style(canvas::style());
         let response = widget.show(&mut self.doc.snarl, &mut viewer, ui);
         self.transform = viewer.transform;
         self.node_rects = std::mem::take(&mut viewer.node_rects);
@@ -553,6 +561,9 @@ impl Editor {
         }
         if let Some(node) = viewer.focus_request {
             self.focused = Some(node);
+        }
+        if self.focused.is_some_and(|f| viewer.removed.contains(&f)) {
+            self.focused = None;
         }
         // A palette entry dropped on the canvas becomes a node where it was dropped.
         if let Some(drag) = response.dnd_release_payload::<PaletteDrag>() {
@@ -582,7 +593,7 @@ impl Editor {
                 .map(|(node, _)| *node);
         }
         // The inspector follows the canvas selection.
-        let selected = egui_snarl::ui::get_selected_nodes(Id::new(CANVAS), &ctx);
+        let selected = egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx);
         if selected != self.last_selection {
             if let Some(last) = selected.last() {
                 self.focused = Some(*last);
@@ -632,17 +643,18 @@ impl Editor {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
-        if let Some((purpose, path)) = self.files.update(ctx) {
-            match purpose {
-                DialogPurpose::Open => self.open(&path),
-                DialogPurpose::SaveAs => {
-                    if self.save_to(&path)
-                        && let Some(next) = self.after_save.take()
-                    {
-                        self.proceed(next);
-                    }
+        match self.files.update(ctx) {
+            Some(DialogOutcome::Picked(DialogPurpose::Open, path)) => self.open(&path),
+            Some(DialogOutcome::Picked(DialogPurpose::SaveAs, path)) => {
+                if self.save_to(&path)
+                    && let Some(next) = self.after_save.take()
+                {
+                    self.proceed(next);
                 }
             }
+            // Whatever waited for the save (quit, open, new) is called off with it.
+            Some(DialogOutcome::Cancelled) => self.after_save = None,
+            None => {}
         }
         if let Some(message) = self.error.clone() {
             egui::Modal::new(Id::new("error")).show(ctx, |ui| {
@@ -716,9 +728,13 @@ impl Editor {
             self.dirty = dirty;
             ctx.request_repaint();
         }
-        if spec != self.analyzed {
+        // Validation reads nodes, edges and settings, not positions: a drag costs nothing.
+        let changed = spec.nodes != self.analyzed.nodes
+            || spec.edges != self.analyzed.edges
+            || spec.job != self.analyzed.job;
+        if changed {
             self.analysis = engine::validate::analyze(&spec);
-            // The last run's counts and error belong to the old graph.
+            // The last run's error was about the graph as it was.
             if !self.runner.is_active() && spec.nodes != self.analyzed.nodes {
                 self.runner.error = None;
             }
