@@ -408,9 +408,11 @@ fn ctrl_c_stops_a_run_cleanly_and_flushes_file_sinks() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start streamlab");
-    // The sink creates its file once the job runs, after the Ctrl-C handler is in place.
+    // The sink creates its in-progress file once the job runs, after the Ctrl-C handler is
+    // in place; the stop commits it to `out.csv`.
+    let in_progress = dir.path().join(".out.csv.inprogress");
     let started = Instant::now();
-    while !out.exists() && started.elapsed() < TIMEOUT {
+    while !in_progress.exists() && started.elapsed() < TIMEOUT {
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(300));
@@ -431,6 +433,7 @@ fn ctrl_c_stops_a_run_cleanly_and_flushes_file_sinks() {
         stderr.lines().any(|l| l.starts_with("stopped:")),
         "no `stopped:` summary\n{stderr}"
     );
+    assert!(!in_progress.exists(), "the stop committed the sink's file");
     let text = std::fs::read_to_string(&out).expect("the sink's file");
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("a,b"), "no header in\n{text}");

@@ -177,11 +177,24 @@ fn shows(harness: &Harness<'_, Editor>, text: &str) -> bool {
 
 /// Selects a node by clicking its title on the canvas.
 fn select_on_canvas(harness: &mut Harness<'_, Editor>, id: &str) {
-    let rect = harness
+    let title = |h: &Harness<'_, Editor>| {
+        let rect = h
+            .state()
+            .screen_rect_of(id)
+            .expect("the node is on the canvas");
+        egui::pos2(rect.center().x, rect.top() + 12.0)
+    };
+    if !harness
         .state()
-        .screen_rect_of(id)
-        .expect("the node is on the canvas");
-    let title = egui::pos2(rect.center().x, rect.top() + 12.0);
+        .canvas_rect()
+        .shrink(8.0)
+        .contains(title(harness))
+    {
+        // Out of view: fit the pipeline in view first, as a user would.
+        harness.key_press(Key::Home);
+        harness.run();
+    }
+    let title = title(harness);
     harness.hover_at(title);
     for pressed in [true, false] {
         harness.event(egui::Event::PointerButton {

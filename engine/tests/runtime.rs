@@ -419,3 +419,35 @@ fn parallel_senders_start_round_robin_on_different_receivers() {
         ], edges: [(from: "gen", to: "out")])"#);
     assert_eq!(assert_each_row_on_one_instance(&lines), 2, "{lines:?}");
 }
+
+#[test]
+fn a_failed_job_leaves_the_previous_output_file_as_it_was() {
+    let dir = temp_dir("sink-commit");
+    let pipeline = r#"(version: 1, nodes: [
+        (id: "src", kind: FileSource(path: "in.csv", schema: [(name: "n", type: Int64)])),
+        (id: "out", kind: FileSink(path: "out.csv", format: Csv)),
+    ], edges: [(from: "src", to: "out")])"#;
+    std::fs::write(dir.join("in.csv"), "n\n1\n2\n").unwrap();
+    run_in(&dir, pipeline).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.csv")).unwrap(),
+        "n\n1\n2\n"
+    );
+
+    std::fs::write(dir.join("in.csv"), "n\n3\nabc\n").unwrap();
+    run_in(&dir, pipeline).unwrap_err();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.csv")).unwrap(),
+        "n\n1\n2\n",
+        "the failed run's rows never replace the last good output"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "no in-progress file is left behind: {left:?}"
+    );
+}

@@ -240,7 +240,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         let spec = &snarl[node];
         ui.vertical(|ui| {
             // A steady width, so pins stay put while counts grow.
-            ui.set_min_width(150.0);
+            ui.set_min_width(180.0);
             ui.set_max_width(220.0);
             ui.label(
                 RichText::new(truncate(&summary(&spec.kind), 30))
@@ -300,6 +300,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             1 => String::new(),
             n => format!(" (+{})", n - 1),
         };
+        ui.set_max_width(220.0);
         ui.add(
             egui::Label::new(
                 RichText::new(format!("{icon} {}{more}", truncate(message, 34)))
@@ -462,7 +463,12 @@ pub fn duplicate(snarl: &mut Snarl<NodeSpec>, node: NodeId) -> NodeId {
     let info = snarl.get_node_info(node).expect("node exists");
     let mut copy = info.value.clone();
     let pos = info.pos + Vec2::new(40.0, 40.0);
-    copy.id = unused_id(snarl, &copy.id);
+    // A copy of `filter_2` is `filter_3`, not `filter_2_2`.
+    let base = match copy.id.rsplit_once('_') {
+        Some((base, n)) if !base.is_empty() && n.parse::<u32>().is_ok() => base.to_string(),
+        _ => copy.id.clone(),
+    };
+    copy.id = unused_id(snarl, &base);
     snarl.insert_node(pos, copy)
 }
 

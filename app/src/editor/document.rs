@@ -186,6 +186,20 @@ impl Document {
         }
     }
 
+    /// The file name, or the pipeline's name when it has no file.
+    pub fn display_name(&self) -> String {
+        match &self.path {
+            Some(_) => self.title(),
+            None => self.name.clone(),
+        }
+    }
+
+    /// Whether the pipeline came from a file (its own or an example), so that "modified" means
+    /// something; a new pipeline is all unsaved.
+    pub fn has_source(&self) -> bool {
+        self.path.is_some() || self.origin.is_some()
+    }
+
     /// The folder relative paths in the pipeline resolve against.
     pub fn base_dir(&self) -> Option<PathBuf> {
         match &self.path {

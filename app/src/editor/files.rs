@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use egui_file_dialog::FileDialog;
+
+use super::document::Document;
 use engine::PipelineSpec;
 
 /// How many recent files the File menu lists.
@@ -58,12 +60,36 @@ impl Files {
 
     pub fn open_dialog(&mut self) {
         self.purpose = Some(DialogPurpose::Open);
+        let config = self.dialog.config_mut();
+        config.opening_mode = egui_file_dialog::OpeningMode::LastPickedDir;
+        config.initial_directory = examples_dir().unwrap_or_else(|| PathBuf::from("."));
         self.dialog.pick_file();
     }
 
-    pub fn save_dialog(&mut self, name: &str) {
+    /// Asks where to save `document`: beside its file, else where the user last saved, else
+    /// the home folder; never the examples folder, whose files are the shipped ones.
+    pub fn save_dialog(&mut self, document: &Document) {
         self.purpose = Some(DialogPurpose::SaveAs);
-        self.dialog.config_mut().default_file_name = format!("{name}.ron");
+        let examples = examples_dir();
+        let outside_examples = |dir: &Path| examples.as_deref().is_none_or(|e| !dir.starts_with(e));
+        let folder = document
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                self.recent
+                    .iter()
+                    .filter_map(|p| p.parent())
+                    .find(|d| outside_examples(d))
+                    .map(Path::to_path_buf)
+            })
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("."));
+        let config = self.dialog.config_mut();
+        config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
+        config.initial_directory = folder;
+        config.default_file_name = format!("{}.ron", document.name);
         self.dialog.save_file();
     }
 

@@ -383,10 +383,9 @@ fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
     let mut remove = None;
     egui::Grid::new("fields").num_columns(3).show(ui, |ui| {
         for (i, field) in schema.iter_mut().enumerate() {
-            ui.add(
-                TextEdit::singleline(&mut field.name)
-                    .desired_width(110.0)
-                    .hint_text("name"),
+            ui.add_sized(
+                [120.0, 20.0],
+                TextEdit::singleline(&mut field.name).hint_text("name"),
             );
             type_choice(ui, ("type", i), &mut field.data_type);
             if ui

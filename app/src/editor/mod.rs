@@ -114,6 +114,8 @@ pub struct Editor {
     after_save: Option<Pending>,
     allow_close: bool,
     title: String,
+    /// Console lines in all when the console was last drawn, to follow new output.
+    console_shown: u64,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -186,6 +188,7 @@ impl Editor {
             last_focus: None,
             dirty: false,
             canvas_generation: 0,
+            console_shown: 0,
         }
     }
 
@@ -225,6 +228,11 @@ impl Editor {
             .map(|n| n.id.clone())
     }
 
+    /// Where the canvas was last drawn, in screen points.
+    pub fn canvas_rect(&self) -> egui::Rect {
+        self.last_canvas_rect
+    }
+
     /// Where node `id` was last drawn, in screen points.
     pub fn screen_rect_of(&self, id: &str) -> Option<egui::Rect> {
         let node = self.doc.find(id)?;
@@ -241,9 +249,9 @@ impl Editor {
     fn replace_document(&mut self, doc: Document) {
         let spec = doc.to_spec();
         self.history = History::new(spec.clone());
-        self.analysis = validate::analyze(&spec);
-        self.analyzed = spec;
         self.doc = doc;
+        self.analyse(&spec);
+        self.analyzed = spec;
         self.focused = None;
         // The last run belonged to the pipeline being replaced; stop it if it still runs.
         self.runner = Runner::default();
@@ -295,7 +303,7 @@ impl Editor {
             Some(path) => {
                 self.save_to(&path);
             }
-            None => self.files.save_dialog(&self.doc.name),
+            None => self.files.save_dialog(&self.doc),
         }
     }
 
@@ -353,13 +361,23 @@ impl Editor {
         self.node_rects.clear();
     }
 
-    pub fn run(&mut self) {
-        let base = self
-            .doc
+    /// The folder the pipeline's relative paths resolve against.
+    fn base_dir(&self) -> PathBuf {
+        self.doc
             .base_dir()
             .or_else(files::examples_dir)
-            .unwrap_or_else(|| PathBuf::from("."));
-        self.runner.start(&self.doc.to_spec(), base);
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Checks `spec` as the engine will: its own rules, and that its input files exist.
+    fn analyse(&mut self, spec: &PipelineSpec) {
+        self.analysis = validate::analyze(spec);
+        let missing = validate::check_files(spec, &self.base_dir());
+        self.analysis.problems.extend(missing);
+    }
+
+    pub fn run(&mut self) {
+        self.runner.start(&self.doc.to_spec(), self.base_dir());
         match self.runner.state {
             RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
             _ => self.bottom_tab = BottomTab::Console,
@@ -405,6 +423,12 @@ impl Editor {
         }
         let node = self.doc.add_node(document::starter(kind), pos);
         self.focused = Some(node);
+        // A node placed beside another may fall outside the view: bring it in.
+        let visible = self.transform.inverse() * self.last_canvas_rect;
+        let rect = egui::Rect::from_min_size(pos, canvas::NODE_SIZE);
+        if !visible.contains_rect(rect) {
+            self.view_request = Some(ViewRequest::Center(rect.center()));
+        }
         node
     }
 

@@ -57,8 +57,23 @@ pub fn running_color(dark: bool) -> Color32 {
     }
 }
 
-/// Slightly roomier spacing than egui's default, for a desktop tool read all day.
+/// Slightly roomier spacing than egui's default, for a desktop tool read all day; and the
+/// bundled monospace font as a fallback for proportional text, for the arrows (→) the
+/// engine's messages use, which the proportional font lacks.
 pub fn apply(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    let monospace = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first())
+        .cloned();
+    if let (Some(monospace), Some(proportional)) = (
+        monospace,
+        fonts.families.get_mut(&egui::FontFamily::Proportional),
+    ) {
+        proportional.push(monospace);
+    }
+    ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 5.0);
         style.spacing.button_padding = egui::vec2(8.0, 3.0);

@@ -86,7 +86,7 @@ impl Editor {
             }
         }
         if pressed(SAVE_AS) {
-            self.files.save_dialog(&self.doc.name);
+            self.files.save_dialog(&self.doc);
         } else if pressed(SAVE) {
             self.save();
         }
@@ -135,10 +135,17 @@ impl Editor {
                     ui.label(RichText::new("No recent files").weak());
                 }
                 for path in self.files.recent.clone() {
+                    // The name, and its folder to tell apart files of one name.
                     let name = path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
+                    let folder = path
+                        .parent()
+                        .and_then(|d| d.file_name())
+                        .map(|d| d.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let name = format!("{name}   {folder}/");
                     if ui
                         .button(name)
                         .on_hover_text(path.display().to_string())
@@ -161,7 +168,7 @@ impl Editor {
                 .add(egui::Button::new("Save As…").shortcut_text(ctx.format_shortcut(&SAVE_AS)))
                 .clicked()
             {
-                self.files.save_dialog(&self.doc.name);
+                self.files.save_dialog(&self.doc);
                 ui.close();
             }
             ui.separator();
@@ -354,7 +361,7 @@ impl Editor {
                     self.bottom_tab = BottomTab::Problems;
                 }
                 // A pipeline without a file is unsaved by definition; its title says so.
-                let dirty = if self.dirty && self.doc.path.is_some() {
+                let dirty = if self.dirty && self.doc.has_source() {
                     " (modified)"
                 } else {
                     ""
@@ -392,6 +399,16 @@ impl Editor {
     }
 
     fn inspector(&mut self, ui: &mut Ui) {
+        let selected = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ui.ctx()).len();
+        if selected > 1 {
+            ui.label(
+                RichText::new(format!(
+                    "{selected} nodes selected: Del deletes them, Ctrl+D duplicates them."
+                ))
+                .weak(),
+            );
+            ui.separator();
+        }
         match self
             .focused
             .filter(|n| self.doc.snarl.get_node(*n).is_some())
@@ -451,7 +468,14 @@ impl Editor {
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
-                if self.analysis.problems.is_empty() {
+                // A failed run first: it is what the user is looking at.
+                if let RunState::Failed(message) = &self.runner.state {
+                    let text = RichText::new(format!("⚠ last run: {message}"))
+                        .color(theme::error_color(dark));
+                    if ui.add(egui::Button::new(text).frame(false)).clicked() {
+                        clicked = self.runner.error.as_ref().map(|(node, _)| node.clone());
+                    }
+                } else if self.analysis.problems.is_empty() {
                     ui.label(RichText::new("No problems: the pipeline is ready to run.").weak());
                 }
                 // Errors first: they stop a run; warnings only advise.
@@ -483,7 +507,7 @@ impl Editor {
     }
 
     fn console(&mut self, ui: &mut Ui) {
-        let lines = self.runner.console_lines();
+        let lines = self.runner.console_lines().to_vec();
         let hidden = self
             .runner
             .console_total()
@@ -500,14 +524,21 @@ impl Editor {
             );
         }
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-        egui::ScrollArea::vertical()
+        // New output scrolls into view, as a terminal follows a running program.
+        let total = self.runner.console_total();
+        let mut area = egui::ScrollArea::vertical()
             .auto_shrink(false)
-            .stick_to_bottom(true)
-            .show_rows(ui, row_height, lines.len(), |ui, range| {
-                for line in &lines[range] {
-                    ui.label(RichText::new(line).monospace());
-                }
-            });
+            .stick_to_bottom(true);
+        if total != self.console_shown {
+            self.console_shown = total;
+            let height = lines.len() as f32 * (row_height + ui.spacing().item_spacing.y);
+            area = area.vertical_scroll_offset(height);
+        }
+        area.show_rows(ui, row_height, lines.len(), |ui, range| {
+            for line in &lines[range] {
+                ui.label(RichText::new(line).monospace());
+            }
+        });
     }
 
     fn canvas(&mut self, ui: &mut Ui) {
@@ -672,7 +703,10 @@ impl Editor {
             egui::Modal::new(Id::new("unsaved")).show(ctx, |ui| {
                 ui.set_max_width(420.0);
                 ui.heading("Unsaved changes");
-                ui.label(format!("Save the changes to “{}” first?", self.doc.title()));
+                ui.label(format!(
+                    "Save the changes to “{}” first?",
+                    self.doc.display_name()
+                ));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() {
@@ -699,7 +733,7 @@ impl Editor {
                         }
                         None => {
                             self.after_save = Some(pending);
-                            self.files.save_dialog(&self.doc.name);
+                            self.files.save_dialog(&self.doc);
                         }
                     }
                 }
@@ -733,7 +767,7 @@ impl Editor {
             || spec.edges != self.analyzed.edges
             || spec.job != self.analyzed.job;
         if changed {
-            self.analysis = engine::validate::analyze(&spec);
+            self.analyse(&spec);
             // The last run's error was about the graph as it was.
             if !self.runner.is_active() && spec.nodes != self.analyzed.nodes {
                 self.runner.error = None;
@@ -743,7 +777,11 @@ impl Editor {
         if !busy {
             self.history.record(spec);
         }
-        let dirty = if self.dirty { "* " } else { "" };
+        let dirty = if self.dirty && self.doc.has_source() {
+            "* "
+        } else {
+            ""
+        };
         let title = format!("{dirty}{} — Streamlab", self.doc.title());
         if title != self.title {
             ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));

@@ -1,4 +1,8 @@
 //! Writes rows to a CSV file (with a header row) or a JSON Lines file.
+//!
+//! Rows go to a hidden in-progress file beside the target (`.out.csv.inprogress`), which
+//! replaces the target only when the job ends well (drained or stopped). A job that fails
+//! leaves the previous output as it was, as Flink's file sink commits only finished parts.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -16,8 +20,20 @@ enum Writer {
 /// One file sink; it runs with parallelism 1.
 pub struct FileSink {
     path: PathBuf,
+    /// Where rows go until the job ends well.
+    in_progress: PathBuf,
     schema: Schema,
-    writer: Writer,
+    /// `None` once committed.
+    writer: Option<Writer>,
+}
+
+/// `dir/out.csv` → `dir/.out.csv.inprogress`.
+fn in_progress_path(path: &std::path::Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.inprogress"))
 }
 
 impl FileSink {
@@ -27,7 +43,8 @@ impl FileSink {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }
-        let file = BufWriter::new(File::create(&path).map_err(fail)?);
+        let in_progress = in_progress_path(&path);
+        let file = BufWriter::new(File::create(&in_progress).map_err(fail)?);
         let schema = (*ctx.input_schema).clone();
         let writer = match config.format {
             FileFormat::Csv => {
@@ -40,13 +57,17 @@ impl FileSink {
         };
         Ok(FileSink {
             path,
+            in_progress,
             schema,
-            writer,
+            writer: Some(writer),
         })
     }
 
     fn write(&mut self, batch: &Batch) -> std::io::Result<()> {
-        match &mut self.writer {
+        let Some(writer) = &mut self.writer else {
+            return Ok(());
+        };
+        match writer {
             Writer::Csv(w) => {
                 let mut record = Vec::with_capacity(self.schema.len());
                 for row in 0..batch.num_rows() {
@@ -81,11 +102,26 @@ impl Operator for FileSink {
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 
+    /// The job ended well: the rows written replace the target file.
     fn finish(&mut self, _out: &mut Vec<Batch>) -> OpResult {
-        let result = match &mut self.writer {
-            Writer::Csv(w) => w.flush(),
-            Writer::Json(w) => w.flush(),
+        let Some(writer) = self.writer.take() else {
+            return Ok(());
         };
-        result.map_err(|e| format!("cannot write {}: {e}", self.path.display()))
+        let flushed = match writer {
+            Writer::Csv(mut w) => w.flush(),
+            Writer::Json(mut w) => w.flush(),
+        };
+        flushed
+            .and_then(|()| std::fs::rename(&self.in_progress, &self.path))
+            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
+    }
+}
+
+impl Drop for FileSink {
+    /// A sink dropped before `finish` belongs to a failed job: its partial rows go.
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.in_progress);
+        }
     }
 }
