@@ -287,7 +287,7 @@ fn positions(spec: &PipelineSpec) -> HashMap<String, Pos2> {
     // Longest-path depth by relaxation; a cycle stops after as many rounds as nodes.
     for _ in 0..spec.nodes.len() {
         let mut changed = false;
-        for edge in &spec.edges {
+        for edge in spec.edges.iter().filter(|e| e.from != e.to) {
             let d = depth.get(edge.from.as_str()).copied().unwrap_or(0) + 1;
             if d < spec.nodes.len() && depth.get(edge.to.as_str()).copied().unwrap_or(0) < d {
                 depth.insert(&edge.to, d);
