@@ -163,6 +163,22 @@ fn builds_hello_from_an_empty_canvas() {
     let shipped = engine::spec::load_file(&hello_path()).unwrap();
     assert_eq!(without_layout(saved.clone()), without_layout(shipped));
     assert_eq!(saved.layout.nodes.len(), 4, "every node's place is saved");
+
+    // The file the designer wrote runs unchanged from the command line.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_streamlab"))
+        .args(["run", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.lines().count() > 0 && stdout.lines().all(|l| l.starts_with("+I[")),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
