@@ -1,16 +1,20 @@
 //! The designer window: palette, canvas, inspector, problems and console, files, undo and
 //! running the pipeline.
 
+mod bottom;
 mod canvas;
 mod connect;
+mod dialogs;
 pub mod document;
 mod expr_field;
 mod files;
 mod form;
 mod history;
 mod inspector;
+mod menus;
 mod palette;
 mod run;
+mod stage;
 mod theme;
 mod window;
 

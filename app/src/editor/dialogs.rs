@@ -1,0 +1,81 @@
+//! Modal dialogs: the file dialog's outcome, errors, and unsaved changes.
+
+use egui::Id;
+
+use super::Editor;
+use super::files::{DialogOutcome, DialogPurpose};
+
+impl Editor {
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        match self.files.update(ctx) {
+            Some(DialogOutcome::Picked(DialogPurpose::Open, path)) => self.open(&path),
+            Some(DialogOutcome::Picked(DialogPurpose::SaveAs, path)) => {
+                if self.save_to(&path)
+                    && let Some(next) = self.after_save.take()
+                {
+                    self.proceed(next);
+                }
+            }
+            // Whatever waited for the save (quit, open, new) is called off with it.
+            Some(DialogOutcome::Cancelled) => self.after_save = None,
+            None => {}
+        }
+        if let Some(message) = self.error.clone() {
+            egui::Modal::new(Id::new("error")).show(ctx, |ui| {
+                ui.set_max_width(460.0);
+                ui.heading("Something went wrong");
+                ui.label(message);
+                ui.add_space(8.0);
+                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    self.error = None;
+                }
+            });
+        }
+        if let Some(pending) = self.pending.clone() {
+            let mut answer = None;
+            egui::Modal::new(Id::new("unsaved")).show(ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.heading("Unsaved changes");
+                ui.label(format!(
+                    "Save the changes to “{}” first?",
+                    self.doc.display_name()
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button("Don't save").clicked() {
+                        answer = Some(false);
+                    }
+                    if ui.button("Cancel").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
+                        self.pending = None;
+                    }
+                });
+            });
+            match answer {
+                Some(true) => {
+                    self.pending = None;
+                    match self.doc.path.clone() {
+                        Some(path) => {
+                            if self.save_to(&path) {
+                                self.proceed(pending);
+                            }
+                        }
+                        None => {
+                            self.after_save = Some(pending);
+                            self.files.save_dialog(&self.doc);
+                        }
+                    }
+                }
+                Some(false) => {
+                    self.pending = None;
+                    self.proceed(pending);
+                }
+                None => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The central panel: the canvas, with drops from the palette, clicks that choose the
+//! inspected node, and the note by the pointer when a wire is refused.
+
+use egui::{Id, RichText, Ui};
+use egui_snarl::ui::SnarlWidget;
+
+use super::canvas::{self, CanvasViewer, ViewRequest};
+use super::palette::PaletteDrag;
+use super::{Editor, REFUSAL_SECONDS, theme};
+
+impl Editor {
+    pub(super) fn canvas(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let screen_rect = ui.available_rect_before_wrap();
+        self.last_canvas_rect = screen_rect;
+        let (pointer, now) = ctx.input(|i| {
+            (
+                i.pointer.latest_pos().unwrap_or(screen_rect.center()),
+                i.time,
+            )
+        });
+        // Fitting needs node sizes, known once drawn: fit to estimates now, to sizes next frame.
+        if self.view_request == Some(ViewRequest::FitAll) {
+            self.view_request = match canvas::bounds(&self.doc.snarl, &self.node_rects) {
+                Some((rect, measured)) => {
+                    if !measured {
+                        ctx.request_repaint();
+                        self.refit = true;
+                    }
+                    Some(ViewRequest::Fit(rect))
+                }
+                None => None,
+            };
+        }
+        let canvas_id = self.canvas_id();
+        let mut viewer = CanvasViewer {
+            analysis: &self.analysis,
+            metrics: &self.runner.metrics,
+            run_error: self.runner.error.as_ref(),
+            focused: self.focused,
+            refused: &mut self.refused,
+            view_request: self.view_request.take(),
+            screen_rect,
+            transform: self.transform,
+            focus_request: None,
+            pointer,
+            now,
+            node_rects: Vec::new(),
+            removed: Vec::new(),
+            dark: ui.visuals().dark_mode,
+        };
+        // Node titles are handles for dragging, not text to select.
+        ui.style_mut().interaction.selectable_labels = false;
+        let widget = SnarlWidget::new().id(canvas_id).style(canvas::style());
+        let response = widget.show(&mut self.doc.snarl, &mut viewer, ui);
+        self.transform = viewer.transform;
+        self.node_rects = std::mem::take(&mut viewer.node_rects);
+        if std::mem::take(&mut self.refit) {
+            self.view_request = Some(ViewRequest::FitAll);
+        }
+        if let Some(node) = viewer.focus_request {
+            self.focused = Some(node);
+        }
+        if self.focused.is_some_and(|f| viewer.removed.contains(&f)) {
+            self.focused = None;
+        }
+        // A palette entry dropped on the canvas becomes a node where it was dropped.
+        if let Some(drag) = response.dnd_release_payload::<PaletteDrag>() {
+            let at = self.transform.inverse() * pointer - canvas::NODE_SIZE / 2.0;
+            self.add_node(drag.0.clone(), Some(at));
+        } else if let Some(drag) = egui::DragAndDrop::payload::<PaletteDrag>(&ctx) {
+            egui::Tooltip::always_open(
+                ctx.clone(),
+                ui.layer_id(),
+                Id::new("drag-preview"),
+                egui::PopupAnchor::Pointer,
+            )
+            .show(|ui| ui.label(format!("+ {}", drag.0.name())));
+        }
+        // A plain click on a node shows it in the inspector; on the background, the pipeline.
+        let on_canvas = ctx
+            .layer_id_at(pointer)
+            .is_some_and(|l| l.order == egui::Order::Background);
+        if ctx.input(|i| i.pointer.primary_clicked()) && screen_rect.contains(pointer) && on_canvas
+        {
+            let graph = self.transform.inverse() * pointer;
+            self.focused = self
+                .node_rects
+                .iter()
+                .rev()
+                .find(|(_, rect)| rect.contains(graph))
+                .map(|(node, _)| *node);
+        }
+        // The inspector follows the canvas selection.
+        let selected = egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx);
+        if selected != self.last_selection {
+            if let Some(last) = selected.last() {
+                self.focused = Some(*last);
+            } else if !self.last_selection.is_empty() {
+                self.focused = None;
+            }
+            self.last_selection = selected;
+        }
+        if self.doc.snarl.nodes().next().is_none() {
+            ui.put(
+                egui::Rect::from_center_size(screen_rect.center(), egui::vec2(360.0, 60.0)),
+                egui::Label::new(
+                    RichText::new("Drag a source from the palette, or double-click it, to start.")
+                        .weak(),
+                ),
+            );
+        }
+        self.refusal_note(&ctx, now);
+    }
+
+    /// The reason a wire was refused, by where it was dropped, for a few seconds.
+    pub(super) fn refusal_note(&mut self, ctx: &egui::Context, now: f64) {
+        let Some(refusal) = &self.refused else {
+            return;
+        };
+        let left = REFUSAL_SECONDS - (now - refusal.time);
+        if left <= 0.0 {
+            self.refused = None;
+            return;
+        }
+        let dark = ctx.global_style().visuals.dark_mode;
+        egui::Area::new(Id::new("refusal"))
+            .order(egui::Order::Tooltip)
+            .fixed_pos(refusal.at + egui::vec2(14.0, 14.0))
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(340.0);
+                    ui.label(
+                        RichText::new("Cannot connect")
+                            .strong()
+                            .color(theme::error_color(dark)),
+                    );
+                    ui.label(&refusal.message);
+                });
+            });
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(left));
+    }
+}
