@@ -547,6 +547,13 @@ fn output_type(
             let mut keys = Vec::new();
             for name in &config.columns {
                 match input.field(name) {
+                    Some(f) if keys.contains(&f.name) => problems.push(
+                        Problem::error(
+                            Some(id),
+                            format!("key column `{}` is listed twice", f.name),
+                        )
+                        .with_column(Some(f.name.clone())),
+                    ),
                     Some(f) => keys.push(f.name.clone()),
                     None => problems.push(unknown_column(id, "key column", name, &input)),
                 }

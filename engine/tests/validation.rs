@@ -559,6 +559,19 @@ fn an_empty_filter_condition_or_map_is_an_error() {
 }
 
 #[test]
+fn a_key_column_listed_twice() {
+    // As the schema spells it, whatever the case it was written in.
+    let a = between(r#"(id: "x", kind: KeyBy(columns: ["auction", "AUCTION"]))"#);
+    check(
+        sole(&a),
+        Severity::Error,
+        Some("x"),
+        Some("auction"),
+        &["key column `auction` is listed twice"],
+    );
+}
+
+#[test]
 fn duplicate_output_names_in_a_map() {
     // Names compare without regard to case, as SQL identifiers do.
     let a = between(r#"(id: "x", kind: Map(columns: ["price", "auction", "price * 2 AS PRICE"]))"#);

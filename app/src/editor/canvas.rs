@@ -134,7 +134,7 @@ pub fn summary(kind: &NodeKind) -> String {
                 rate(c.rows_per_second, "rows")
             )
         }
-        NodeKind::FileSource(c) => format!("{:?} {}", c.format, c.path),
+        NodeKind::FileSource(c) => format!("{} {}", format_name(c.format), c.path),
         NodeKind::Nexmark(c) => format!("{:?}, {}", c.stream, rate(c.events_per_second, "events")),
         NodeKind::Filter(c) if c.condition.trim().is_empty() => "no condition yet".into(),
         NodeKind::Filter(c) => c.condition.clone(),
@@ -143,12 +143,20 @@ pub fn summary(kind: &NodeKind) -> String {
         NodeKind::KeyBy(c) if c.columns.is_empty() => "no key yet".into(),
         NodeKind::KeyBy(c) => format!("by {}", c.columns.join(", ")),
         NodeKind::Union(_) => "merges its inputs".into(),
-        NodeKind::FileSink(c) => format!("{:?} {}", c.format, c.path),
+        NodeKind::FileSink(c) => format!("{} {}", format_name(c.format), c.path),
         NodeKind::Console(c) => c
             .print_identifier
             .as_ref()
             .map_or("prints rows".into(), |p| format!("prints rows as {p}>")),
         NodeKind::Blackhole(_) => "discards rows".into(),
+    }
+}
+
+/// How a file format is named to people, in the inspector and on nodes alike.
+pub fn format_name(format: engine::spec::FileFormat) -> &'static str {
+    match format {
+        engine::spec::FileFormat::Csv => "CSV",
+        engine::spec::FileFormat::JsonLines => "JSON Lines",
     }
 }
 
@@ -247,18 +255,21 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                     .monospace()
                     .small(),
             );
-            if let Some(m) = self.metrics.get(&spec.id) {
-                let text = match spec.kind.category() {
-                    Category::Source => format!("out {}", short_count(m.records_out)),
-                    Category::Sink => format!("in {}", short_count(m.records_in)),
-                    Category::Transform => format!(
-                        "in {} · out {}",
-                        short_count(m.records_in),
-                        short_count(m.records_out)
-                    ),
-                };
-                ui.label(RichText::new(text).color(theme::running_color(ui.visuals().dark_mode)));
-            }
+            // The counts line is always there, so a run does not make nodes grow.
+            let Some(m) = self.metrics.get(&spec.id) else {
+                ui.label(RichText::new("not run yet").weak());
+                return;
+            };
+            let text = match spec.kind.category() {
+                Category::Source => format!("out {}", short_count(m.records_out)),
+                Category::Sink => format!("in {}", short_count(m.records_in)),
+                Category::Transform => format!(
+                    "in {} · out {}",
+                    short_count(m.records_in),
+                    short_count(m.records_out)
+                ),
+            };
+            ui.label(RichText::new(text).color(theme::running_color(ui.visuals().dark_mode)));
         });
     }
 

@@ -181,8 +181,8 @@ impl Document {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| path.display().to_string()),
-            (None, Some(_)) => format!("{} (example copy)", self.name),
-            (None, None) => format!("{} (not saved)", self.name),
+            (None, Some(_)) => format!("{} (example copy)", self.shown_name()),
+            (None, None) => format!("{} (not saved)", self.shown_name()),
         }
     }
 
@@ -190,7 +190,16 @@ impl Document {
     pub fn display_name(&self) -> String {
         match &self.path {
             Some(_) => self.title(),
-            None => self.name.clone(),
+            None => self.shown_name().to_string(),
+        }
+    }
+
+    /// The pipeline's name, or `untitled` while it has none.
+    fn shown_name(&self) -> &str {
+        if self.name.trim().is_empty() {
+            UNTITLED
+        } else {
+            &self.name
         }
     }
 

@@ -30,13 +30,14 @@ pub fn expr_field(
             // Tab moves to the next field, as in the rest of the form.
             .lock_focus(false)
             .desired_rows(1)
-            .desired_width(f32::INFINITY)
+            // Clear of the scroll bar, which floats over the panel's right edge.
+            .desired_width(ui.available_width() - 12.0)
             .hint_text("SQL expression")
             .layouter(&mut layouter),
     );
     let response = super::form::named(ui, response, label);
     if let Some(e) = error {
-        ui.label(egui::RichText::new(&e.message).small().color(red));
+        ui.label(egui::RichText::new(&e.message).color(red));
     }
     response
 }

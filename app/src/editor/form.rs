@@ -3,6 +3,10 @@
 
 use egui::{DragValue, Response, Ui};
 
+/// The width of a text field in a form row: the row's label and the field fit the inspector
+/// at its default width, clear of its scroll bar.
+pub const FIELD_WIDTH: f32 = 180.0;
+
 /// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it.
 pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> Response) -> Response {
     let label = ui.label(label);
@@ -75,7 +79,11 @@ pub fn optional<T: egui::emath::Numeric>(
 /// An optional text: empty means none.
 pub fn optional_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> Response {
     let mut text = value.clone().unwrap_or_default();
-    let response = ui.add(egui::TextEdit::singleline(&mut text).hint_text(hint));
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .hint_text(hint)
+            .desired_width(FIELD_WIDTH),
+    );
     if response.changed() {
         *value = (!text.is_empty()).then_some(text);
     }
@@ -92,6 +100,8 @@ pub fn choice<T: PartialEq + Clone>(
 ) -> Response {
     let mut changed = false;
     let mut response = egui::ComboBox::from_id_salt(id_salt)
+        // One width for every dropdown, so rows line up and the panel keeps its size.
+        .width(130.0)
         .selected_text(name(value))
         .show_ui(ui, |ui| {
             for option in options {

@@ -46,19 +46,32 @@ pub fn node(
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
             row(ui, "Id", |ui| id_field(ui, &mut spec.id, &others));
-            row(ui, "Parallelism", |ui| {
-                form::optional(
-                    ui,
-                    "Parallelism",
-                    &mut spec.parallelism,
-                    job_parallelism,
-                    "",
-                    &format!("job default ({job_parallelism})"),
-                )
-            });
+            let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
+            if one_file && spec.parallelism.is_none_or(|p| p == 1) {
+                // One file, one task: there is nothing to choose.
+                row(ui, "Parallelism", |ui| {
+                    ui.label(RichText::new("1 (one file, one task)").weak())
+                });
+            } else {
+                row(ui, "Parallelism", |ui| {
+                    form::optional(
+                        ui,
+                        "Parallelism",
+                        &mut spec.parallelism,
+                        job_parallelism,
+                        "",
+                        &format!("job default ({job_parallelism})"),
+                    )
+                });
+            }
         });
     ui.separator();
-    config(ui, &mut spec.kind, input.as_ref(), &columns);
+    // Field state (a text field's own undo) belongs to this node, not to whichever node the
+    // inspector showed before.
+    let salt = spec.id.clone();
+    ui.push_id(salt, |ui| {
+        config(ui, &mut spec.kind, input.as_ref(), &columns)
+    });
     let id = spec.id.clone();
     if !doc.snarl[node].kind.inputs().is_empty() {
         ui.separator();
@@ -66,7 +79,8 @@ pub fn node(
     }
     ui.separator();
     output(ui, analysis, &id, &doc.snarl[node].kind);
-    let problems: Vec<_> = analysis.problems_of(&id).collect();
+    let mut problems: Vec<_> = analysis.problems_of(&id).collect();
+    problems.sort_by_key(|p| !p.is_error());
     if !problems.is_empty() {
         ui.separator();
         ui.label(RichText::new("Problems").strong());
@@ -183,7 +197,11 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                 .spacing([10.0, 6.0])
                 .show(ui, |ui| {
                     row(ui, "Path", |ui| {
-                        ui.add(TextEdit::singleline(&mut c.path).hint_text("data.csv"))
+                        ui.add(
+                            TextEdit::singleline(&mut c.path)
+                                .hint_text("data.csv")
+                                .desired_width(form::FIELD_WIDTH),
+                        )
                     });
                     row(ui, "Format", |ui| format_choice(ui, &mut c.format));
                     let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
@@ -276,9 +294,15 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
         NodeKind::KeyBy(c) => {
             ui.label(RichText::new("Key columns").strong());
             let mut remove = None;
+            let chosen = c.columns.clone();
             for (i, column) in c.columns.iter_mut().enumerate() {
+                let free: Vec<String> = columns
+                    .iter()
+                    .filter(|n| *n == column || !chosen.contains(n))
+                    .cloned()
+                    .collect();
                 ui.horizontal(|ui| {
-                    form::column_picker(ui, ("key", i), column, columns);
+                    form::column_picker(ui, ("key", i), column, &free);
                     if ui
                         .small_button("🗙")
                         .on_hover_text("Remove this key")
@@ -313,14 +337,16 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                 .spacing([10.0, 6.0])
                 .show(ui, |ui| {
                     row(ui, "Path", |ui| {
-                        ui.add(TextEdit::singleline(&mut c.path).hint_text("out/result.csv"))
+                        ui.add(
+                            TextEdit::singleline(&mut c.path)
+                                .hint_text("out/result.csv")
+                                .desired_width(form::FIELD_WIDTH),
+                        )
                     });
                     row(ui, "Format", |ui| format_choice(ui, &mut c.format));
                 });
             ui.label(
-                RichText::new("Relative paths are taken from the pipeline file's folder.")
-                    .weak()
-                    .small(),
+                RichText::new("Relative paths are taken from the pipeline file's folder.").weak(),
             );
         }
         NodeKind::Console(c) => {
@@ -342,16 +368,10 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
 fn columns_hint(ui: &mut Ui, columns: &[String]) {
     if columns.is_empty() {
         ui.label(
-            RichText::new("Connect an input to check expressions against its columns.")
-                .weak()
-                .small(),
+            RichText::new("Connect an input to check expressions against its columns.").weak(),
         );
     } else {
-        ui.label(
-            RichText::new(format!("Input columns: {}", columns.join(", ")))
-                .weak()
-                .small(),
-        );
+        ui.label(RichText::new(format!("Input columns: {}", columns.join(", "))).weak());
     }
 }
 
@@ -361,10 +381,7 @@ fn format_choice(ui: &mut Ui, format: &mut FileFormat) -> egui::Response {
         "format",
         format,
         &[FileFormat::Csv, FileFormat::JsonLines],
-        |f| match f {
-            FileFormat::Csv => "CSV".into(),
-            FileFormat::JsonLines => "JSON Lines".into(),
-        },
+        |f| super::canvas::format_name(*f).to_string(),
     )
 }
 
@@ -474,8 +491,12 @@ fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut O
         let mut choice = sequence;
         let random = ui.selectable_value(&mut choice, false, "Random");
         form::named(ui, random, &name("random"));
-        let seq = ui.selectable_value(&mut choice, true, "Sequence");
-        form::named(ui, seq, &name("sequence"));
+        // Sequences count: they fill numbers and text, not flags or timestamps.
+        let countable = !matches!(field.data_type, DataType::Bool | DataType::Timestamp);
+        if countable || sequence {
+            let seq = ui.selectable_value(&mut choice, true, "Sequence");
+            form::named(ui, seq, &name("sequence"));
+        }
         if choice != sequence {
             field.kind = if choice {
                 FieldKind::Sequence {

@@ -167,6 +167,9 @@ impl Editor {
             || spec.edges != self.analyzed.edges
             || spec.job != self.analyzed.job;
         if changed {
+            if spec.edges != self.analyzed.edges {
+                self.inspector_refusal = None; // it was about the wiring as it was
+            }
             self.analyse(&spec);
             // The last run's error was about the graph as it was.
             if !self.runner.is_active() && spec.nodes != self.analyzed.nodes {
