@@ -654,3 +654,66 @@ fn undo_from_the_toolbar_keeps_text_typed_in_a_field_still_focused() {
     click(&mut h, "Redo");
     assert_eq!(condition(&h), "temperature > 31");
 }
+
+/// Drags a wire on the canvas from one pin to another, in small steps as a hand would.
+fn drag_wire(harness: &mut Harness<'_, Editor>, from: egui::Pos2, to: egui::Pos2) {
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for i in 1..=6 {
+        harness.hover_at(from.lerp(to, i as f32 / 6.0));
+        harness.step();
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.step();
+}
+
+#[test]
+fn a_wire_dragged_on_the_canvas_connects_or_is_refused_with_the_reason() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    let before = h.state().spec();
+    let pin = |h: &Harness<'_, Editor>, id: &str, output: bool| {
+        h.state()
+            .pin_position(id, output)
+            .expect("the pin is drawn")
+    };
+
+    // label → hot would close a loop: refused, and the reason shows by the pointer.
+    let (from, to) = (pin(&h, "label", true), pin(&h, "hot", false));
+    drag_wire(&mut h, from, to);
+    assert!(shows(&h, "Cannot connect"), "the refusal is shown");
+    assert!(shows(&h, "would close a loop (hot → label → hot)"));
+    assert_eq!(h.state().spec().edges, before.edges);
+    // It goes away by itself.
+    for _ in 0..5 {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        h.run_steps(60);
+    }
+    assert!(!shows(&h, "Cannot connect"));
+
+    // A second stream into the filter's single input: refused too.
+    double_click(&mut h, "Datagen");
+    let (from, to) = (pin(&h, "datagen", true), pin(&h, "hot", false));
+    drag_wire(&mut h, from, to);
+    assert!(shows(&h, "already gets one from `sensors`"));
+    assert_eq!(h.state().spec().edges, before.edges);
+
+    // A wire that can work is made.
+    double_click(&mut h, "Blackhole");
+    let (from, to) = (pin(&h, "datagen", true), pin(&h, "blackhole", false));
+    drag_wire(&mut h, from, to);
+    h.run();
+    let edges = h.state().spec().edges;
+    assert_eq!(edges.len(), before.edges.len() + 1);
+    assert!(
+        edges
+            .iter()
+            .any(|e| e.from == "datagen" && e.to == "blackhole")
+    );
+}

@@ -3,10 +3,13 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use egui::emath::TSTransform;
 use egui::{Color32, Pos2, Rect, RichText, Stroke, Ui, Vec2};
-use egui_snarl::ui::{PinInfo, PinShape, SnarlStyle, SnarlViewer, WireStyle};
+use egui_snarl::ui::{
+    PinInfo, PinShape, PinWireInfo, SnarlPin, SnarlStyle, SnarlViewer, WireStyle,
+};
 use egui_snarl::{InPin, NodeId, OutPin, Snarl};
 use engine::metrics::NodeMetrics;
 use engine::spec::{Category, NodeKind, NodeSpec};
@@ -18,6 +21,41 @@ use super::theme;
 
 /// The size a node is assumed to have when fitting the view.
 pub const NODE_SIZE: Vec2 = Vec2::new(300.0, 120.0);
+
+/// One pin of one node: an input or an output, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PinSpot {
+    pub node: NodeId,
+    pub output: bool,
+    pub index: usize,
+}
+
+/// Where pins were drawn this frame, in graph space. The canvas draws pins after the viewer
+/// hands them over, so they report back through a shared list.
+pub type PinRects = Arc<Mutex<Vec<(PinSpot, Rect)>>>;
+
+/// A pin that notes where it was drawn.
+struct DrawnPin {
+    info: PinInfo,
+    spot: PinSpot,
+    rects: PinRects,
+}
+
+impl SnarlPin for DrawnPin {
+    fn draw(
+        self,
+        snarl_style: &SnarlStyle,
+        style: &egui::Style,
+        rect: Rect,
+        painter: &egui::Painter,
+    ) -> PinWireInfo {
+        self.rects
+            .lock()
+            .expect("not poisoned")
+            .push((self.spot, rect));
+        self.info.draw(snarl_style, style, rect, painter)
+    }
+}
 
 /// A wire the canvas refused, and why; shown by the pointer for a few seconds.
 #[derive(Clone, Debug)]
@@ -64,6 +102,7 @@ pub struct CanvasViewer<'a> {
     pub node_rects: Vec<(NodeId, Rect)>,
     /// Nodes a node menu deleted this frame.
     pub removed: Vec<NodeId>,
+    pub pin_rects: PinRects,
     pub dark: bool,
 }
 
@@ -211,7 +250,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         pin: &InPin,
         ui: &mut Ui,
         snarl: &mut Snarl<NodeSpec>,
-    ) -> impl egui_snarl::ui::SnarlPin + 'static {
+    ) -> impl SnarlPin + 'static {
         // Only a port that takes many streams says how many it has.
         if pin.remotes.len() > 1 {
             ui.label(
@@ -220,7 +259,15 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                     .weak(),
             );
         }
-        pin_info(self.input_type(snarl, pin).as_ref(), ui.visuals().dark_mode)
+        DrawnPin {
+            info: pin_info(self.input_type(snarl, pin).as_ref(), ui.visuals().dark_mode),
+            spot: PinSpot {
+                node: pin.id.node,
+                output: false,
+                index: pin.id.input,
+            },
+            rects: self.pin_rects.clone(),
+        }
     }
 
     fn show_output(
@@ -228,9 +275,17 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         pin: &OutPin,
         ui: &mut Ui,
         snarl: &mut Snarl<NodeSpec>,
-    ) -> impl egui_snarl::ui::SnarlPin + 'static {
+    ) -> impl SnarlPin + 'static {
         let spec = &snarl[pin.id.node];
-        pin_info(self.analysis.outputs.get(&spec.id), ui.visuals().dark_mode)
+        DrawnPin {
+            info: pin_info(self.analysis.outputs.get(&spec.id), ui.visuals().dark_mode),
+            spot: PinSpot {
+                node: pin.id.node,
+                output: true,
+                index: pin.id.output,
+            },
+            rects: self.pin_rects.clone(),
+        }
     }
 
     fn has_body(&mut self, _node: &NodeSpec) -> bool {

@@ -106,6 +106,8 @@ pub struct Editor {
     transform: TSTransform,
     /// Each node's rectangle as last drawn, in graph space.
     node_rects: Vec<(NodeId, egui::Rect)>,
+    /// Each pin's rectangle as last drawn, in graph space.
+    pin_rects: Vec<(canvas::PinSpot, egui::Rect)>,
     /// Fit the view again next frame, once the nodes have been measured.
     refit: bool,
     /// Where the canvas was drawn last frame, on screen.
@@ -182,6 +184,7 @@ impl Editor {
             transform: TSTransform::IDENTITY,
             node_rects: Vec::new(),
             refit: false,
+            pin_rects: Vec::new(),
             last_canvas_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0)),
             bottom_tab: BottomTab::Problems,
             error: None,
@@ -230,6 +233,16 @@ impl Editor {
         self.focused
             .and_then(|n| self.doc.snarl.get_node(n))
             .map(|n| n.id.clone())
+    }
+
+    /// Where the first output (or input) pin of node `id` was last drawn, in screen points.
+    pub fn pin_position(&self, id: &str, output: bool) -> Option<egui::Pos2> {
+        let node = self.doc.find(id)?;
+        let (_, rect) = self
+            .pin_rects
+            .iter()
+            .find(|(spot, _)| spot.node == node && spot.output == output && spot.index == 0)?;
+        Some(self.transform * rect.center())
     }
 
     /// Where the canvas was last drawn, in screen points.
@@ -363,6 +376,7 @@ impl Editor {
         self.canvas_generation += 1;
         self.last_selection.clear();
         self.node_rects.clear();
+        self.pin_rects.clear();
     }
 
     /// The folder the pipeline's relative paths resolve against.

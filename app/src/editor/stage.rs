@@ -47,6 +47,7 @@ impl Editor {
             now,
             node_rects: Vec::new(),
             removed: Vec::new(),
+            pin_rects: Default::default(),
             dark: ui.visuals().dark_mode,
         };
         // Node titles are handles for dragging, not text to select.
@@ -55,6 +56,7 @@ impl Editor {
         let response = widget.show(&mut self.doc.snarl, &mut viewer, ui);
         self.transform = viewer.transform;
         self.node_rects = std::mem::take(&mut viewer.node_rects);
+        self.pin_rects = std::mem::take(&mut *viewer.pin_rects.lock().expect("not poisoned"));
         if std::mem::take(&mut self.refit) {
             self.view_request = Some(ViewRequest::FitAll);
         }
