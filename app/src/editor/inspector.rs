@@ -4,14 +4,14 @@
 use egui::{RichText, TextEdit, Ui};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 use engine::expr::{Predicate, SelectItem};
-use engine::spec::{DatagenConfig, DatagenField, FieldKind, FileFormat, NexmarkStream, NodeKind};
+use engine::spec::{FileFormat, NexmarkStream, NodeKind};
 use engine::types::{DataType, Field, Schema};
 use engine::validate::{self, Analysis};
 
 use super::document::Document;
 use super::expr_field::expr_field;
 use super::form::{self, row};
-use super::{connect, theme};
+use super::{connect, datagen_form, theme};
 
 /// The inspector of node `node`. `refusal` keeps the last refused connection's reason.
 pub fn node(
@@ -190,7 +190,7 @@ fn input_schema(doc: &Document, node: NodeId, analysis: &Analysis) -> Option<Sch
 
 fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[String]) {
     match kind {
-        NodeKind::Datagen(c) => datagen(ui, c),
+        NodeKind::Datagen(c) => datagen_form::datagen(ui, c),
         NodeKind::FileSource(c) => {
             egui::Grid::new("file-source")
                 .num_columns(2)
@@ -385,7 +385,7 @@ fn format_choice(ui: &mut Ui, format: &mut FileFormat) -> egui::Response {
     )
 }
 
-fn type_choice(
+pub(super) fn type_choice(
     ui: &mut Ui,
     id: impl std::hash::Hash + std::fmt::Debug,
     data_type: &mut DataType,
@@ -422,142 +422,6 @@ fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
         let name = format!("column{}", schema.len() + 1);
         schema.push(Field::new(name, DataType::Utf8));
     }
-}
-
-fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
-    egui::Grid::new("datagen")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            row(ui, "Rows per second", |ui| {
-                form::optional(
-                    ui,
-                    "Rows per second",
-                    &mut c.rows_per_second,
-                    1000,
-                    " rows/s",
-                    "as fast as possible",
-                )
-            });
-            row(ui, "Number of rows", |ui| {
-                form::optional(
-                    ui,
-                    "Number of rows",
-                    &mut c.number_of_rows,
-                    1000,
-                    " rows",
-                    "until a sequence ends",
-                )
-            });
-            row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
-        });
-    ui.add_space(4.0);
-    ui.label(RichText::new("Fields").strong());
-    let mut remove = None;
-    for (i, field) in c.fields.iter_mut().enumerate() {
-        ui.push_id(("field", i), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                datagen_field(ui, i, field, &mut remove);
-            });
-        });
-    }
-    if let Some(i) = remove {
-        c.fields.remove(i);
-    }
-    if ui.button("+ Add field").clicked() {
-        c.fields.push(DatagenField {
-            name: format!("field{}", c.fields.len() + 1),
-            data_type: DataType::Int64,
-            kind: FieldKind::default(),
-        });
-    }
-}
-
-fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut Option<usize>) {
-    let name = |what: &str| format!("Field {} {what}", i + 1);
-    ui.horizontal(|ui| {
-        ui.label(format!("Field {}", i + 1));
-        let edit = ui.add(TextEdit::singleline(&mut field.name).desired_width(110.0));
-        form::named(ui, edit, &name("name"));
-        let types = type_choice(ui, "type", &mut field.data_type);
-        form::named(ui, types, &name("type"));
-        let remove_button = ui.small_button("🗙").on_hover_text("Remove this field");
-        if form::named(ui, remove_button, &name("remove")).clicked() {
-            *remove = Some(i);
-        }
-    });
-    let sequence = matches!(field.kind, FieldKind::Sequence { .. });
-    ui.horizontal(|ui| {
-        let mut choice = sequence;
-        let random = ui.selectable_value(&mut choice, false, "Random");
-        form::named(ui, random, &name("random"));
-        // Sequences count: they fill numbers and text, not flags or timestamps.
-        let countable = !matches!(field.data_type, DataType::Bool | DataType::Timestamp);
-        if countable || sequence {
-            let seq = ui.selectable_value(&mut choice, true, "Sequence");
-            form::named(ui, seq, &name("sequence"));
-        }
-        if choice != sequence {
-            field.kind = if choice {
-                FieldKind::Sequence {
-                    start: 1,
-                    end: 1000,
-                }
-            } else {
-                FieldKind::default()
-            };
-        }
-    });
-    ui.horizontal_wrapped(|ui| match &mut field.kind {
-        FieldKind::Sequence { start, end } => {
-            ui.label("from");
-            let r = ui.add(egui::DragValue::new(start));
-            form::named(ui, r, &name("start"));
-            ui.label("to");
-            let r = ui.add(egui::DragValue::new(end));
-            form::named(ui, r, &name("end"));
-        }
-        FieldKind::Random {
-            min,
-            max,
-            length,
-            max_past_ms,
-            null_rate,
-        } => {
-            match field.data_type {
-                DataType::Int64 | DataType::Float64 => {
-                    ui.label("min");
-                    form::optional(ui, &name("min"), min, 0.0, "", "any");
-                    ui.label("max");
-                    form::optional(ui, &name("max"), max, 100.0, "", "any");
-                }
-                DataType::Utf8 => {
-                    ui.label("length");
-                    form::optional(ui, &name("length"), length, 10, " chars", "100");
-                }
-                DataType::Timestamp => {
-                    ui.label("up to");
-                    form::optional(ui, &name("max age"), max_past_ms, 60_000, " ms ago", "now");
-                }
-                DataType::Bool => {}
-            }
-            ui.label("nulls");
-            let nulls = ui.add(
-                egui::DragValue::new(null_rate)
-                    .range(0.0..=1.0)
-                    .speed(0.01)
-                    .custom_formatter(|v, _| format!("{:.0}%", v * 100.0))
-                    .custom_parser(|s| {
-                        s.trim_end_matches('%')
-                            .trim()
-                            .parse::<f64>()
-                            .ok()
-                            .map(|v| v / 100.0)
-                    }),
-            );
-            form::named(ui, nulls, &name("nulls"));
-        }
-    });
 }
 
 /// The streams wired into the node, and a menu to wire another (the keyboard's way to

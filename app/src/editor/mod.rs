@@ -4,6 +4,7 @@
 mod bottom;
 mod canvas;
 mod connect;
+mod datagen_form;
 mod dialogs;
 pub mod document;
 mod expr_field;

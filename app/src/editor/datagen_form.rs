@@ -1,0 +1,145 @@
+//! The datagen form: rate, row count and seed, and each field with its type and how it is
+//! filled (a sequence, or random values within bounds).
+
+use egui::{RichText, TextEdit, Ui};
+use engine::spec::{DatagenConfig, DatagenField, FieldKind};
+use engine::types::DataType;
+
+use super::form::{self, row};
+use super::inspector::type_choice;
+
+pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
+    egui::Grid::new("datagen")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            row(ui, "Rows per second", |ui| {
+                form::optional(
+                    ui,
+                    "Rows per second",
+                    &mut c.rows_per_second,
+                    1000,
+                    " rows/s",
+                    "as fast as possible",
+                )
+            });
+            row(ui, "Number of rows", |ui| {
+                form::optional(
+                    ui,
+                    "Number of rows",
+                    &mut c.number_of_rows,
+                    1000,
+                    " rows",
+                    "until a sequence ends",
+                )
+            });
+            row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+        });
+    ui.add_space(4.0);
+    ui.label(RichText::new("Fields").strong());
+    let mut remove = None;
+    for (i, field) in c.fields.iter_mut().enumerate() {
+        ui.push_id(("field", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                datagen_field(ui, i, field, &mut remove);
+            });
+        });
+    }
+    if let Some(i) = remove {
+        c.fields.remove(i);
+    }
+    if ui.button("+ Add field").clicked() {
+        c.fields.push(DatagenField {
+            name: format!("field{}", c.fields.len() + 1),
+            data_type: DataType::Int64,
+            kind: FieldKind::default(),
+        });
+    }
+}
+
+fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut Option<usize>) {
+    let name = |what: &str| format!("Field {} {what}", i + 1);
+    ui.horizontal(|ui| {
+        ui.label(format!("Field {}", i + 1));
+        let edit = ui.add(TextEdit::singleline(&mut field.name).desired_width(110.0));
+        form::named(ui, edit, &name("name"));
+        let types = type_choice(ui, "type", &mut field.data_type);
+        form::named(ui, types, &name("type"));
+        let remove_button = ui.small_button("🗙").on_hover_text("Remove this field");
+        if form::named(ui, remove_button, &name("remove")).clicked() {
+            *remove = Some(i);
+        }
+    });
+    let sequence = matches!(field.kind, FieldKind::Sequence { .. });
+    ui.horizontal(|ui| {
+        let mut choice = sequence;
+        let random = ui.selectable_value(&mut choice, false, "Random");
+        form::named(ui, random, &name("random"));
+        // Sequences count: they fill numbers and text, not flags or timestamps.
+        let countable = !matches!(field.data_type, DataType::Bool | DataType::Timestamp);
+        if countable || sequence {
+            let seq = ui.selectable_value(&mut choice, true, "Sequence");
+            form::named(ui, seq, &name("sequence"));
+        }
+        if choice != sequence {
+            field.kind = if choice {
+                FieldKind::Sequence {
+                    start: 1,
+                    end: 1000,
+                }
+            } else {
+                FieldKind::default()
+            };
+        }
+    });
+    ui.horizontal_wrapped(|ui| match &mut field.kind {
+        FieldKind::Sequence { start, end } => {
+            ui.label("from");
+            let r = ui.add(egui::DragValue::new(start));
+            form::named(ui, r, &name("start"));
+            ui.label("to");
+            let r = ui.add(egui::DragValue::new(end));
+            form::named(ui, r, &name("end"));
+        }
+        FieldKind::Random {
+            min,
+            max,
+            length,
+            max_past_ms,
+            null_rate,
+        } => {
+            match field.data_type {
+                DataType::Int64 | DataType::Float64 => {
+                    ui.label("min");
+                    form::optional(ui, &name("min"), min, 0.0, "", "any");
+                    ui.label("max");
+                    form::optional(ui, &name("max"), max, 100.0, "", "any");
+                }
+                DataType::Utf8 => {
+                    ui.label("length");
+                    form::optional(ui, &name("length"), length, 10, " chars", "100");
+                }
+                DataType::Timestamp => {
+                    ui.label("up to");
+                    form::optional(ui, &name("max age"), max_past_ms, 60_000, " ms ago", "now");
+                }
+                DataType::Bool => {}
+            }
+            ui.label("nulls");
+            let nulls = ui.add(
+                egui::DragValue::new(null_rate)
+                    .range(0.0..=1.0)
+                    .speed(0.01)
+                    .custom_formatter(|v, _| format!("{:.0}%", v * 100.0))
+                    .custom_parser(|s| {
+                        s.trim_end_matches('%')
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .map(|v| v / 100.0)
+                    }),
+            );
+            form::named(ui, nulls, &name("nulls"));
+        }
+    });
+}
