@@ -27,7 +27,6 @@ use egui_snarl::NodeId;
 use engine::PipelineSpec;
 use engine::validate::{self, Analysis};
 
-pub use canvas::short_count;
 use canvas::{Refusal, ViewRequest};
 use document::Document;
 use files::Files;
@@ -72,7 +71,7 @@ fn faithful(path: &Path, spec: PipelineSpec) -> Result<PipelineSpec, String> {
 
 /// The tab shown in the bottom panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BottomTab {
+enum BottomTab {
     Problems,
     Console,
 }
