@@ -127,6 +127,7 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
     let nodes = check_nodes(spec, problems);
     // From here on only well-formed edges count, so a bad edge is one problem, not several.
     let edges = check_edges(spec, &nodes, problems);
+    check_buffers(spec, &nodes, &edges, problems);
     check_has_sink(spec, problems);
     let Some(order) = topological_order(spec, &nodes, &edges, problems) else {
         return analysis;
@@ -205,6 +206,44 @@ fn check_job(job: &JobSettings, problems: &mut Vec<Problem>) {
         job.channel_capacity as u64,
         MAX_CHANNEL_CAPACITY as u64,
     );
+}
+
+/// Batch slots all channels may hold together. Channels reserve their slots when the job
+/// starts, so this is memory taken at once, not only under backpressure.
+pub const MAX_CHANNEL_SLOTS: u64 = 1 << 21;
+/// Rows all channels may hold together when every one is full (backpressure everywhere).
+pub const MAX_BUFFERED_ROWS: u64 = 1 << 30;
+
+/// Parallelism, channel capacity and batch size multiply: each edge between instances is a
+/// channel of `channel_capacity` batches of up to `batch_size` rows. Refuse settings whose
+/// buffers could not fit in memory, before they are allocated.
+fn check_buffers(
+    spec: &PipelineSpec,
+    nodes: &BTreeMap<&str, &NodeSpec>,
+    edges: &[&EdgeSpec],
+    problems: &mut Vec<Problem>,
+) {
+    // Every instance of one end may send to every instance of the other: an upper bound, as
+    // chained or forwarded edges use fewer channels.
+    let channels: u64 = edges
+        .iter()
+        .map(|e| {
+            let p = |id: &str| nodes.get(id).map_or(1, |n| spec.parallelism_of(n)) as u64;
+            p(&e.from) * p(&e.to)
+        })
+        .sum();
+    let slots = channels.saturating_mul(spec.job.channel_capacity as u64);
+    let rows = slots.saturating_mul(spec.job.batch_size as u64);
+    if slots > MAX_CHANNEL_SLOTS || rows > MAX_BUFFERED_ROWS {
+        problems.push(Problem::error(
+            None,
+            format!(
+                "these settings could buffer {slots} batches ({rows} rows) in {channels} channels, \
+                 more than memory holds (at most {MAX_CHANNEL_SLOTS} batches, {MAX_BUFFERED_ROWS} rows); \
+                 lower the parallelism, the channel capacity or the batch size"
+            ),
+        ));
+    }
 }
 
 /// Node ids must be present and unique; returns the nodes by id.

@@ -1358,3 +1358,27 @@ fn oversized_job_settings_and_control_characters_are_refused() {
     assert!(has("job channel capacity is 10000000000"), "{messages:?}");
     assert!(has("control character"), "{messages:?}");
 }
+
+#[test]
+fn settings_whose_buffers_could_not_fit_in_memory_are_refused() {
+    // Each limit alone is allowed; together they would reserve more than memory holds.
+    let a = analyze(&pipeline_with_job(
+        &[GEN, OUT],
+        r#"(from: "gen", to: "out")"#,
+        "parallelism: 256, batch_size: 1048576, channel_capacity: 65536",
+    ));
+    check(
+        sole(&a),
+        Severity::Error,
+        None,
+        None,
+        &["could buffer", "in 65536 channels", "lower the parallelism"],
+    );
+    // The same parallelism with the default buffers is fine.
+    let a = analyze(&pipeline_with_job(
+        &[GEN, OUT],
+        r#"(from: "gen", to: "out")"#,
+        "parallelism: 256",
+    ));
+    assert!(a.is_valid(), "{}", dump(&a));
+}

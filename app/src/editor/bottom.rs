@@ -98,8 +98,9 @@ impl Editor {
             .stick_to_bottom(true);
         if total != self.console_shown {
             self.console_shown = total;
-            let height = lines.len() as f32 * (row_height + ui.spacing().item_spacing.y);
-            area = area.vertical_scroll_offset(height);
+            // The offset that shows the last rows: beyond it the view would hold none.
+            let content = lines.len() as f32 * (row_height + ui.spacing().item_spacing.y);
+            area = area.vertical_scroll_offset((content - ui.available_height()).max(0.0));
         }
         area.show_rows(ui, row_height, lines.len(), |ui, range| {
             for line in &lines[range] {

@@ -168,8 +168,9 @@ pub fn summary(kind: &NodeKind) -> String {
                 .number_of_rows
                 .map_or(String::new(), |n| format!(", {n} rows"));
             format!(
-                "{} fields, {}{rows}",
+                "{} field{}, {}{rows}",
                 c.fields.len(),
+                if c.fields.len() == 1 { "" } else { "s" },
                 rate(c.rows_per_second, "rows")
             )
         }

@@ -35,13 +35,54 @@ pub(crate) fn parse_select_item(text: &str) -> Result<ast::SelectItem, ExprError
     Ok(item)
 }
 
+/// The most operators an expression may have. Compiling and evaluating recurse once per
+/// level of the tree, and `a + a + …` nests as deep as it is long; this bound keeps that
+/// inside a thread's default 2 MiB stack even in a debug build (about 9 KiB a level there),
+/// and far above any expression a person writes.
+pub const MAX_OPERATORS: usize = 128;
+
 fn parser(text: &str) -> Result<Parser<'static>, ExprError> {
     if text.trim().is_empty() {
         return Err(ExprError::new(ExprErrorKind::Parse, "expression is empty"));
     }
-    Parser::new(&GenericDialect)
-        .try_with_sql(text)
-        .map_err(|e| parse_error(text, e))
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&GenericDialect, text)
+        .tokenize()
+        .map_err(|e| parse_error(text, e.into()))?;
+    let operators = tokens.iter().filter(|t| is_operator(t)).count();
+    if operators > MAX_OPERATORS {
+        return Err(ExprError::new(
+            ExprErrorKind::Parse,
+            format!(
+                "the expression has {operators} operators, more than the {MAX_OPERATORS} allowed; \
+                 split it across several Map columns"
+            ),
+        ));
+    }
+    Ok(Parser::new(&GenericDialect).with_tokens(tokens))
+}
+
+fn is_operator(token: &Token) -> bool {
+    use sqlparser::keywords::Keyword;
+    match token {
+        Token::Plus
+        | Token::Minus
+        | Token::Mul
+        | Token::Div
+        | Token::Mod
+        | Token::Eq
+        | Token::DoubleEq
+        | Token::Neq
+        | Token::Lt
+        | Token::Gt
+        | Token::LtEq
+        | Token::GtEq
+        | Token::StringConcat => true,
+        Token::Word(w) => matches!(
+            w.keyword,
+            Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::IS | Keyword::LIKE
+        ),
+        _ => false,
+    }
 }
 
 fn expect_end(parser: &Parser, text: &str) -> Result<(), ExprError> {

@@ -1260,3 +1260,20 @@ fn cast_to_decimal_keeps_its_scale() {
     );
     assert_eq!(ty("CAST(a AS DECIMAL(10, 2))"), DataType::Float64);
 }
+
+#[test]
+fn long_operator_chains_are_refused_before_they_can_exhaust_the_stack() {
+    // At the limit, a chain compiles and runs on a thread with the default (small) stack.
+    let chain = |n: usize| format!("a{}", " + a".repeat(n));
+    let at_limit = chain(parse::MAX_OPERATORS);
+    std::thread::spawn(move || {
+        assert_eq!(eval(&at_limit), eval("a * 129"));
+    })
+    .join()
+    .expect("no stack overflow");
+    let e = compile_err(&chain(parse::MAX_OPERATORS + 1));
+    assert_eq!(e.kind, ExprErrorKind::Parse);
+    assert!(e.message.contains("129 operators"), "{}", e.message);
+    let e = compile_err(&format!("f{}", " AND f".repeat(2000)));
+    assert!(e.message.contains("split it across"), "{}", e.message);
+}

@@ -66,7 +66,7 @@ enum Generator {
     Float {
         rng: SplitMix64,
         min: f64,
-        width: f64,
+        max: f64,
     },
     Bool {
         rng: SplitMix64,
@@ -128,7 +128,7 @@ impl FieldGenerator {
                         Generator::Float {
                             rng,
                             min,
-                            width: max.unwrap_or(1.0) - min,
+                            max: max.unwrap_or(1.0),
                         }
                     }
                     DataType::Bool => Generator::Bool { rng },
@@ -156,7 +156,9 @@ impl FieldGenerator {
         match &self.generator {
             Generator::Sequence { next, end, stride } if next > end => Some(0),
             Generator::Sequence { next, end, stride } => {
-                Some(((*end as i128 - *next as i128) / *stride as i128 + 1) as u64)
+                // The whole BIGINT range holds 2^64 values, one more than a u64 counts.
+                let left = (*end as i128 - *next as i128) / *stride as i128 + 1;
+                Some(left.min(u64::MAX as i128) as u64)
             }
             _ => None,
         }
@@ -184,8 +186,22 @@ impl FieldGenerator {
                 }
             }
             Generator::Int { rng, min, span } => Values::Int64(random_ints(rng, *min, *span, rows)),
-            Generator::Float { rng, min, width } => {
-                Values::Float64((0..rows).map(|_| *min + rng.unit() * *width).collect())
+            Generator::Float { rng, min, max } => {
+                let (min, max) = (*min, *max);
+                let width = max - min;
+                if width.is_finite() {
+                    Values::Float64((0..rows).map(|_| min + rng.unit() * width).collect())
+                } else {
+                    // A range wider than the largest double: weigh the two ends instead.
+                    Values::Float64(
+                        (0..rows)
+                            .map(|_| {
+                                let u = rng.unit();
+                                min * (1.0 - u) + max * u
+                            })
+                            .collect(),
+                    )
+                }
             }
             Generator::Bool { rng } => {
                 Values::Bool((0..rows).map(|_| rng.next() & 1 == 1).collect())
@@ -452,5 +468,36 @@ mod tests {
             }
         }
         assert_eq!(rows, 8);
+    }
+
+    #[test]
+    fn the_widest_ranges_still_give_rows_and_finite_values() {
+        let c = config(
+            vec![
+                field(
+                    "n",
+                    DataType::Int64,
+                    FieldKind::Sequence {
+                        start: i64::MIN,
+                        end: i64::MAX,
+                    },
+                ),
+                field("x", DataType::Float64, random(-1e308, 1e308)),
+            ],
+            Some(20),
+        );
+        let rows = drain(&mut Datagen::new(&c, &ctx(0, 1)));
+        assert_eq!(
+            rows.len(),
+            20,
+            "a sequence of 2^64 values is not an empty one"
+        );
+        assert_eq!(rows[0][0], Value::Int64(i64::MIN));
+        for row in &rows {
+            assert!(
+                matches!(row[1], Value::Float64(v) if v.is_finite()),
+                "{row:?}"
+            );
+        }
     }
 }
