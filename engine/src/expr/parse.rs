@@ -92,9 +92,20 @@ fn expect_end(parser: &Parser, text: &str) -> Result<(), ExprError> {
             ExprErrorKind::Parse,
             format!(
                 "could not parse `{}`: unexpected `{token}` after the end of the expression",
-                text.trim()
+                quoted(text)
             ),
         )),
+    }
+}
+
+/// The expression as a message quotes it: whole when short, its start when long.
+fn quoted(text: &str) -> String {
+    const MAX: usize = 60;
+    let text = text.trim();
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
     }
 }
 
@@ -105,7 +116,7 @@ fn parse_error(text: &str, e: ParserError) -> ExprError {
     };
     ExprError::new(
         ExprErrorKind::Parse,
-        format!("could not parse `{}`: {detail}", text.trim()),
+        format!("could not parse `{}`: {detail}", quoted(text)),
     )
 }
 
