@@ -215,6 +215,28 @@ impl CanvasViewer<'_> {
     }
 }
 
+impl CanvasViewer<'_> {
+    /// A pin showing the stream `port`, which notes where it is drawn.
+    fn pin(
+        &self,
+        port: Option<&PortType>,
+        node: NodeId,
+        output: bool,
+        index: usize,
+        ui: &Ui,
+    ) -> DrawnPin {
+        DrawnPin {
+            info: pin_info(port, ui.visuals().dark_mode),
+            spot: PinSpot {
+                node,
+                output,
+                index,
+            },
+            rects: self.pin_rects.clone(),
+        }
+    }
+}
+
 impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     fn title(&mut self, node: &NodeSpec) -> String {
         node.id.clone()
@@ -260,15 +282,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                     .weak(),
             );
         }
-        DrawnPin {
-            info: pin_info(self.input_type(snarl, pin).as_ref(), ui.visuals().dark_mode),
-            spot: PinSpot {
-                node: pin.id.node,
-                output: false,
-                index: pin.id.input,
-            },
-            rects: self.pin_rects.clone(),
-        }
+        let port = self.input_type(snarl, pin);
+        self.pin(port.as_ref(), pin.id.node, false, pin.id.input, ui)
     }
 
     fn show_output(
@@ -277,16 +292,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui: &mut Ui,
         snarl: &mut Snarl<NodeSpec>,
     ) -> impl SnarlPin + 'static {
-        let spec = &snarl[pin.id.node];
-        DrawnPin {
-            info: pin_info(self.analysis.outputs.get(&spec.id), ui.visuals().dark_mode),
-            spot: PinSpot {
-                node: pin.id.node,
-                output: true,
-                index: pin.id.output,
-            },
-            rects: self.pin_rects.clone(),
-        }
+        let port = self.analysis.outputs.get(&snarl[pin.id.node].id);
+        self.pin(port, pin.id.node, true, pin.id.output, ui)
     }
 
     fn has_body(&mut self, _node: &NodeSpec) -> bool {

@@ -9,32 +9,29 @@ use super::form::{self, row};
 use super::inspector::type_choice;
 
 pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
-    egui::Grid::new("datagen")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            row(ui, "Rows per second", |ui| {
-                form::optional(
-                    ui,
-                    "Rows per second",
-                    &mut c.rows_per_second,
-                    1000,
-                    " rows/s",
-                    "as fast as possible",
-                )
-            });
-            row(ui, "Number of rows", |ui| {
-                form::optional(
-                    ui,
-                    "Number of rows",
-                    &mut c.number_of_rows,
-                    1000,
-                    " rows",
-                    "until a sequence ends",
-                )
-            });
-            row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+    form::rows(ui, "datagen", |ui| {
+        row(ui, "Rows per second", |ui| {
+            form::optional(
+                ui,
+                "Rows per second",
+                &mut c.rows_per_second,
+                1000,
+                " rows/s",
+                "as fast as possible",
+            )
         });
+        row(ui, "Number of rows", |ui| {
+            form::optional(
+                ui,
+                "Number of rows",
+                &mut c.number_of_rows,
+                1000,
+                " rows",
+                "until a sequence ends",
+            )
+        });
+        row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+    });
     ui.add_space(4.0);
     ui.label(RichText::new("Fields").strong());
     let mut remove = None;

@@ -37,14 +37,16 @@ pub struct Files {
     pub dialog: FileDialog,
     pub purpose: Option<DialogPurpose>,
     pub recent: Vec<PathBuf>,
+    /// The examples folder, found once at start: see `examples_dir`.
+    pub examples_dir: Option<PathBuf>,
     pub examples: Vec<Example>,
 }
 
 impl Files {
-    pub fn new(recent: Vec<PathBuf>) -> Self {
-        let start = examples_dir().unwrap_or_else(|| PathBuf::from("."));
+    pub fn new() -> Self {
+        let dir = examples_dir();
         let dialog = FileDialog::new()
-            .initial_directory(start)
+            .initial_directory(dir.clone().unwrap_or_else(|| PathBuf::from(".")))
             .add_file_filter_extensions("Pipelines (*.ron)", vec!["ron"])
             .default_file_filter("Pipelines (*.ron)")
             .add_save_extension("Pipeline", "ron")
@@ -53,8 +55,9 @@ impl Files {
         Files {
             dialog,
             purpose: None,
-            recent,
-            examples: examples_dir().map(|d| examples(&d)).unwrap_or_default(),
+            recent: Vec::new(),
+            examples: dir.as_deref().map(examples).unwrap_or_default(),
+            examples_dir: dir,
         }
     }
 
@@ -62,7 +65,10 @@ impl Files {
         self.purpose = Some(DialogPurpose::Open);
         let config = self.dialog.config_mut();
         config.opening_mode = egui_file_dialog::OpeningMode::LastPickedDir;
-        config.initial_directory = examples_dir().unwrap_or_else(|| PathBuf::from("."));
+        config.initial_directory = self
+            .examples_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."));
         self.dialog.pick_file();
     }
 
@@ -70,7 +76,7 @@ impl Files {
     /// the home folder; never the examples folder, whose files are the shipped ones.
     pub fn save_dialog(&mut self, document: &Document) {
         self.purpose = Some(DialogPurpose::SaveAs);
-        let examples = examples_dir();
+        let examples = self.examples_dir.clone();
         let outside_examples = |dir: &Path| examples.as_deref().is_none_or(|e| !dir.starts_with(e));
         let folder = document
             .path

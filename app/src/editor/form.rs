@@ -7,6 +7,15 @@ use egui::{DragValue, Response, Ui};
 /// at its default width, clear of its scroll bar.
 pub const FIELD_WIDTH: f32 = 180.0;
 
+/// A two-column form (labels, then widgets) filled by `add` with `row`s.
+pub fn rows<R>(ui: &mut Ui, id_salt: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::Grid::new(id_salt)
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, add)
+        .inner
+}
+
 /// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it.
 pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> Response) -> Response {
     let label = ui.label(label);

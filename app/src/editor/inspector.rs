@@ -41,30 +41,27 @@ pub fn node(
     });
     ui.label(RichText::new(spec.kind.description()).weak());
     ui.add_space(6.0);
-    egui::Grid::new("node-common")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            row(ui, "Id", |ui| id_field(ui, &mut spec.id, &others));
-            let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
-            if one_file && spec.parallelism.is_none_or(|p| p == 1) {
-                // One file, one task: there is nothing to choose.
-                row(ui, "Parallelism", |ui| {
-                    ui.label(RichText::new("1 (one file, one task)").weak())
-                });
-            } else {
-                row(ui, "Parallelism", |ui| {
-                    form::optional(
-                        ui,
-                        "Parallelism",
-                        &mut spec.parallelism,
-                        job_parallelism,
-                        "",
-                        &format!("job default ({job_parallelism})"),
-                    )
-                });
-            }
-        });
+    form::rows(ui, "node-common", |ui| {
+        row(ui, "Id", |ui| id_field(ui, &mut spec.id, &others));
+        let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
+        if one_file && spec.parallelism.is_none_or(|p| p == 1) {
+            // One file, one task: there is nothing to choose.
+            row(ui, "Parallelism", |ui| {
+                ui.label(RichText::new("1 (one file, one task)").weak())
+            });
+        } else {
+            row(ui, "Parallelism", |ui| {
+                form::optional(
+                    ui,
+                    "Parallelism",
+                    &mut spec.parallelism,
+                    job_parallelism,
+                    "",
+                    &format!("job default ({job_parallelism})"),
+                )
+            });
+        }
+    });
     ui.separator();
     // Field state (a text field's own undo) belongs to this node, not to whichever node the
     // inspector showed before.
@@ -129,55 +126,47 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
     ui.heading("Pipeline");
     ui.label(RichText::new("Select a node to edit it.").weak());
     ui.add_space(6.0);
-    egui::Grid::new("pipeline")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            row(ui, "Name", |ui| {
-                ui.add(TextEdit::singleline(&mut doc.name).desired_width(180.0))
-            });
-            row(ui, "Description", |ui| {
-                ui.add(
-                    TextEdit::multiline(&mut doc.description)
-                        .desired_rows(2)
-                        .desired_width(180.0),
-                )
-            });
+    form::rows(ui, "pipeline", |ui| {
+        row(ui, "Name", |ui| {
+            ui.add(TextEdit::singleline(&mut doc.name).desired_width(180.0))
         });
+        row(ui, "Description", |ui| {
+            ui.add(
+                TextEdit::multiline(&mut doc.description)
+                    .desired_rows(2)
+                    .desired_width(180.0),
+            )
+        });
+    });
     ui.separator();
     ui.label(RichText::new("Job").strong());
     let job = &mut doc.job;
-    egui::Grid::new("job")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            row(ui, "Parallelism", |ui| {
-                ui.add(
-                    egui::DragValue::new(&mut job.parallelism).range(1..=validate::MAX_PARALLELISM),
-                )
-            })
-            .on_hover_text("Parallel instances of each node that does not set its own");
-            row(ui, "Batch size", |ui| {
-                ui.add(
-                    egui::DragValue::new(&mut job.batch_size)
-                        .range(1..=validate::MAX_BATCH_SIZE)
-                        .suffix(" rows"),
-                )
-            })
-            .on_hover_text("1 is event-at-a-time; larger batches trade latency for throughput");
-            row(ui, "Buffer timeout", |ui| {
-                form::millis(ui, &mut job.buffer_timeout_ms)
-            })
-            .on_hover_text("The longest a partly filled batch waits before it is sent on");
-            row(ui, "Channel capacity", |ui| {
-                ui.add(
-                    egui::DragValue::new(&mut job.channel_capacity)
-                        .range(1..=validate::MAX_CHANNEL_CAPACITY)
-                        .suffix(" batches"),
-                )
-            })
-            .on_hover_text("Batches a channel holds before its sender waits (backpressure)");
-        });
+    form::rows(ui, "job", |ui| {
+        row(ui, "Parallelism", |ui| {
+            ui.add(egui::DragValue::new(&mut job.parallelism).range(1..=validate::MAX_PARALLELISM))
+        })
+        .on_hover_text("Parallel instances of each node that does not set its own");
+        row(ui, "Batch size", |ui| {
+            ui.add(
+                egui::DragValue::new(&mut job.batch_size)
+                    .range(1..=validate::MAX_BATCH_SIZE)
+                    .suffix(" rows"),
+            )
+        })
+        .on_hover_text("1 is event-at-a-time; larger batches trade latency for throughput");
+        row(ui, "Buffer timeout", |ui| {
+            form::millis(ui, &mut job.buffer_timeout_ms)
+        })
+        .on_hover_text("The longest a partly filled batch waits before it is sent on");
+        row(ui, "Channel capacity", |ui| {
+            ui.add(
+                egui::DragValue::new(&mut job.channel_capacity)
+                    .range(1..=validate::MAX_CHANNEL_CAPACITY)
+                    .suffix(" batches"),
+            )
+        })
+        .on_hover_text("Batches a channel holds before its sender waits (backpressure)");
+    });
 }
 
 /// The columns arriving at the node's first input, if known.
@@ -192,73 +181,67 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
     match kind {
         NodeKind::Datagen(c) => datagen_form::datagen(ui, c),
         NodeKind::FileSource(c) => {
-            egui::Grid::new("file-source")
-                .num_columns(2)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    row(ui, "Path", |ui| {
-                        ui.add(
-                            TextEdit::singleline(&mut c.path)
-                                .hint_text("data.csv")
-                                .desired_width(form::FIELD_WIDTH),
-                        )
-                    });
-                    row(ui, "Format", |ui| format_choice(ui, &mut c.format));
-                    let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
-                    row(ui, "Event time", |ui| {
-                        let mut options = vec![None];
-                        options.extend(names.iter().cloned().map(Some));
-                        form::choice(ui, "event-time", &mut c.event_time, &options, |o| {
-                            o.clone()
-                                .unwrap_or_else(|| "(none: processing time)".into())
-                        })
-                    });
-                    row(ui, "Watermark delay", |ui| {
-                        form::millis(ui, &mut c.watermark_delay_ms)
-                    });
+            form::rows(ui, "file-source", |ui| {
+                row(ui, "Path", |ui| {
+                    ui.add(
+                        TextEdit::singleline(&mut c.path)
+                            .hint_text("data.csv")
+                            .desired_width(form::FIELD_WIDTH),
+                    )
                 });
+                row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+                let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
+                row(ui, "Event time", |ui| {
+                    let mut options = vec![None];
+                    options.extend(names.iter().cloned().map(Some));
+                    form::choice(ui, "event-time", &mut c.event_time, &options, |o| {
+                        o.clone()
+                            .unwrap_or_else(|| "(none: processing time)".into())
+                    })
+                });
+                row(ui, "Watermark delay", |ui| {
+                    form::millis(ui, &mut c.watermark_delay_ms)
+                });
+            });
             ui.label(RichText::new("Columns").strong());
             fields(ui, &mut c.schema);
         }
         NodeKind::Nexmark(c) => {
-            egui::Grid::new("nexmark")
-                .num_columns(2)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    row(ui, "Stream", |ui| {
-                        form::choice(
-                            ui,
-                            "stream",
-                            &mut c.stream,
-                            &[
-                                NexmarkStream::Person,
-                                NexmarkStream::Auction,
-                                NexmarkStream::Bid,
-                            ],
-                            |s| format!("{s:?}"),
-                        )
-                    });
-                    row(ui, "Events", |ui| {
-                        form::optional(ui, "Events", &mut c.events, 100_000, " events", "endless")
-                    });
-                    row(ui, "Rate", |ui| {
-                        form::optional(
-                            ui,
-                            "Rate",
-                            &mut c.events_per_second,
-                            10_000,
-                            " events/s",
-                            "as fast as possible",
-                        )
-                    });
-                    row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
-                    row(ui, "Base time", |ui| {
-                        form::optional_text(ui, &mut c.base_time, "2024-01-02 09:30:00")
-                    });
-                    row(ui, "Watermark delay", |ui| {
-                        form::millis(ui, &mut c.watermark_delay_ms)
-                    });
+            form::rows(ui, "nexmark", |ui| {
+                row(ui, "Stream", |ui| {
+                    form::choice(
+                        ui,
+                        "stream",
+                        &mut c.stream,
+                        &[
+                            NexmarkStream::Person,
+                            NexmarkStream::Auction,
+                            NexmarkStream::Bid,
+                        ],
+                        |s| format!("{s:?}"),
+                    )
                 });
+                row(ui, "Events", |ui| {
+                    form::optional(ui, "Events", &mut c.events, 100_000, " events", "endless")
+                });
+                row(ui, "Rate", |ui| {
+                    form::optional(
+                        ui,
+                        "Rate",
+                        &mut c.events_per_second,
+                        10_000,
+                        " events/s",
+                        "as fast as possible",
+                    )
+                });
+                row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+                row(ui, "Base time", |ui| {
+                    form::optional_text(ui, &mut c.base_time, "2024-01-02 09:30:00")
+                });
+                row(ui, "Watermark delay", |ui| {
+                    form::millis(ui, &mut c.watermark_delay_ms)
+                });
+            });
         }
         NodeKind::Filter(c) => {
             ui.label(RichText::new("Condition").strong());
@@ -332,32 +315,26 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             ui.label("Merges every stream wired into it. They must have the same columns.");
         }
         NodeKind::FileSink(c) => {
-            egui::Grid::new("file-sink")
-                .num_columns(2)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    row(ui, "Path", |ui| {
-                        ui.add(
-                            TextEdit::singleline(&mut c.path)
-                                .hint_text("out/result.csv")
-                                .desired_width(form::FIELD_WIDTH),
-                        )
-                    });
-                    row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+            form::rows(ui, "file-sink", |ui| {
+                row(ui, "Path", |ui| {
+                    ui.add(
+                        TextEdit::singleline(&mut c.path)
+                            .hint_text("out/result.csv")
+                            .desired_width(form::FIELD_WIDTH),
+                    )
                 });
+                row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+            });
             ui.label(
                 RichText::new("Relative paths are taken from the pipeline file's folder.").weak(),
             );
         }
         NodeKind::Console(c) => {
-            egui::Grid::new("console")
-                .num_columns(2)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    row(ui, "Print identifier", |ui| {
-                        form::optional_text(ui, &mut c.print_identifier, "none")
-                    });
+            form::rows(ui, "console", |ui| {
+                row(ui, "Print identifier", |ui| {
+                    form::optional_text(ui, &mut c.print_identifier, "none")
                 });
+            });
         }
         NodeKind::Blackhole(_) => {
             ui.label("Discards every row; useful to measure the rest of the pipeline.");

@@ -133,10 +133,10 @@ pub struct Editor {
 impl Editor {
     /// The editor on `file`, or on the default example when `None`.
     pub fn new(file: Option<&Path>) -> Self {
-        let mut editor = Editor::with_document(Document::new_empty(), Vec::new());
+        let mut editor = Editor::with_document(Document::new_empty());
         match file {
             Some(path) => editor.open(path),
-            None => match files::examples_dir() {
+            None => match editor.files.examples_dir.clone() {
                 Some(dir) => editor.open_example(&dir.join("hello.ron")),
                 None => {
                     let spec = engine::spec::parse(HELLO).expect("the built-in example parses");
@@ -165,7 +165,7 @@ impl Editor {
         editor
     }
 
-    fn with_document(doc: Document, recent: Vec<PathBuf>) -> Self {
+    fn with_document(doc: Document) -> Self {
         let spec = doc.to_spec();
         Editor {
             history: History::new(spec.clone()),
@@ -174,7 +174,7 @@ impl Editor {
             doc,
             palette: Palette::default(),
             runner: Runner::default(),
-            files: Files::new(recent),
+            files: Files::new(),
             focused: None,
             last_selection: Vec::new(),
             refused: None,
@@ -383,7 +383,7 @@ impl Editor {
     fn base_dir(&self) -> PathBuf {
         self.doc
             .base_dir()
-            .or_else(files::examples_dir)
+            .or_else(|| self.files.examples_dir.clone())
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
