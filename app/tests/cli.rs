@@ -2,177 +2,12 @@
 //! pipelines written to a temporary folder and check exit codes, standard output and
 //! standard error.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The longest any single invocation may take before the test gives up on it.
-const TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A folder of its own for one test, removed when the test ends.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("streamlab-cli-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create the test folder");
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `text` to `name` (creating folders on the way) and returns the file's path.
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("create a folder");
-        }
-        std::fs::write(&path, text).expect("write a test file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn streamlab() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_streamlab"));
-    command.stdin(Stdio::null());
-    command
-}
-
-/// Waits for `child` for at most `TIMEOUT`, killing it (and failing) if it runs longer.
-fn wait_for(mut child: Child, what: &str) -> Output {
-    let started = Instant::now();
-    loop {
-        match child.try_wait().expect("poll the child") {
-            Some(_) => return child.wait_with_output().expect("collect the output"),
-            None if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let output = child.wait_with_output().expect("collect the output");
-                panic!(
-                    "`streamlab {what}` still ran after {TIMEOUT:?}\nstderr:\n{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
-            None => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
-}
-
-/// What one invocation did.
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    fn code(&self) -> Option<i32> {
-        self.status.code()
-    }
-
-    /// Both streams, for assertion messages.
-    fn dump(&self) -> String {
-        format!(
-            "exit: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.status, self.stdout, self.stderr
-        )
-    }
-
-    fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code(), Some(code), "{}", self.dump());
-        self
-    }
-
-    fn assert_stderr_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}\n{}",
-            self.dump()
-        );
-        self
-    }
-}
-
-fn run_in(dir: Option<&Path>, args: &[&str]) -> Run {
-    let mut command = streamlab();
-    command
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(dir) = dir {
-        command.current_dir(dir);
-    }
-    let started = Instant::now();
-    let child = command.spawn().expect("start streamlab");
-    let output = wait_for(child, &args.join(" "));
-    Run {
-        status: output.status,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    run_in(None, args)
-}
-
-fn arg(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 temporary path")
-}
-
-/// The number after `"key":` in a flat JSON object.
-fn json_number(json: &str, key: &str) -> f64 {
-    let pattern = format!("\"{key}\":");
-    let at = json
-        .find(&pattern)
-        .unwrap_or_else(|| panic!("no {key:?} in {json}"))
-        + pattern.len();
-    let rest = json[at..].trim_start();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
-        .unwrap_or(rest.len());
-    rest[..end]
-        .parse()
-        .unwrap_or_else(|e| panic!("{key:?} is not a number in {json}: {e}"))
-}
-
-/// Reads the `--summary-json` file, checks it is one JSON object with the four keys, and
-/// returns `(records_in, records_out, elapsed_s, records_per_s)`.
-fn read_summary(path: &Path) -> (f64, f64, f64, f64) {
-    let json = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("no summary at {}: {e}", path.display()));
-    let trimmed = json.trim();
-    assert!(
-        trimmed.starts_with('{') && trimmed.ends_with('}'),
-        "not a JSON object: {json}"
-    );
-    (
-        json_number(&json, "records_in"),
-        json_number(&json, "records_out"),
-        json_number(&json, "elapsed_s"),
-        json_number(&json, "records_per_s"),
-    )
-}
-
-/// The last line of standard error that starts with `prefix`.
-fn summary_line<'a>(run: &'a Run, prefix: &str) -> &'a str {
-    run.stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no line starting with {prefix:?}\n{}", run.dump()))
-}
+use common::*;
 
 /// Datagen sequence 1..=100 → filter `id % 2 = 0` → console.
 const EVENS: &str = r#"(
@@ -408,11 +243,10 @@ fn ctrl_c_stops_a_run_cleanly_and_flushes_file_sinks() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start streamlab");
-    // The sink creates its in-progress file once the job runs, after the Ctrl-C handler is
-    // in place; the stop commits it to `out.csv`.
-    let in_progress = dir.path().join(".out.csv.inprogress");
+    // The sink creates its staging file once the job runs, after the Ctrl-C handler is in
+    // place; the stop commits it to `out.csv`.
     let started = Instant::now();
-    while !in_progress.exists() && started.elapsed() < TIMEOUT {
+    while staging_files(dir.path()).is_empty() && started.elapsed() < TIMEOUT {
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(300));
@@ -433,7 +267,10 @@ fn ctrl_c_stops_a_run_cleanly_and_flushes_file_sinks() {
         stderr.lines().any(|l| l.starts_with("stopped:")),
         "no `stopped:` summary\n{stderr}"
     );
-    assert!(!in_progress.exists(), "the stop committed the sink's file");
+    assert!(
+        staging_files(dir.path()).is_empty(),
+        "the stop committed the sink's file"
+    );
     let text = std::fs::read_to_string(&out).expect("the sink's file");
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("a,b"), "no header in\n{text}");

@@ -1,7 +1,7 @@
 //! Validation: checks a pipeline's wiring and configuration and propagates a typed schema
 //! along every edge, so each problem is found before a job starts and names its node.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fmt;
 use std::sync::Arc;
 
@@ -61,7 +61,7 @@ impl fmt::Display for Problem {
             f.write_str("warning: ")?;
         }
         match &self.node {
-            Some(node) => write!(f, "node `{node}`: {}", self.message),
+            Some(node) => write!(f, "node `{}`: {}", quote_id(node), self.message),
             None => f.write_str(&self.message),
         }
     }
@@ -79,7 +79,7 @@ pub struct PortType {
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
     /// Output type of each node whose inputs and configuration are valid, by node id.
-    pub outputs: HashMap<String, PortType>,
+    pub outputs: std::collections::HashMap<String, PortType>,
     /// Node ids, sources first, each after all of its inputs (empty when there is a cycle).
     pub order: Vec<String>,
     pub problems: Vec<Problem>,
@@ -101,9 +101,11 @@ impl Analysis {
             .filter(move |p| p.node.as_deref() == Some(node))
     }
 
-    /// The schema arriving at input `port` of node `id` (the first edge's, for a union).
-    pub fn input_schema(&self, spec: &PipelineSpec, id: &str) -> Option<SchemaRef> {
-        spec.inputs_of(id)
+    /// The schema arriving at node `id` (the first edge's, for a union).
+    pub fn input_schema(&self, topology: &Topology, id: &str) -> Option<SchemaRef> {
+        topology
+            .inputs_of(id)
+            .iter()
             .find_map(|e| self.outputs.get(&e.from))
             .map(|t| t.schema.clone())
     }
@@ -119,7 +121,8 @@ pub fn validate(spec: &PipelineSpec) -> Result<Analysis, Vec<Problem>> {
     }
 }
 
-/// Checks everything and collects every problem; never stops at the first.
+/// Checks everything and collects every problem; never stops at the first. Linear in nodes,
+/// edges and columns, since the designer runs it on every edit.
 pub fn analyze(spec: &PipelineSpec) -> Analysis {
     let mut analysis = Analysis::default();
     let problems = &mut analysis.problems;
@@ -127,15 +130,17 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
     let nodes = check_nodes(spec, problems);
     // From here on only well-formed edges count, so a bad edge is one problem, not several.
     let edges = check_edges(spec, &nodes, problems);
-    check_buffers(spec, &nodes, &edges, problems);
     check_has_sink(spec, problems);
-    let Some(order) = topological_order(spec, &nodes, &edges, problems) else {
+    let wired = spec.topology();
+    let valid = Topology::of(&spec.nodes, edges.iter().copied());
+    let Some(order) = topological_order(spec, &nodes, &edges, &valid, problems) else {
         return analysis;
     };
+    let mut conditions = ConditionMemo::default();
     for id in &order {
         let node = nodes[id.as_str()];
-        let inputs: Vec<&EdgeSpec> = edges.iter().filter(|e| e.to == *id).copied().collect();
-        check_connections(spec, node, &inputs, &mut analysis.problems);
+        let inputs = valid.inputs_of(id);
+        check_connections(&wired, node, inputs, &mut analysis.problems);
         // A node is typed only once all its inputs are: no cascade of errors downstream.
         let input_types: Option<Vec<&PortType>> = inputs
             .iter()
@@ -147,7 +152,7 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
         if node.kind.category() != Category::Source && input_types.is_empty() {
             continue;
         }
-        match output_type(node, &inputs, &input_types) {
+        match output_type(node, inputs, &input_types, &mut conditions) {
             Ok(Some(t)) => {
                 analysis.outputs.insert(id.clone(), t);
             }
@@ -163,6 +168,12 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
         }
     }
     analysis.order = order;
+    if analysis.is_valid() {
+        let graph = crate::runtime::JobGraph::plan(spec, &analysis, &wired);
+        let mut found = Vec::new();
+        check_resources(spec, &analysis, &graph, &mut found);
+        analysis.problems.append(&mut found);
+    }
     analysis
 }
 
@@ -208,39 +219,126 @@ fn check_job(job: &JobSettings, problems: &mut Vec<Problem>) {
     );
 }
 
-/// Batch slots all channels may hold together. Channels reserve their slots when the job
-/// starts, so this is memory taken at once, not only under backpressure.
-pub const MAX_CHANNEL_SLOTS: u64 = 1 << 21;
-/// Rows all channels may hold together when every one is full (backpressure everywhere).
-pub const MAX_BUFFERED_ROWS: u64 = 1 << 30;
+/// The longest string a Datagen field may generate: a batch of them must fit in memory.
+pub const MAX_STRING_LENGTH: usize = 1 << 20;
+/// The longest node id: ids appear in every message about their node.
+pub const MAX_ID_LENGTH: usize = 200;
 
-/// Parallelism, channel capacity and batch size multiply: each edge between instances is a
-/// channel of `channel_capacity` batches of up to `batch_size` rows. Refuse settings whose
-/// buffers could not fit in memory, before they are allocated.
-fn check_buffers(
+/// What a channel slot costs beside its rows: the message and the batch's column headers.
+const SLOT_BYTES: u64 = 64;
+/// The bytes a string value is assumed to take where nothing says more.
+const STRING_BYTES: u64 = 64;
+
+/// `1 channel`, `2 channels`, `1 batch`, `8 batches`.
+pub fn plural(n: u64, word: &str) -> String {
+    match (n, word.ends_with("ch") || word.ends_with('s')) {
+        (1, _) => format!("{n} {word}"),
+        (_, true) => format!("{n} {word}es"),
+        (_, false) => format!("{n} {word}s"),
+    }
+}
+
+/// The bytes one row of `schema` takes in a batch: values, offsets and validity.
+fn row_bytes(schema: &Schema, string_bytes: u64) -> u64 {
+    schema
+        .fields
+        .iter()
+        .map(|f| match f.data_type {
+            DataType::Utf8 => 9 + string_bytes,
+            DataType::Bool => 2,
+            _ => 9,
+        })
+        .sum::<u64>()
+        .max(1)
+}
+
+/// Refuses a job that the machine cannot hold: the memory its channels and batches may take
+/// when every channel is full (backpressure everywhere), and one thread per task instance.
+/// Counts what the plan really makes: a chained pipeline has no channels at all.
+fn check_resources(
     spec: &PipelineSpec,
-    nodes: &BTreeMap<&str, &NodeSpec>,
-    edges: &[&EdgeSpec],
+    analysis: &Analysis,
+    graph: &crate::runtime::JobGraph,
     problems: &mut Vec<Problem>,
 ) {
-    // Every instance of one end may send to every instance of the other: an upper bound, as
-    // chained or forwarded edges use fewer channels.
-    let channels: u64 = edges
-        .iter()
-        .map(|e| {
-            let p = |id: &str| nodes.get(id).map_or(1, |n| spec.parallelism_of(n)) as u64;
-            p(&e.from) * p(&e.to)
-        })
-        .sum();
-    let slots = channels.saturating_mul(spec.job.channel_capacity as u64);
-    let rows = slots.saturating_mul(spec.job.batch_size as u64);
-    if slots > MAX_CHANNEL_SLOTS || rows > MAX_BUFFERED_ROWS {
+    use crate::limits::{bytes, memory_budget, thread_budget};
+    use crate::runtime::Partition;
+    let threads = graph.task_count() as u64;
+    let allowed = thread_budget();
+    if threads > allowed {
         problems.push(Problem::error(
             None,
             format!(
-                "these settings could buffer {slots} batches ({rows} rows) in {channels} channels, \
-                 more than memory holds (at most {MAX_CHANNEL_SLOTS} batches, {MAX_BUFFERED_ROWS} rows); \
-                 lower the parallelism, the channel capacity or the batch size"
+                "the job needs {threads} threads (one per parallel instance of each task), \
+                 more than the {allowed} this machine allows; lower the parallelism"
+            ),
+        ));
+    }
+    // Strings are assumed as long as the longest a Datagen makes, or a typical length.
+    let string_bytes = spec
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Datagen(c) => c
+                .fields
+                .iter()
+                .filter_map(|f| match f.kind {
+                    FieldKind::Random { length, .. } => length,
+                    _ => None,
+                })
+                .max(),
+            _ => None,
+        })
+        .max()
+        .map_or(STRING_BYTES, |l| (l as u64).max(STRING_BYTES));
+    let batch = spec.job.batch_size as u64;
+    let slots_per_channel = spec.job.channel_capacity as u64 + 1;
+    let mut channels = 0u64;
+    let mut total = 0u64;
+    for edge in &graph.edges {
+        let (from, to) = (
+            graph.vertices[edge.from].parallelism as u64,
+            graph.vertices[edge.to].parallelism as u64,
+        );
+        let count = match edge.partition {
+            Partition::Forward => from,
+            _ => from * to,
+        };
+        channels += count;
+        let per_slot =
+            SLOT_BYTES.saturating_add(batch.saturating_mul(row_bytes(&edge.schema, string_bytes)));
+        total = total.saturating_add(
+            count
+                .saturating_mul(slots_per_channel)
+                .saturating_mul(per_slot),
+        );
+    }
+    // Each task instance holds a batch being built and one being handed on.
+    for vertex in &graph.vertices {
+        let widest = vertex
+            .nodes
+            .iter()
+            .filter_map(|id| analysis.outputs.get(id))
+            .map(|t| row_bytes(&t.schema, string_bytes))
+            .max()
+            .unwrap_or(1);
+        total = total.saturating_add(
+            (vertex.parallelism as u64 * 2).saturating_mul(batch.saturating_mul(widest)),
+        );
+    }
+    let budget = memory_budget();
+    if total > budget.bytes {
+        problems.push(Problem::error(
+            None,
+            format!(
+                "these settings could buffer about {} ({} of {} of {batch} rows, \
+                 and the batches being built), more than the {} a job may use ({}); \
+                 lower the batch size, the channel capacity or the parallelism",
+                bytes(total),
+                plural(channels, "channel"),
+                plural(spec.job.channel_capacity as u64, "batch"),
+                bytes(budget.bytes),
+                budget.explain(),
             ),
         ));
     }
@@ -250,8 +348,8 @@ fn check_buffers(
 fn check_nodes<'a>(
     spec: &'a PipelineSpec,
     problems: &mut Vec<Problem>,
-) -> BTreeMap<&'a str, &'a NodeSpec> {
-    let mut nodes = BTreeMap::new();
+) -> HashMap<&'a str, &'a NodeSpec> {
+    let mut nodes = HashMap::with_capacity(spec.nodes.len());
     for node in &spec.nodes {
         if node.id.trim().is_empty() {
             problems.push(Problem::error(
@@ -265,11 +363,17 @@ fn check_nodes<'a>(
                 None,
                 format!(
                     "the id {:?} of a {} node contains a control character",
-                    node.id,
+                    quote_id(&node.id),
                     node.kind.name()
                 ),
             ));
             continue;
+        }
+        if node.id.chars().count() > MAX_ID_LENGTH {
+            problems.push(Problem::error(
+                Some(&node.id),
+                format!("the id is longer than {MAX_ID_LENGTH} characters"),
+            ));
         }
         if nodes.insert(node.id.as_str(), node).is_some() {
             problems.push(Problem::error(
@@ -303,14 +407,14 @@ fn check_nodes<'a>(
 /// Returns the edges without a problem.
 fn check_edges<'a>(
     spec: &'a PipelineSpec,
-    nodes: &BTreeMap<&str, &NodeSpec>,
+    nodes: &HashMap<&str, &NodeSpec>,
     problems: &mut Vec<Problem>,
 ) -> Vec<&'a EdgeSpec> {
     let mut seen = HashSet::new();
     let mut valid = Vec::new();
     for edge in &spec.edges {
         let known = problems.len();
-        let wire = format!("edge `{}` → `{}`", edge.from, edge.to);
+        let wire = format!("edge `{}` → `{}`", quote_id(&edge.from), quote_id(&edge.to));
         let (from, to) = (nodes.get(edge.from.as_str()), nodes.get(edge.to.as_str()));
         for (end, id) in [(from, &edge.from), (to, &edge.to)] {
             if end.is_none() {
@@ -318,7 +422,7 @@ fn check_edges<'a>(
                 let other = if id == &edge.from { to } else { from };
                 problems.push(Problem::error(
                     other.map(|n| n.id.as_str()),
-                    format!("{wire} is dangling: there is no node `{id}`"),
+                    format!("{wire} is dangling: there is no node `{}`", quote_id(id)),
                 ));
             }
         }
@@ -332,7 +436,7 @@ fn check_edges<'a>(
                     [] => format!("{wire}: a {} has no output", from.kind.name()),
                     ports => format!(
                         "{wire}: no output port `{}` (ports: {})",
-                        edge.from_port,
+                        quote_id(&edge.from_port),
                         ports.join(", ")
                     ),
                 },
@@ -345,7 +449,7 @@ fn check_edges<'a>(
                     [] => format!("{wire}: a {} takes no input", to.kind.name()),
                     ports => format!(
                         "{wire}: no input port `{}` (ports: {})",
-                        edge.to_port,
+                        quote_id(&edge.to_port),
                         ports.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
                     ),
                 },
@@ -370,16 +474,17 @@ fn check_edges<'a>(
     valid
 }
 
-/// Kahn's algorithm; reports a cycle by naming the nodes on it.
+/// Kahn's algorithm; reports a cycle by naming the nodes on it. Linear in nodes and edges.
 fn topological_order(
     spec: &PipelineSpec,
-    nodes: &BTreeMap<&str, &NodeSpec>,
+    nodes: &HashMap<&str, &NodeSpec>,
     edges: &[&EdgeSpec],
+    valid: &Topology,
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<String>> {
     let mut indegree: HashMap<&str, usize> = nodes.keys().map(|id| (*id, 0)).collect();
-    for e in edges {
-        *indegree.get_mut(e.to.as_str()).unwrap() += 1;
+    for edge in edges {
+        *indegree.get_mut(edge.to.as_str()).unwrap() += 1;
     }
     // Sources first, then the file's order among nodes that are ready at the same time.
     let mut seen = HashSet::new();
@@ -396,7 +501,7 @@ fn topological_order(
         let id = ready[next];
         next += 1;
         order.push(id.to_string());
-        for e in edges.iter().filter(|e| e.from == id) {
+        for e in valid.outputs_of(id) {
             let d = indegree.get_mut(e.to.as_str()).unwrap();
             *d -= 1;
             if *d == 0 {
@@ -407,43 +512,56 @@ fn topological_order(
     if order.len() == nodes.len() {
         return Some(order);
     }
-    // Left over are the cycles and what lies downstream of them; peel off nodes that lead
-    // nowhere within the leftovers until only the cycles remain.
-    let mut stuck: HashSet<&str> = indegree
+    // Left over are the cycles and what lies downstream of them. Peel off, from the far
+    // end, nodes that lead nowhere within the leftovers until only the cycles remain: the
+    // same algorithm run backwards, each node and edge visited once.
+    let stuck: HashSet<&str> = indegree
         .iter()
         .filter(|(_, d)| **d > 0)
         .map(|(id, _)| *id)
         .collect();
-    loop {
-        let dead_ends: Vec<&str> = stuck
-            .iter()
-            .copied()
-            .filter(|id| {
-                !edges
-                    .iter()
-                    .any(|e| e.from == *id && stuck.contains(e.to.as_str()))
-            })
-            .collect();
-        if dead_ends.is_empty() {
-            break;
+    let mut inputs_within: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut outdegree: HashMap<&str, usize> = stuck.iter().map(|id| (*id, 0)).collect();
+    for edge in edges {
+        let (from, to) = (edge.from.as_str(), edge.to.as_str());
+        if stuck.contains(from) && stuck.contains(to) {
+            *outdegree.get_mut(from).unwrap() += 1;
+            inputs_within.entry(to).or_default().push(from);
         }
-        for id in dead_ends {
-            stuck.remove(id);
+    }
+    let mut dead_ends: Vec<&str> = outdegree
+        .iter()
+        .filter(|(_, d)| **d == 0)
+        .map(|(id, _)| *id)
+        .collect();
+    while let Some(id) = dead_ends.pop() {
+        outdegree.remove(id);
+        for from in inputs_within.get(id).into_iter().flatten() {
+            if let Some(d) = outdegree.get_mut(from) {
+                *d -= 1;
+                if *d == 0 {
+                    dead_ends.push(from);
+                }
+            }
         }
     }
     let cycle: Vec<&str> = spec
         .nodes
         .iter()
         .map(|n| n.id.as_str())
-        .filter(|id| stuck.contains(id))
+        .filter(|id| outdegree.contains_key(id))
         .collect();
+    // Name a few of a large cycle's nodes, not thousands on every one of them.
+    const NAMED: usize = 8;
+    let mut among: Vec<String> = cycle.iter().take(NAMED).map(|id| quote_id(id)).collect();
+    if cycle.len() > NAMED {
+        among.push(format!("and {} more", cycle.len() - NAMED));
+    }
+    let among = among.join(", ");
     for id in &cycle {
         problems.push(Problem::error(
             Some(id),
-            format!(
-                "part of a cycle among {}; pipelines must not loop",
-                cycle.join(", ")
-            ),
+            format!("part of a cycle among {among}; pipelines must not loop"),
         ));
     }
     None
@@ -452,7 +570,7 @@ fn topological_order(
 /// Inputs and outputs a node needs: a transform or sink needs its input, a single input port
 /// takes one edge, and an output that goes nowhere is worth a warning.
 fn check_connections(
-    spec: &PipelineSpec,
+    topology: &Topology,
     node: &NodeSpec,
     inputs: &[&EdgeSpec],
     problems: &mut Vec<Problem>,
@@ -460,7 +578,7 @@ fn check_connections(
     for port in node.kind.inputs() {
         let count = inputs.iter().filter(|e| e.to_port == port.name).count();
         // A wire with a bad port was already reported; don't add "no input" on top of it.
-        let wired = spec.inputs_of(&node.id).next().is_some();
+        let wired = !topology.inputs_of(&node.id).is_empty();
         if count == 0 && !wired {
             let what = match node.kind.category() {
                 Category::Sink => "sink",
@@ -483,7 +601,7 @@ fn check_connections(
             ));
         }
     }
-    if !node.kind.outputs().is_empty() && spec.outputs_of(&node.id).next().is_none() {
+    if !node.kind.outputs().is_empty() && topology.outputs_of(&node.id).is_empty() {
         problems.push(Problem::warning(
             &node.id,
             "its output is not connected, so its rows are dropped",
@@ -503,10 +621,29 @@ fn plain(schema: Schema) -> PortType {
 }
 
 /// The output type of a node given its input types, or the problems of its configuration.
-fn output_type(
-    node: &NodeSpec,
+/// Filter conditions already checked against a schema during one analysis: a condition
+/// repeated along a chain of Filters (whose schema is one shared `Arc`) is parsed once.
+#[derive(Default)]
+struct ConditionMemo<'a> {
+    checked: HashMap<(&'a str, *const Schema), Result<(), ExprError>>,
+}
+
+impl<'a> ConditionMemo<'a> {
+    fn check(&mut self, condition: &'a str, schema: &SchemaRef) -> Result<(), ExprError> {
+        // The pointer is only a key: every schema keyed here lives in the analysis's outputs
+        // until it ends, so no two schemas share an address meanwhile.
+        self.checked
+            .entry((condition, Arc::as_ptr(schema)))
+            .or_insert_with(|| Predicate::compile(condition, schema).map(|_| ()))
+            .clone()
+    }
+}
+
+fn output_type<'a>(
+    node: &'a NodeSpec,
     edges: &[&EdgeSpec],
     inputs: &[&PortType],
+    conditions: &mut ConditionMemo<'a>,
 ) -> Result<Option<PortType>, Vec<Problem>> {
     let id = node.id.as_str();
     let err = |message: String| vec![Problem::error(Some(id), message)];
@@ -542,8 +679,8 @@ fn output_type(
                 Err(problems)
             }
         }
-        NodeKind::Filter(config) => match Predicate::compile(&config.condition, &input) {
-            Ok(_) => Ok(Some((*inputs[0]).clone())),
+        NodeKind::Filter(config) => match conditions.check(&config.condition, &input) {
+            Ok(()) => Ok(Some((*inputs[0]).clone())),
             Err(e) => Err(vec![expr_problem(node, "condition", e)]),
         },
         NodeKind::Map(config) => {
@@ -552,13 +689,11 @@ fn output_type(
             }
             let mut problems = Vec::new();
             let mut fields: Vec<Field> = Vec::new();
+            let mut names = HashSet::new();
             for (i, text) in config.columns.iter().enumerate() {
                 match SelectItem::compile(text, i, &input) {
                     Ok(item) => {
-                        if fields
-                            .iter()
-                            .any(|f| f.name.eq_ignore_ascii_case(&item.name))
-                        {
+                        if !names.insert(item.name.to_ascii_lowercase()) {
                             problems.push(
                                 Problem::error(
                                     Some(id),
@@ -611,7 +746,10 @@ fn output_type(
                 if *t.schema != *input {
                     return Err(err(format!(
                         "all inputs of a Union need the same columns: `{}` gives {} but `{}` gives {}",
-                        edges[0].from, input, edge.from, t.schema
+                        quote_id(&edges[0].from),
+                        input,
+                        quote_id(&edge.from),
+                        t.schema
                     )));
                 }
             }
@@ -620,6 +758,9 @@ fn output_type(
         NodeKind::FileSink(config) => {
             if config.path.trim().is_empty() {
                 return Err(err("the file path is empty".into()));
+            }
+            if config.null_literal.is_some() && config.format != FileFormat::Csv {
+                return Err(err(NULL_LITERAL_IS_CSV.into()));
             }
             Ok(None)
         }
@@ -707,8 +848,16 @@ fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, Vec<Problem
                 min,
                 max,
                 null_rate,
+                length,
                 ..
             } => {
+                if let Some(length) = length
+                    && *length > MAX_STRING_LENGTH
+                {
+                    bad(format!(
+                        "field `{name}`: length {length} is more than the {MAX_STRING_LENGTH} characters a string may have"
+                    ));
+                }
                 if let (Some(min), Some(max)) = (min, max)
                     && min > max
                 {
@@ -737,6 +886,9 @@ fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, Vec<Problem
     }
 }
 
+const NULL_LITERAL_IS_CSV: &str =
+    "a null literal applies to CSV files; JSON Lines writes NULL as null";
+
 fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<Problem>> {
     let mut problems = Vec::new();
     if config.path.trim().is_empty() {
@@ -753,6 +905,9 @@ fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<
         config.schema.iter().map(|f| f.name.as_str()),
         &mut problems,
     );
+    if config.null_literal.is_some() && config.format != FileFormat::Csv {
+        problems.push(Problem::error(Some(id), NULL_LITERAL_IS_CSV));
+    }
     let schema = Schema::new(config.schema.clone());
     if let Some(name) = &config.event_time {
         match schema.field(name) {
@@ -777,22 +932,68 @@ fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<
     }
 }
 
-/// Problems only the file system can tell: input files of FileSource nodes that do not exist.
-/// Relative paths resolve against `base_dir`, the pipeline file's folder.
+/// Problems only the file system can tell: input files that do not exist, sink targets that
+/// are not regular files, and two sinks writing one file. Relative paths resolve against
+/// `base_dir`, the pipeline file's folder.
 pub fn check_files(spec: &PipelineSpec, base_dir: &std::path::Path) -> Vec<Problem> {
-    spec.nodes
-        .iter()
-        .filter_map(|node| match &node.kind {
+    let mut problems = Vec::new();
+    let mut sinks: HashMap<std::path::PathBuf, &str> = HashMap::new();
+    for node in &spec.nodes {
+        match &node.kind {
             NodeKind::FileSource(config) if !config.path.trim().is_empty() => {
                 let path = base_dir.join(&config.path);
-                (!path.is_file()).then(|| {
-                    Problem::error(
+                if !path.is_file() {
+                    problems.push(Problem::error(
                         Some(&node.id),
                         format!("input file {} does not exist", path.display()),
-                    )
-                })
+                    ));
+                }
             }
-            _ => None,
-        })
-        .collect()
+            NodeKind::FileSink(config) if !config.path.trim().is_empty() => {
+                let path = base_dir.join(&config.path);
+                if let Err(e) = crate::operators::check_target(&path) {
+                    problems.push(Problem::error(
+                        Some(&node.id),
+                        format!("cannot write {}: {e}", path.display()),
+                    ));
+                }
+                if let Some(first) = sinks.insert(same_file(&path), &node.id) {
+                    problems.push(Problem::error(
+                        Some(&node.id),
+                        format!(
+                            "writes {}, as `{}` does; two sinks cannot write one file",
+                            path.display(),
+                            quote_id(first)
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// A path that is equal for two spellings of one file: `.` and `..` resolved, and the folder
+/// followed through links where it exists.
+fn same_file(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::{Component, PathBuf};
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    match (lexical.parent(), lexical.file_name()) {
+        (Some(dir), Some(name)) => match dir.canonicalize() {
+            Ok(dir) => dir.join(name),
+            Err(_) => lexical,
+        },
+        _ => lexical,
+    }
 }

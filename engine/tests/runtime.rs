@@ -451,3 +451,88 @@ fn a_failed_job_leaves_the_previous_output_file_as_it_was() {
         "no in-progress file is left behind: {left:?}"
     );
 }
+
+#[test]
+fn csv_text_is_kept_exactly_and_nulls_round_trip_with_a_null_literal() {
+    let dir = temp_dir("csv-exact");
+    std::fs::write(
+        dir.join("in.csv"),
+        "id, name ,n\n1,\"  padded  \",7\n2,,\n3,\\N, 8 \n",
+    )
+    .unwrap();
+    let pipeline = |null: &str| {
+        format!(
+            r#"(version: 1, nodes: [
+                (id: "src", kind: FileSource(path: "in.csv", schema: [
+                    (name: "id", type: Int64), (name: "name", type: Utf8), (name: "n", type: Int64),
+                ]{null})),
+                (id: "out", kind: Console()),
+                (id: "file", kind: FileSink(path: "out.csv"{null})),
+            ], edges: [(from: "src", to: "out"), (from: "src", to: "file")])"#
+        )
+    };
+    // Without a null literal (Flink's default): an empty STRING cell is '', an empty number
+    // is NULL; quoted spaces are data, spaces around a number are not.
+    let console = Arc::new(ConsoleCapture::new(100));
+    let options = RunOptions {
+        base_dir: dir.clone(),
+        console: console.clone(),
+    };
+    JobHandle::start(&spec(&pipeline("")), options)
+        .unwrap()
+        .wait()
+        .unwrap();
+    assert_eq!(
+        console.lines(),
+        ["+I[1,   padded  , 7]", "+I[2, , NULL]", "+I[3, \\N, 8]"]
+    );
+    // With one, the literal is NULL on the way in and on the way out, so a file written
+    // and read back is the same rows.
+    let with_null = pipeline(r#", null_literal: "\\N""#);
+    let (summary, _) = run_in(&dir, &with_null).unwrap();
+    let written = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    assert_eq!(written, "id,name,n\n1,  padded  ,7\n2,,\\N\n3,\\N,8\n");
+    assert_eq!(summary.files.len(), 1);
+    assert_eq!(summary.files[0].rows, 3);
+    assert!(!summary.files[0].partial);
+    std::fs::rename(dir.join("out.csv"), dir.join("in.csv")).unwrap();
+    run_in(&dir, &with_null).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.csv")).unwrap(),
+        written
+    );
+}
+
+#[test]
+fn json_lines_may_start_with_a_byte_order_mark() {
+    let dir = temp_dir("json-bom");
+    std::fs::write(dir.join("in.jsonl"), "\u{feff}{\"id\": 1}\n{\"id\": 2}\n").unwrap();
+    let (summary, lines) = run_in(
+        &dir,
+        r#"(version: 1, nodes: [
+            (id: "src", kind: FileSource(path: "in.jsonl", format: JsonLines, schema: [(name: "id", type: Int64)])),
+            (id: "out", kind: Console()),
+        ], edges: [(from: "src", to: "out")])"#,
+    )
+    .unwrap();
+    assert_eq!(summary.records_out, 2);
+    assert_eq!(lines, ["+I[1]", "+I[2]"]);
+}
+
+#[test]
+fn a_null_literal_is_for_csv_only() {
+    let a = engine::validate::analyze(&spec(
+        r#"(version: 1, nodes: [
+            (id: "src", kind: FileSource(path: "in.jsonl", format: JsonLines, null_literal: "-", schema: [(name: "id", type: Int64)])),
+            (id: "drop", kind: Blackhole()),
+            (id: "gen", kind: Datagen(fields: [(name: "id", type: Int64)])),
+            (id: "out", kind: FileSink(path: "o.jsonl", format: JsonLines, null_literal: "-")),
+        ], edges: [(from: "src", to: "drop"), (from: "gen", to: "out")])"#,
+    ));
+    let nodes: Vec<_> = a
+        .errors()
+        .filter(|p| p.message.contains("null literal applies to CSV"))
+        .map(|p| p.node.clone().unwrap())
+        .collect();
+    assert_eq!(nodes, ["src", "out"]);
+}

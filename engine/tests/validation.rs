@@ -1206,9 +1206,10 @@ fn schemas_propagate_through_filter_key_by_and_map() {
     // Sinks have no output.
     assert!(!a.outputs.contains_key("out"));
     // What arrives at a node is its input's output.
-    assert_eq!(a.input_schema(&s, "m").as_deref(), Some(&gen_schema()));
-    assert_eq!(a.input_schema(&s, "out").as_deref(), Some(&expected));
-    assert_eq!(a.input_schema(&s, "gen"), None);
+    let t = s.topology();
+    assert_eq!(a.input_schema(&t, "m").as_deref(), Some(&gen_schema()));
+    assert_eq!(a.input_schema(&t, "out").as_deref(), Some(&expected));
+    assert_eq!(a.input_schema(&t, "gen"), None);
 }
 
 #[test]
@@ -1361,24 +1362,107 @@ fn oversized_job_settings_and_control_characters_are_refused() {
 
 #[test]
 fn settings_whose_buffers_could_not_fit_in_memory_are_refused() {
-    // Each limit alone is allowed; together they would reserve more than memory holds.
+    // Each limit alone is allowed; together they would take more memory than a job may use.
+    let keyed = r#"(id: "key", kind: KeyBy(columns: ["auction"]))"#;
     let a = analyze(&pipeline_with_job(
-        &[GEN, OUT],
-        r#"(from: "gen", to: "out")"#,
-        "parallelism: 256, batch_size: 1048576, channel_capacity: 65536",
+        &[GEN, keyed, OUT],
+        r#"(from: "gen", to: "key"), (from: "key", to: "out")"#,
+        "batch_size: 1048576, channel_capacity: 512",
     ));
     check(
         sole(&a),
         Severity::Error,
         None,
         None,
-        &["could buffer", "in 65536 channels", "lower the parallelism"],
+        &[
+            "could buffer about",
+            "1 channel of 512 batches",
+            "a quarter of this machine's",
+        ],
     );
-    // The same parallelism with the default buffers is fine.
+    // The same settings at the default capacity fit.
+    let a = analyze(&pipeline_with_job(
+        &[GEN, keyed, OUT],
+        r#"(from: "gen", to: "key"), (from: "key", to: "out")"#,
+        "batch_size: 1048576",
+    ));
+    assert!(a.is_valid(), "{}", dump(&a));
+}
+
+#[test]
+fn only_the_channels_the_plan_makes_count() {
+    // gen → out chains into one task: parallelism 256 opens no channel at all.
     let a = analyze(&pipeline_with_job(
         &[GEN, OUT],
         r#"(from: "gen", to: "out")"#,
-        "parallelism: 256",
+        "parallelism: 256, channel_capacity: 65536",
     ));
     assert!(a.is_valid(), "{}", dump(&a));
+    // Behind a KeyBy every instance sends to every instance: 256 × 256 channels.
+    let keyed = r#"(id: "key", kind: KeyBy(columns: ["auction"]))"#;
+    let a = analyze(&pipeline_with_job(
+        &[GEN, keyed, OUT],
+        r#"(from: "gen", to: "key"), (from: "key", to: "out")"#,
+        "parallelism: 256, channel_capacity: 65536",
+    ));
+    check(
+        sole(&a),
+        Severity::Error,
+        None,
+        None,
+        &["65536 channels of 65536 batches", "lower the batch size"],
+    );
+}
+
+#[test]
+fn a_job_needing_more_threads_than_the_machine_allows_is_refused() {
+    // 20 KeyBy stages at parallelism 256: 21 tasks of 256 instances, 5,376 threads.
+    let mut nodes = vec![GEN.to_string()];
+    let mut edges = Vec::new();
+    let mut last = "gen".to_string();
+    for i in 0..20 {
+        nodes.push(format!(
+            r#"(id: "k{i}", kind: KeyBy(columns: ["auction"]))"#
+        ));
+        edges.push(format!(r#"(from: "{last}", to: "k{i}")"#));
+        last = format!("k{i}");
+    }
+    nodes.push(OUT.to_string());
+    edges.push(format!(r#"(from: "{last}", to: "out")"#));
+    let node_refs: Vec<&str> = nodes.iter().map(String::as_str).collect();
+    let a = analyze(&pipeline_with_job(
+        &node_refs,
+        &edges.join(", "),
+        "parallelism: 256, batch_size: 16, channel_capacity: 1",
+    ));
+    let messages: Vec<String> = a.errors().map(|p| p.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("needs 5376 threads") && m.contains("lower the parallelism")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_huge_id_is_quoted_by_its_start() {
+    let id = "x".repeat(1 << 20);
+    let a = analyze(&pipeline(
+        &[&format!(r#"(id: "{id}", kind: Console())"#)],
+        "",
+    ));
+    let messages: Vec<String> = a.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("longer than 200 characters")),
+        "{:?}",
+        messages
+            .iter()
+            .map(|m| &m[..m.len().min(200)])
+            .collect::<Vec<_>>()
+    );
+    for m in &messages {
+        assert!(m.len() < 400, "a message of {} bytes", m.len());
+    }
 }

@@ -2,6 +2,7 @@ use std::path::Path;
 
 use engine::{JobHandle, PipelineSpec, RunOptions};
 
+use super::terminal::{err, out};
 use super::{base_dir, load, rate, thousands};
 
 /// The standard benchmark: datagen of 30 M bids → filter `auction % 123 = 0` → currency map → blackhole.
@@ -30,7 +31,9 @@ pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), Stri
             source.id
         ));
     }
-    eprintln!("benchmark {name}: {warmup} warm-up, {runs} measured run(s)");
+    err(format!(
+        "benchmark {name}: {warmup} warm-up, {runs} measured run(s)"
+    ));
     let mut rates = Vec::new();
     for i in 0..warmup + runs {
         let job = JobHandle::start(&spec, options.clone()).map_err(|e| format!("{name}: {e}"))?;
@@ -41,18 +44,22 @@ pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), Stri
         } else {
             format!("run {}", i - warmup + 1)
         };
-        eprintln!(
+        err(format!(
             "  {label:>8}: {} records in {:.3} s  {} records/s",
             thousands(summary.records_in),
             summary.elapsed.as_secs_f64(),
             rate(per_second)
-        );
+        ));
         if i >= warmup {
             rates.push(per_second);
         }
     }
     rates.sort_by(f64::total_cmp);
     let median = rates[rates.len() / 2];
-    println!("median: {} records/s ({:.0})", rate(median), median);
+    out(format!(
+        "median: {} records/s ({:.0})",
+        rate(median),
+        median
+    ));
     Ok(())
 }

@@ -3,6 +3,7 @@
 mod bench;
 mod progress;
 mod run;
+mod terminal;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -54,11 +55,11 @@ enum Command {
     Bench {
         /// The pipeline to measure (default: the built-in datagen → filter → map → blackhole)
         file: Option<PathBuf>,
-        /// How many measured runs
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        /// How many measured runs (1 to 1000)
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
         runs: u64,
-        /// Runs before the measured ones, to warm caches
-        #[arg(long, default_value_t = 1)]
+        /// Runs before the measured ones, to warm caches (0 to 100)
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=100))]
         warmup: u64,
     },
 }
@@ -87,7 +88,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            terminal::err(format!("error: {message}"));
             ExitCode::from(PIPELINE_ERROR)
         }
     }
@@ -109,7 +110,7 @@ fn check(file: &Path, spec: &PipelineSpec) -> Result<(), String> {
         .problems
         .extend(engine::validate::check_files(spec, &base_dir(file)));
     for warning in analysis.problems.iter().filter(|p| !p.is_error()) {
-        eprintln!("{}: {warning}", file.display());
+        terminal::err(format!("{}: {warning}", file.display()));
     }
     let errors: Vec<String> = analysis
         .errors()

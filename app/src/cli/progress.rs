@@ -1,9 +1,10 @@
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use engine::JobHandle;
 use engine::metrics::totals;
 
+use super::terminal::{err, err_raw};
 use super::{rate, thousands};
 
 /// Progress of a long run on standard error: rewritten in place on a terminal, a line every
@@ -48,13 +49,11 @@ impl Progress {
             thousands(records_out),
             rate(per_second)
         );
-        let mut err = std::io::stderr().lock();
         if self.terminal {
-            let _ = write!(err, "\r{line:<78}");
+            err_raw(format!("\r{line:<78}"));
         } else {
-            let _ = writeln!(err, "{line}");
+            err(line);
         }
-        let _ = err.flush();
         self.last = now;
         self.last_records = records_in;
         self.shown = true;
@@ -63,7 +62,7 @@ impl Progress {
     /// Leaves the terminal line clean for the summary.
     pub fn clear(&self) {
         if self.terminal && self.shown {
-            eprint!("\r{:78}\r", "");
+            err_raw(format!("\r{:78}\r", ""));
         }
     }
 }

@@ -4,9 +4,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use engine::operators::StdoutConsole;
+use engine::operators::WrittenFile;
 use engine::{JobHandle, JobSummary, RunOptions};
 
 use super::progress::Progress;
+use super::terminal::err;
 use super::{base_dir, check, load, rate, thousands};
 
 /// `streamlab run`: runs until the sources drain, Ctrl-C, or `duration`.
@@ -35,9 +37,11 @@ pub fn run(
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let interrupted = interrupted.clone();
-        // A first Ctrl-C stops the job cleanly (sinks flush); a second one leaves at once.
+        // A first Ctrl-C, SIGTERM or SIGHUP stops the job cleanly (sinks flush); a second
+        // one leaves at once, removing the files not yet written whole.
         let _ = ctrlc::set_handler(move || {
             if interrupted.swap(true, Ordering::SeqCst) {
+                engine::operators::remove_all_staged();
                 std::process::exit(130);
             }
         });
@@ -56,7 +60,10 @@ pub fn run(
     }
     progress.clear();
     let summary = job.wait().map_err(|e| format!("{}: {e}", file.display()))?;
-    eprintln!("{}", summary_line(&summary));
+    err(summary_line(&summary));
+    for file in &summary.files {
+        err(file_line(file));
+    }
     if let Some(path) = summary_json {
         write_summary(path, &summary)?;
     }
@@ -82,12 +89,44 @@ fn summary_line(summary: &JobSummary) -> String {
     )
 }
 
+/// Where a sink's rows went: `  wrote out/trades.csv (1,234 rows)`, or beside the target
+/// when the run stopped before its input ended.
+fn file_line(file: &WrittenFile) -> String {
+    let rows = match file.rows {
+        1 => "1 row".to_string(),
+        n => format!("{} rows", thousands(n)),
+    };
+    if file.partial {
+        format!(
+            "  `{}` stopped before the input ended: its {rows} are in {}, and the file it writes was kept as it was",
+            file.node,
+            file.path.display()
+        )
+    } else {
+        format!("  `{}` wrote {} ({rows})", file.node, file.path.display())
+    }
+}
+
 fn write_summary(path: &Path, summary: &JobSummary) -> Result<(), String> {
+    let files: Vec<serde_json::Value> = summary
+        .files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "node": f.node,
+                "path": f.path.display().to_string(),
+                "rows": f.rows,
+                "partial": f.partial,
+            })
+        })
+        .collect();
     let json = serde_json::json!({
         "records_in": summary.records_in,
         "records_out": summary.records_out,
         "elapsed_s": summary.elapsed.as_secs_f64(),
         "records_per_s": records_per_second(summary),
+        "stopped": summary.stopped,
+        "files": files,
     });
     std::fs::write(path, format!("{json:#}\n"))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))

@@ -93,6 +93,7 @@ impl Runner {
                 }
             }
             Err(JobError::Failed { node, message }) => self.fail_on(Some(node), message),
+            Err(e @ JobError::Start(_)) => self.fail_on(None, e.to_string()),
         }
     }
 

@@ -50,6 +50,8 @@ pub enum ExprErrorKind {
     UnknownColumn,
     TypeMismatch,
     Unsupported,
+    /// A part made only of constants fails on every row (`CAST('abc' AS BIGINT)`).
+    AlwaysFails,
 }
 
 impl ExprError {
@@ -114,7 +116,10 @@ impl CompiledExpr {
 
     fn from_ast(expr: &ast::Expr, schema: &Schema) -> Result<CompiledExpr, ExprError> {
         match Checker::new(schema).check(expr)? {
-            Checked::Node(node) => Ok(Self::from_node(node, schema)),
+            Checked::Node(node) => {
+                refuse_constant_failure(&node)?;
+                Ok(Self::from_node(node, schema))
+            }
             Checked::Null => Err(ExprError::new(
                 ExprErrorKind::TypeMismatch,
                 "cannot tell the type of a bare NULL; write it as e.g. CAST(NULL AS BIGINT)",
@@ -194,6 +199,18 @@ impl CompiledExpr {
     }
 }
 
+/// A constant part that fails, evaluated on every row, fails every row: an error now rather
+/// than on the first row of a run. A part inside a CASE branch may never run, so it waits.
+fn refuse_constant_failure(node: &Node) -> Result<(), ExprError> {
+    match node.unconditional_constant_failure() {
+        None => Ok(()),
+        Some(e) => Err(ExprError::new(
+            ExprErrorKind::AlwaysFails,
+            format!("a constant part fails on every row: {e}"),
+        )),
+    }
+}
+
 /// A filter condition: must type-check to BOOLEAN.
 #[derive(Clone, Debug)]
 pub struct Predicate {
@@ -220,6 +237,7 @@ impl Predicate {
                 return Err(error);
             }
         };
+        refuse_constant_failure(&node)?;
         Ok(Predicate {
             expr: CompiledExpr::from_node(node, schema),
         })

@@ -158,6 +158,28 @@ impl Node {
         out
     }
 
+    /// The error of a part made only of constants that failed to fold (so fails on every
+    /// row), where it runs on every row: not inside a CASE branch, which may never be taken.
+    pub(crate) fn unconditional_constant_failure(&self) -> Option<EvalError> {
+        let children = match self {
+            Node::Literal { .. } | Node::Column { .. } => return None,
+            // Only the first condition of a CASE runs on every row.
+            Node::Case(case) => return case.whens.first()?.0.unconditional_constant_failure(),
+            other => other.children(),
+        };
+        if children.iter().all(|c| c.literal().is_some()) {
+            return self
+                .eval(&Input {
+                    columns: &[],
+                    rows: 1,
+                })
+                .err();
+        }
+        children
+            .iter()
+            .find_map(|c| c.unconditional_constant_failure())
+    }
+
     pub(crate) fn literal(&self) -> Option<&Value> {
         match self {
             Node::Literal { value, .. } => Some(value),

@@ -58,7 +58,95 @@ fn parser(text: &str) -> Result<Parser<'static>, ExprError> {
             ),
         ));
     }
-    Ok(Parser::new(&GenericDialect).with_tokens(tokens))
+    let depth = nesting_depth(&tokens);
+    if depth > MAX_DEPTH {
+        return Err(ExprError::new(
+            ExprErrorKind::Parse,
+            format!(
+                "the expression is nested too deeply ({depth} levels of brackets and NOT or \
+                 minus signs, more than the {MAX_DEPTH} allowed)"
+            ),
+        ));
+    }
+    // Above any depth let through, so the parser never meets its own limit (which it reports
+    // as a confusing "unexpected token" where it backtracks).
+    Ok(Parser::new(&GenericDialect)
+        .with_recursion_limit(4 * MAX_DEPTH)
+        .with_tokens(tokens))
+}
+
+/// How deeply brackets and prefix operators (`NOT`, a sign) may nest.
+pub const MAX_DEPTH: usize = 32;
+
+/// The deepest nesting of brackets and prefix operators: `NOT NOT (-(a))` is 4 deep. Each
+/// prefix operator nests until the operand after it ends.
+fn nesting_depth(tokens: &[Token]) -> usize {
+    use sqlparser::keywords::Keyword;
+    // Per open bracket, the prefix operators waiting for their operand.
+    let mut waiting: Vec<usize> = vec![0];
+    let (mut level, mut deepest) = (0usize, 0usize);
+    let mut after_operand = false;
+    for token in tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_))) {
+        let prefix = match token {
+            Token::Word(w) => w.keyword == Keyword::NOT,
+            Token::Minus | Token::Plus => !after_operand,
+            _ => false,
+        };
+        let frame = waiting.last_mut().expect("the outermost frame stays");
+        if prefix {
+            *frame += 1;
+            level += 1;
+            after_operand = false;
+        } else if *token == Token::LParen {
+            waiting.push(0);
+            level += 1;
+            after_operand = false;
+        } else if *token == Token::RParen {
+            if waiting.len() > 1 {
+                level -= waiting.pop().unwrap_or(0) + 1;
+            }
+            let outer = waiting.last_mut().expect("the outermost frame stays");
+            level -= *outer;
+            *outer = 0;
+            after_operand = true;
+        } else {
+            after_operand = is_operand(token);
+            if after_operand {
+                level -= *frame;
+                *frame = 0;
+            }
+        }
+        deepest = deepest.max(level);
+    }
+    deepest
+}
+
+/// A token that ends an operand: a name, a literal.
+fn is_operand(token: &Token) -> bool {
+    match token {
+        Token::Word(w) => {
+            use sqlparser::keywords::Keyword;
+            !matches!(
+                w.keyword,
+                Keyword::AND
+                    | Keyword::OR
+                    | Keyword::IS
+                    | Keyword::LIKE
+                    | Keyword::CASE
+                    | Keyword::WHEN
+                    | Keyword::THEN
+                    | Keyword::ELSE
+                    | Keyword::IN
+                    | Keyword::BETWEEN
+                    | Keyword::AS
+            )
+        }
+        Token::Number(..)
+        | Token::SingleQuotedString(_)
+        | Token::DoubleQuotedString(_)
+        | Token::NationalStringLiteral(_) => true,
+        _ => false,
+    }
 }
 
 fn is_operator(token: &Token) -> bool {

@@ -258,7 +258,6 @@ fn division_by_zero() {
         "a / 0",
         "a % 0",
         "MOD(a, 0)",
-        "1 / 0",
         "a / (b - b)",
     ] {
         let e = eval_err(text);
@@ -682,9 +681,25 @@ fn failed_casts() {
         eval_err("CAST(s AS TIMESTAMP)").message,
         "cannot cast 'Hello' to TIMESTAMP(3)"
     );
+    // A constant that fails, fails every row: it is refused before the run.
+    for (text, why) in [
+        ("CAST('abc' AS INT)", "cannot cast 'abc' to BIGINT"),
+        ("a + CAST('abc' AS BIGINT)", "cannot cast 'abc' to BIGINT"),
+        ("1 / 0", "division by zero"),
+        ("CASE WHEN 1 / 0 = 1 THEN a END", "division by zero"),
+    ] {
+        let e = compile_err(text);
+        assert_eq!(e.kind, ExprErrorKind::AlwaysFails, "{text}");
+        assert_eq!(
+            e.message,
+            format!("a constant part fails on every row: {why}"),
+            "{text}"
+        );
+    }
+    // In a CASE branch it may never run: it fails only on the rows that take it.
     assert_eq!(
-        eval_err("CAST('abc' AS INT)").message,
-        "cannot cast 'abc' to BIGINT"
+        eval("CASE WHEN a > 100 THEN CAST('abc' AS BIGINT) ELSE a END"),
+        eval("a")
     );
     // TRY_CAST turns failures into NULL.
     assert_eq!(eval("TRY_CAST(s AS BIGINT)"), repeat(N));
@@ -1276,4 +1291,40 @@ fn long_operator_chains_are_refused_before_they_can_exhaust_the_stack() {
     assert!(e.message.contains("129 operators"), "{}", e.message);
     let e = compile_err(&format!("f{}", " AND f".repeat(2000)));
     assert!(e.message.contains("split it across"), "{}", e.message);
+}
+
+#[test]
+fn deep_nesting_says_so() {
+    for (text, depth) in [
+        (format!("{}b", "NOT ".repeat(128)), 128),
+        (format!("{}a{}", "(".repeat(100), ")".repeat(100)), 100),
+        (format!("{}a{}", "-(".repeat(80), ")".repeat(80)), 80),
+    ] {
+        let e = compile_err(&text);
+        assert!(
+            e.message.contains("nested too deeply"),
+            "depth {depth}: {}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn nesting_within_the_limit_parses() {
+    let depth = super::parse::MAX_DEPTH;
+    for text in [
+        format!("{}a > 0", "NOT ".repeat(depth - 1)),
+        format!("{}a{}", "(".repeat(depth), ")".repeat(depth)),
+        format!("{}a{}", "-(".repeat(depth / 2), ")".repeat(depth / 2)),
+        format!(
+            "{}a > 0{}",
+            "NOT (".repeat(depth / 2),
+            ")".repeat(depth / 2)
+        ),
+    ] {
+        CompiledExpr::compile(&text, &schema()).unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+    // Long flat expressions are not deep.
+    let flat = vec!["-a"; 60].join(" + ");
+    CompiledExpr::compile(&flat, &schema()).unwrap_or_else(|e| panic!("{flat}: {e}"));
 }

@@ -313,7 +313,6 @@ impl Source for Datagen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operators::StdoutConsole;
     use crate::spec::JobSettings;
     use crate::types::Value;
 
@@ -326,10 +325,7 @@ mod tests {
                 batch_size: 4,
                 ..JobSettings::default()
             },
-            base_dir: ".".into(),
-            input_schema: Default::default(),
-            output_schema: Default::default(),
-            console: Arc::new(StdoutConsole::default()),
+            ..Context::default()
         }
     }
 

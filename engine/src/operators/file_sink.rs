@@ -1,13 +1,18 @@
 //! Writes rows to a CSV file (with a header row) or a JSON Lines file.
 //!
-//! Rows go to a hidden in-progress file beside the target (`.out.csv.inprogress`), which
-//! replaces the target only when the job ends well (drained or stopped). A job that fails
-//! leaves the previous output as it was, as Flink's file sink commits only finished parts.
+//! Rows go to a staging file beside the target, published by one rename when the job ends
+//! well, as Flink's file sink commits only finished parts: a failed job leaves the previous
+//! output as it was. A run stopped before its bounded input ended publishes its rows beside
+//! the target (`out.partial.csv`), so the target only ever holds a complete result; a job
+//! with an endless source has no end but a stop, so a stop publishes it to the target.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use super::report::{JobReport, WrittenFile};
+use super::staged_file::StagedFile;
 use super::{Context, OpResult, Operator};
 use crate::spec::{FileFormat, FileSinkConfig};
 use crate::types::{Batch, Schema, Value};
@@ -19,32 +24,39 @@ enum Writer {
 
 /// One file sink; it runs with parallelism 1.
 pub struct FileSink {
+    node: String,
     path: PathBuf,
-    /// Where rows go until the job ends well.
-    in_progress: PathBuf,
+    /// Where rows go until the job ends well; `None` once published.
+    staged: Option<(StagedFile, Writer)>,
     schema: Schema,
-    /// `None` once committed.
-    writer: Option<Writer>,
+    /// How a NULL is written in CSV.
+    null_literal: String,
+    rows: u64,
+    report: Arc<JobReport>,
 }
 
-/// `dir/out.csv` → `dir/.out.csv.inprogress`.
-fn in_progress_path(path: &std::path::Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
+/// `dir/out.csv` → `dir/out.partial.csv`; `dir/out` → `dir/out.partial`.
+pub fn partial_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.inprogress"))
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}.partial.{}", ext.to_string_lossy()),
+        None => format!("{stem}.partial"),
+    };
+    path.with_file_name(name)
 }
 
 impl FileSink {
     pub fn create(config: &FileSinkConfig, ctx: &Context) -> OpResult<Self> {
         let path = ctx.resolve(&config.path);
-        let fail = |e: std::io::Error| format!("cannot create {}: {e}", path.display());
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }
-        let in_progress = in_progress_path(&path);
-        let file = BufWriter::new(File::create(&in_progress).map_err(fail)?);
+        let (staged, file) = StagedFile::create(&path).map_err(fail)?;
+        let file = BufWriter::new(file);
         let schema = (*ctx.input_schema).clone();
         let writer = match config.format {
             FileFormat::Csv => {
@@ -56,15 +68,18 @@ impl FileSink {
             FileFormat::JsonLines => Writer::Json(file),
         };
         Ok(FileSink {
+            node: ctx.node_id.clone(),
             path,
-            in_progress,
+            staged: Some((staged, writer)),
             schema,
-            writer: Some(writer),
+            null_literal: config.null_literal.clone().unwrap_or_default(),
+            rows: 0,
+            report: ctx.report.clone(),
         })
     }
 
     fn write(&mut self, batch: &Batch) -> std::io::Result<()> {
-        let Some(writer) = &mut self.writer else {
+        let Some((_, writer)) = &mut self.staged else {
             return Ok(());
         };
         match writer {
@@ -73,7 +88,8 @@ impl FileSink {
                 for row in 0..batch.num_rows() {
                     record.clear();
                     record.extend(batch.columns().iter().map(|c| match c.value(row) {
-                        Value::Null => String::new(),
+                        Value::Null => self.null_literal.clone(),
+                        Value::Utf8(s) => s,
                         v => v.to_string(),
                     }));
                     w.write_record(&record)?;
@@ -92,7 +108,18 @@ impl FileSink {
                 }
             }
         }
+        self.rows += batch.num_rows() as u64;
         Ok(())
+    }
+
+    /// Flushes the staging file and publishes it to `to`.
+    fn publish(staged: StagedFile, writer: Writer, to: &Path) -> std::io::Result<()> {
+        let buffered = match writer {
+            Writer::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,
+            Writer::Json(w) => w,
+        };
+        let file = buffered.into_inner().map_err(|e| e.into_error())?;
+        staged.publish(file, to)
     }
 }
 
@@ -102,26 +129,26 @@ impl Operator for FileSink {
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 
-    /// The job ended well: the rows written replace the target file.
+    /// The job ended well: the rows written replace the target file, or go beside it when
+    /// the run stopped before its input ended.
     fn finish(&mut self, _out: &mut Vec<Batch>) -> OpResult {
-        let Some(writer) = self.writer.take() else {
+        let Some((staged, writer)) = self.staged.take() else {
             return Ok(());
         };
-        let flushed = match writer {
-            Writer::Csv(mut w) => w.flush(),
-            Writer::Json(mut w) => w.flush(),
+        let partial = self.report.incomplete();
+        let to = if partial {
+            partial_path(staged.target())
+        } else {
+            self.path.clone()
         };
-        flushed
-            .and_then(|()| std::fs::rename(&self.in_progress, &self.path))
-            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
-    }
-}
-
-impl Drop for FileSink {
-    /// A sink dropped before `finish` belongs to a failed job: its partial rows go.
-    fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = std::fs::remove_file(&self.in_progress);
-        }
+        Self::publish(staged, writer, &to)
+            .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+        self.report.add_file(WrittenFile {
+            node: self.node.clone(),
+            path: to,
+            rows: self.rows,
+            partial,
+        });
+        Ok(())
     }
 }

@@ -26,6 +26,7 @@ pub struct FileSource {
     event_time: Option<usize>,
     watermark_delay: i64,
     max_event_time: Option<i64>,
+    null_literal: Option<String>,
 }
 
 impl FileSource {
@@ -35,9 +36,11 @@ impl FileSource {
         let schema = Schema::new(config.schema.clone());
         let reader = match config.format {
             FileFormat::Csv => {
+                // Cells are kept exactly as written (quoted spaces are data); only the
+                // header's names and the text of numbers, booleans and times are trimmed.
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
-                    .trim(csv::Trim::All)
+                    .trim(csv::Trim::Headers)
                     .from_reader(BufReader::new(file));
                 let header = reader
                     .headers()
@@ -77,6 +80,7 @@ impl FileSource {
             batch_size: ctx.job.batch_size.max(1),
             watermark_delay: i64::try_from(config.watermark_delay_ms).unwrap_or(i64::MAX),
             max_event_time: None,
+            null_literal: config.null_literal.clone(),
         })
     }
 
@@ -91,9 +95,29 @@ impl FileSource {
         }
     }
 
-    /// Parses one text cell into `builder`; empty text is NULL except for strings.
+    /// Parses one CSV cell into `builder`: the null literal is NULL; without one, an empty
+    /// cell is NULL except in a STRING column.
+    fn push_cell(&self, builder: &mut ColumnBuilder, column: &str, text: &str) -> OpResult {
+        let null = match &self.null_literal {
+            Some(literal) => text == literal,
+            None => text.is_empty() && builder.data_type() != DataType::Utf8,
+        };
+        if null {
+            builder.push_null();
+            return Ok(());
+        }
+        self.push_text(builder, column, text)
+    }
+
+    /// Parses text into `builder`'s type; text around a number, boolean or time may have
+    /// spaces.
     fn push_text(&self, builder: &mut ColumnBuilder, column: &str, text: &str) -> OpResult {
         let data_type = builder.data_type();
+        let text = if data_type == DataType::Utf8 {
+            text
+        } else {
+            text.trim()
+        };
         if text.is_empty() && data_type != DataType::Utf8 {
             builder.push_null();
             return Ok(());
@@ -182,13 +206,18 @@ impl FileSource {
                         unreachable!()
                     };
                     for ((builder, name), &at) in builders.iter_mut().zip(&names).zip(positions) {
-                        self.push_text(builder, name, record.get(at).unwrap_or(""))?;
+                        self.push_cell(builder, name, record.get(at).unwrap_or(""))?;
                     }
                 }
                 Reader::Json(lines) => {
                     let Some(line) = lines.next() else { break };
                     self.line += 1;
                     let line = line.map_err(|e| self.error(None, e))?;
+                    // A byte order mark may open the file, as the CSV reader allows too.
+                    let line = match line.strip_prefix('\u{feff}') {
+                        Some(rest) if self.line == 1 => rest.to_string(),
+                        _ => line,
+                    };
                     if line.trim().is_empty() {
                         continue;
                     }
@@ -240,7 +269,6 @@ impl Source for FileSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operators::StdoutConsole;
     use crate::spec::JobSettings;
     use crate::types::Field;
 
@@ -256,19 +284,16 @@ mod tests {
             schema: vec![Field::new("t", DataType::Timestamp)],
             event_time: Some("t".into()),
             watermark_delay_ms: 500,
+            null_literal: None,
         };
         let ctx = Context {
             node_id: "src".into(),
-            subtask: 0,
-            parallelism: 1,
             job: JobSettings {
                 batch_size: 2,
                 ..JobSettings::default()
             },
             base_dir: dir,
-            input_schema: Default::default(),
-            output_schema: Default::default(),
-            console: Arc::new(StdoutConsole::default()),
+            ..Context::default()
         };
         let mut source = FileSource::open(&config, &ctx).unwrap();
         let mut watermarks = Vec::new();

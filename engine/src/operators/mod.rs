@@ -11,12 +11,17 @@ mod filter;
 mod map;
 pub mod nexmark;
 mod rate;
+mod report;
+mod staged_file;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use console::{ConsoleCapture, ConsoleWriter, StdoutConsole};
+pub use file_sink::partial_path;
+pub use report::{JobReport, WrittenFile};
+pub use staged_file::{check_target, remove_all_staged};
 
 use crate::spec::{JobSettings, NodeKind, NodeSpec};
 use crate::types::{Batch, SchemaRef};
@@ -74,6 +79,25 @@ pub struct Context {
     pub input_schema: SchemaRef,
     pub output_schema: SchemaRef,
     pub console: Arc<dyn ConsoleWriter>,
+    /// How the job ended, and where sinks report the files they wrote.
+    pub report: Arc<JobReport>,
+}
+
+impl Default for Context {
+    /// A single instance with default job settings, for operators used on their own.
+    fn default() -> Self {
+        Context {
+            node_id: String::new(),
+            subtask: 0,
+            parallelism: 1,
+            job: JobSettings::default(),
+            base_dir: PathBuf::from("."),
+            input_schema: SchemaRef::default(),
+            output_schema: SchemaRef::default(),
+            console: Arc::new(StdoutConsole::default()),
+            report: Arc::default(),
+        }
+    }
 }
 
 impl Context {

@@ -1,5 +1,6 @@
 //! Starting a job and controlling it while it runs.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,9 +14,9 @@ use super::output::{OutEdge, Output};
 use super::plan::{JobGraph, Partition};
 use super::task::{Head, Input, Link, Task, TaskFailure, panic_message};
 use crate::metrics::{NodeCounters, NodeMetrics, totals};
-use crate::operators::{self, ConsoleWriter, Context, StdoutConsole};
+use crate::operators::{self, ConsoleWriter, Context, JobReport, StdoutConsole, WrittenFile};
 use crate::spec::{Category, PipelineSpec};
-use crate::validate::{Problem, validate};
+use crate::validate::{Problem, check_files, validate};
 
 /// How to run a job, beyond what its pipeline says.
 #[derive(Clone)]
@@ -42,6 +43,8 @@ pub enum JobError {
     Invalid(Vec<Problem>),
     /// A node failed, while starting or while running.
     Failed { node: String, message: String },
+    /// The job could not start: the system refused a resource (a thread).
+    Start(String),
 }
 
 impl fmt::Display for JobError {
@@ -51,7 +54,10 @@ impl fmt::Display for JobError {
                 let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
                 f.write_str(&lines.join("\n"))
             }
-            JobError::Failed { node, message } => write!(f, "node `{node}`: {message}"),
+            JobError::Failed { node, message } => {
+                write!(f, "node `{}`: {message}", crate::spec::quote_id(node))
+            }
+            JobError::Start(message) => write!(f, "cannot start the job: {message}"),
         }
     }
 }
@@ -78,6 +84,8 @@ pub struct JobSummary {
     pub elapsed: Duration,
     pub stopped: bool,
     pub nodes: Vec<NodeMetrics>,
+    /// The files sinks wrote, and where.
+    pub files: Vec<WrittenFile>,
 }
 
 /// A node's id, category and the counters of each of its instances.
@@ -86,8 +94,8 @@ type NodeCounterSet = (String, Category, Vec<Arc<NodeCounters>>);
 /// State the tasks and the handle share.
 pub struct JobShared {
     stop: AtomicBool,
-    /// A source stopped before its input ended.
-    stopped_early: AtomicBool,
+    /// How the input ended, and the files written; shared with the operators.
+    report: Arc<JobReport>,
     failure: Mutex<Option<JobError>>,
     running: AtomicUsize,
     started: Instant,
@@ -107,7 +115,7 @@ impl JobShared {
     }
 
     pub fn source_stopped_early(&self) {
-        self.stopped_early.store(true, Ordering::Relaxed);
+        self.report.source_stopped_early();
     }
 
     fn task_ended(&self) {
@@ -128,30 +136,37 @@ impl JobHandle {
     /// Validates, plans and starts a pipeline. Returns once every task thread is running.
     pub fn start(spec: &PipelineSpec, options: RunOptions) -> Result<JobHandle, JobError> {
         let analysis = validate(spec).map_err(JobError::Invalid)?;
+        let file_problems: Vec<Problem> = check_files(spec, &options.base_dir)
+            .into_iter()
+            .filter(Problem::is_error)
+            .collect();
+        if !file_problems.is_empty() {
+            return Err(JobError::Invalid(file_problems));
+        }
         let graph = JobGraph::build(spec, &analysis);
+        let topology = spec.topology();
         // One set of counters per parallel instance: no instance waits on another's atomics,
         // and the node's watermark is the least of its instances'.
         let counters: Vec<NodeCounterSet> = analysis
             .order
             .iter()
             .map(|id| {
-                let node = spec.node(id).expect("analysed");
+                let node = topology.node(id).expect("analysed");
                 let instances = (0..spec.parallelism_of(node))
                     .map(|_| Arc::default())
                     .collect();
                 (id.clone(), node.kind.category(), instances)
             })
             .collect();
-        let counters_of = |id: &str, instance: usize| {
-            counters
-                .iter()
-                .find(|(n, _, _)| n == id)
-                .map(|(_, _, c)| c[instance].clone())
-                .expect("every node has counters")
-        };
+        let position: HashMap<&str, usize> = counters
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _, _))| (id.as_str(), i))
+            .collect();
+        let counters_of = |id: &str, instance: usize| counters[position[id]].2[instance].clone();
         let shared = Arc::new(JobShared {
             stop: AtomicBool::new(false),
-            stopped_early: AtomicBool::new(false),
+            report: Arc::new(JobReport::new(spec.unbounded_source().is_none())),
             failure: Mutex::new(None),
             running: AtomicUsize::new(graph.task_count()),
             started: Instant::now(),
@@ -208,7 +223,7 @@ impl JobHandle {
                 .enumerate()
             {
                 let context = |id: &str| {
-                    let input_schema = analysis.input_schema(spec, id).unwrap_or_default();
+                    let input_schema = analysis.input_schema(&topology, id).unwrap_or_default();
                     let output_schema = analysis
                         .outputs
                         .get(id)
@@ -223,10 +238,11 @@ impl JobHandle {
                         input_schema,
                         output_schema,
                         console: options.console.clone(),
+                        report: shared.report.clone(),
                     }
                 };
                 let head_id = &vertex.nodes[0];
-                let head_node = spec.node(head_id).expect("planned");
+                let head_node = topology.node(head_id).expect("planned");
                 let mut chain_ids = &vertex.nodes[..];
                 let head = if head_node.kind.category() == Category::Source {
                     chain_ids = &vertex.nodes[1..];
@@ -242,7 +258,7 @@ impl JobHandle {
                 let chain = chain_ids
                     .iter()
                     .map(|id| {
-                        let node = spec.node(id).expect("planned");
+                        let node = topology.node(id).expect("planned");
                         Ok(Link {
                             node: id.clone(),
                             op: operators::build_operator(node, &context(id))
@@ -269,16 +285,30 @@ impl JobHandle {
             }
         }
 
-        let threads = tasks
-            .into_iter()
-            .map(|(name, task)| {
-                let shared = shared.clone();
-                std::thread::Builder::new()
-                    .name(name.chars().filter(|c| !c.is_control()).take(60).collect())
-                    .spawn(move || run_task(task, &shared))
-                    .expect("the system can start a thread")
-            })
-            .collect();
+        let total = tasks.len();
+        let mut threads = Vec::with_capacity(total);
+        for (name, task) in tasks {
+            let task_shared = shared.clone();
+            let spawned = std::thread::Builder::new()
+                .name(name.chars().filter(|c| !c.is_control()).take(60).collect())
+                .spawn(move || run_task(task, &task_shared));
+            match spawned {
+                Ok(thread) => threads.push(thread),
+                Err(e) => {
+                    // The tasks not started drop their channels, so the started ones end.
+                    shared.stop.store(true, Ordering::Relaxed);
+                    let started = threads.len();
+                    for thread in threads {
+                        let _ = thread.join();
+                    }
+                    return Err(JobError::Start(format!(
+                        "the system refused to start thread {} of the {total} the job needs \
+                         ({e}); lower the parallelism or run fewer jobs at once",
+                        started + 1
+                    )));
+                }
+            }
+        }
         Ok(JobHandle {
             shared,
             threads,
@@ -299,10 +329,7 @@ impl JobHandle {
         if let Some(error) = self.shared.failure.lock().unwrap().clone() {
             return JobStatus::Failed(error);
         }
-        match (
-            self.is_finished(),
-            self.shared.stopped_early.load(Ordering::Relaxed),
-        ) {
+        match (self.is_finished(), self.shared.report.stopped_early()) {
             (false, _) => JobStatus::Running,
             (true, false) => JobStatus::Finished,
             (true, true) => JobStatus::Stopped,
@@ -327,6 +354,11 @@ impl JobHandle {
             .iter()
             .map(|(id, category, c)| NodeMetrics::read(id, *category, c))
             .collect()
+    }
+
+    /// The files the job's sinks have written (they write when the job ends).
+    pub fn files(&self) -> Vec<WrittenFile> {
+        self.shared.report.files()
     }
 
     /// The tasks and channels the job runs.
@@ -360,8 +392,9 @@ impl JobHandle {
             records_in,
             records_out,
             elapsed,
-            stopped: self.shared.stopped_early.load(Ordering::Relaxed),
+            stopped: self.shared.report.stopped_early(),
             nodes,
+            files: self.shared.report.files(),
         })
     }
 }

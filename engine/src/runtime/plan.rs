@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::spec::{NodeKind, PipelineSpec};
+use crate::spec::{NodeKind, PipelineSpec, Topology};
 use crate::types::SchemaRef;
 use crate::validate::Analysis;
 
@@ -47,17 +47,23 @@ impl JobGraph {
     /// between them is the only way in and out (forward, same parallelism, not after a KeyBy):
     /// chained operators pass batches by a function call instead of a channel.
     pub fn build(spec: &PipelineSpec, analysis: &Analysis) -> JobGraph {
+        Self::plan(spec, analysis, &spec.topology())
+    }
+
+    /// As [`JobGraph::build`], with the pipeline's index already at hand.
+    pub fn plan(spec: &PipelineSpec, analysis: &Analysis, topology: &Topology) -> JobGraph {
         let mut graph = JobGraph::default();
-        let mut vertex_of = std::collections::HashMap::new();
+        let mut vertex_of: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+        vertex_of.reserve(analysis.order.len());
         for id in &analysis.order {
-            let node = spec.node(id).expect("analysed nodes exist");
+            let node = topology.node(id).expect("analysed nodes exist");
             let parallelism = spec.parallelism_of(node) as usize;
-            let inputs: Vec<_> = spec.inputs_of(id).collect();
-            let chained_to = match inputs.as_slice() {
+            let inputs = topology.inputs_of(id);
+            let chained_to = match inputs {
                 [edge] => {
-                    let upstream = spec.node(&edge.from).expect("validated edge");
-                    let v: usize = vertex_of[&edge.from];
-                    let chainable = spec.outputs_of(&edge.from).count() == 1
+                    let upstream = topology.node(&edge.from).expect("validated edge");
+                    let v: usize = vertex_of[edge.from.as_str()];
+                    let chainable = topology.outputs_of(&edge.from).len() == 1
                         && !matches!(upstream.kind, NodeKind::KeyBy(_))
                         && graph.vertices[v].parallelism == parallelism
                         && graph.vertices[v].nodes.last() == Some(&edge.from);
@@ -68,7 +74,7 @@ impl JobGraph {
             match chained_to {
                 Some(v) => {
                     graph.vertices[v].nodes.push(id.clone());
-                    vertex_of.insert(id.clone(), v);
+                    vertex_of.insert(id, v);
                 }
                 None => {
                     let v = graph.vertices.len();
@@ -76,10 +82,10 @@ impl JobGraph {
                         nodes: vec![id.clone()],
                         parallelism,
                     });
-                    vertex_of.insert(id.clone(), v);
+                    vertex_of.insert(id, v);
                     for edge in inputs {
-                        let from = vertex_of[&edge.from];
-                        let upstream = spec.node(&edge.from).expect("validated edge");
+                        let from = vertex_of[edge.from.as_str()];
+                        let upstream = topology.node(&edge.from).expect("validated edge");
                         let output = &analysis.outputs[&edge.from];
                         let same_parallelism = graph.vertices[from].parallelism == parallelism;
                         // A keyed stream stays keyed: forward keeps each key on its instance

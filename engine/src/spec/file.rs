@@ -55,8 +55,83 @@ struct VersionProbe {
     version: u32,
 }
 
+/// How deeply brackets may nest. The deepest pipeline part (a datagen field's kind) sits
+/// about eight levels down; refusing deeper text before parsing keeps a hostile file from
+/// costing seconds or the stack.
+pub const MAX_NESTING: usize = 32;
+
+/// Finds the first bracket nested deeper than [`MAX_NESTING`], outside strings and comments.
+fn check_nesting(text: &str) -> Result<(), SpecError> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            continue;
+        }
+        if in_string {
+            match c {
+                '\\' => {
+                    chars.next();
+                    column += 1;
+                }
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '/' if chars.peek() == Some(&'/') => {
+                // A line comment: skip to the end of the line.
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        line += 1;
+                        column = 0;
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                // A block comment: skip past its end.
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    column += 1;
+                    if c == '\n' {
+                        line += 1;
+                        column = 0;
+                    }
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(SpecError::Syntax {
+                        line,
+                        column,
+                        message: format!(
+                            "brackets nest more than {MAX_NESTING} deep; a pipeline file never needs that"
+                        ),
+                    });
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Parses a pipeline from RON text.
 pub fn parse(text: &str) -> Result<PipelineSpec, SpecError> {
+    check_nesting(text)?;
     if let Ok(probe) = options().from_str::<VersionProbe>(text) {
         if probe.version > SPEC_VERSION {
             return Err(SpecError::Version {
@@ -177,6 +252,25 @@ mod tests {
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("conditon"), "{err}");
         assert!(err.starts_with("line 1, column"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("(version: 1, nodes: [], x: {}", "Some(".repeat(200_000));
+        match parse(&deep) {
+            Err(SpecError::Syntax { line, message, .. }) => {
+                assert_eq!(line, 1);
+                assert!(message.contains("nest more than"), "{message}");
+            }
+            other => panic!("expected a nesting error, got {other:?}"),
+        }
+        // Brackets inside strings and comments do not count.
+        let text = format!(
+            "(version: 1, // {}\n nodes: [(id: \"{}\", kind: Console())])",
+            "(".repeat(100),
+            "[".repeat(100)
+        );
+        assert!(parse(&text).is_ok(), "{:?}", parse(&text));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod file;
 mod nodes;
+mod topology;
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use file::{SpecError, load_file, parse, to_ron};
 pub use nodes::*;
+pub use topology::Topology;
 
 /// The pipeline file format this build writes and reads. Older versions are read; newer ones
 /// are refused with a message naming both versions.
@@ -46,6 +48,7 @@ impl PipelineSpec {
         }
     }
 
+    /// The node with this id. A linear search: for many lookups, use [`PipelineSpec::topology`].
     pub fn node(&self, id: &str) -> Option<&NodeSpec> {
         self.nodes.iter().find(|n| n.id == id)
     }
@@ -63,14 +66,20 @@ impl PipelineSpec {
         self.nodes.iter().find(|n| !n.kind.is_bounded())
     }
 
-    /// Edges that end at node `id`.
-    pub fn inputs_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a EdgeSpec> + 'a {
-        self.edges.iter().filter(move |e| e.to == id)
+    /// An index of nodes by id and edges by their ends, for lookups in constant time.
+    pub fn topology(&self) -> Topology<'_> {
+        Topology::new(self)
     }
+}
 
-    /// Edges that start at node `id`.
-    pub fn outputs_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a EdgeSpec> + 'a {
-        self.edges.iter().filter(move |e| e.from == id)
+/// A node id (or any name from a file) as messages quote it: whole when short, its start
+/// when long, so a megabyte-long id cannot flood every message about its node.
+pub fn quote_id(id: &str) -> String {
+    const MAX: usize = 60;
+    if id.chars().count() <= MAX {
+        id.to_string()
+    } else {
+        format!("{}…", id.chars().take(MAX).collect::<String>())
     }
 }
 

@@ -257,6 +257,10 @@ pub struct FileSourceConfig {
     pub event_time: Option<String>,
     /// How far event time may run out of order: watermark = max event time seen - this.
     pub watermark_delay_ms: u64,
+    /// CSV: a cell with exactly this text is NULL (Flink's `csv.null-literal`). Unset, an
+    /// empty cell is NULL in every column but a STRING one, where it is the empty string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null_literal: Option<String>,
 }
 
 /// Which of the Nexmark streams a source emits.
@@ -331,6 +335,9 @@ pub struct FileSinkConfig {
     /// Relative paths resolve against the pipeline file's folder.
     pub path: String,
     pub format: FileFormat,
+    /// CSV: how a NULL is written (Flink's `csv.null-literal`); unset, as an empty cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null_literal: Option<String>,
 }
 
 /// Prints rows like Flink's print connector: `+I[1, apple, 2.5]`.

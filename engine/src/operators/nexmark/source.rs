@@ -7,8 +7,14 @@ use crate::operators::{Context, OpResult, Source, SourceEvent};
 use crate::spec::{NexmarkConfig, NexmarkStream};
 use crate::types::{Batch, ColumnBuilder, parse_timestamp};
 
-/// One parallel instance of a Nexmark source. Instances split the event sequence, so together
-/// they emit exactly the events of a single generator.
+/// The most events of the whole stream one poll looks at, so that a poll is short even when
+/// few of them belong to this instance's stream (a Person is one event in 50).
+const SCAN_LIMIT: usize = 1 << 16;
+
+/// One parallel instance of a Nexmark source. Every instance walks the whole event sequence
+/// (skipping an event costs a few nanoseconds) and builds every `parallelism`-th event of the
+/// chosen stream, so each gets its share of that stream and together they emit exactly the
+/// events of a single generator.
 pub struct NexmarkSource {
     generator: NexmarkGenerator,
     stream: NexmarkStream,
@@ -17,6 +23,10 @@ pub struct NexmarkSource {
     rate: Option<RateLimiter>,
     watermark_delay: i64,
     max_event_time: Option<i64>,
+    /// Events of the chosen stream seen so far, this instance's and the others'.
+    seen: u64,
+    subtask: u64,
+    parallelism: u64,
 }
 
 impl NexmarkSource {
@@ -35,11 +45,7 @@ impl NexmarkSource {
             seed: config.seed,
             ..GeneratorConfig::default()
         };
-        let generator = NexmarkGenerator::with_split(
-            generator_config,
-            ctx.subtask as u64,
-            ctx.parallelism as u64,
-        );
+        let generator = NexmarkGenerator::new(generator_config);
         let schema = config.stream.schema();
         let batch_size = ctx.job.batch_size.max(1);
         let timeout = Duration::from_millis(ctx.job.buffer_timeout_ms);
@@ -52,11 +58,15 @@ impl NexmarkSource {
                 .map(|f| ColumnBuilder::new(f.data_type, batch_size))
                 .collect(),
             batch_size,
+            // Every instance walks the whole stream, so each paces it at the whole rate.
             rate: config
                 .events_per_second
-                .map(|r| RateLimiter::new(ctx.share(r).max(1), timeout)),
+                .map(|r| RateLimiter::new(r.max(1), timeout)),
             watermark_delay: i64::try_from(config.watermark_delay_ms).unwrap_or(i64::MAX),
             max_event_time: None,
+            seen: 0,
+            subtask: ctx.subtask as u64,
+            parallelism: ctx.parallelism.max(1) as u64,
         })
     }
 
@@ -126,26 +136,33 @@ impl Source for NexmarkSource {
         if !self.generator.has_next() {
             return Ok(SourceEvent::Finished);
         }
-        // The rate counts events of all three streams, as Nexmark's does.
-        let mut events = usize::MAX;
-        if let Some(rate) = &mut self.rate {
-            let now = Instant::now();
-            match rate.allowance(self.batch_size, now) {
-                Allowance::Rows(n) => {
-                    events = n;
-                    rate.emitted(n, now);
-                }
+        // The rate counts events of all three streams, as Nexmark's does. Ask for about as
+        // many as a batch of this instance's share needs, within the scan limit.
+        let wanted = self
+            .batch_size
+            .saturating_mul(self.parallelism as usize)
+            .clamp(1, SCAN_LIMIT);
+        let now = Instant::now();
+        let allowed = match &mut self.rate {
+            None => SCAN_LIMIT,
+            Some(rate) => match rate.allowance(wanted, now) {
+                Allowance::Rows(n) => n,
                 Allowance::Wait(d) => return Ok(SourceEvent::Idle(d)),
-            }
-        }
-        let wanted = self.wanted();
+            },
+        };
+        let wanted_kind = self.wanted();
         let mut max_time = None;
-        while events > 0 && self.builders[0].len() < self.batch_size {
+        let mut scanned = 0;
+        while scanned < allowed && self.builders[0].len() < self.batch_size {
             let Some(kind) = self.generator.next_kind() else {
                 break;
             };
-            events -= 1;
-            if kind != wanted {
+            scanned += 1;
+            let mine = kind == wanted_kind && {
+                self.seen += 1;
+                (self.seen - 1) % self.parallelism == self.subtask
+            };
+            if !mine {
                 self.generator.skip();
                 continue;
             }
@@ -153,6 +170,9 @@ impl Source for NexmarkSource {
                 let t = self.push(event);
                 max_time = max_time.max(Some(t));
             }
+        }
+        if let Some(rate) = &mut self.rate {
+            rate.emitted(scanned, now);
         }
         let rows = self.builders[0].len();
         if rows == 0 {
@@ -174,5 +194,94 @@ impl Source for NexmarkSource {
                 crate::operators::watermark_after(t, self.watermark_delay)
             });
         Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::JobSettings;
+    use crate::types::Value;
+
+    fn ctx(subtask: usize, parallelism: usize) -> Context {
+        Context {
+            node_id: "bids".into(),
+            subtask,
+            parallelism,
+            job: JobSettings {
+                batch_size: 64,
+                ..JobSettings::default()
+            },
+            ..Context::default()
+        }
+    }
+
+    fn config(stream: NexmarkStream, events: Option<u64>) -> NexmarkConfig {
+        NexmarkConfig {
+            stream,
+            events,
+            events_per_second: None,
+            base_time: Some("2024-01-01 00:00:00".into()),
+            ..NexmarkConfig::default()
+        }
+    }
+
+    fn drain(source: &mut NexmarkSource) -> Vec<Vec<Value>> {
+        let mut rows = Vec::new();
+        loop {
+            match source.poll().unwrap() {
+                SourceEvent::Batch(b, _) => rows.extend(b.rows()),
+                SourceEvent::Idle(_) => {}
+                SourceEvent::Finished => return rows,
+            }
+        }
+    }
+
+    #[test]
+    fn every_instance_gets_its_share_of_a_sparse_stream() {
+        // Persons are one event in 50: with the events split by position, an instance whose
+        // positions never hold a Person would get none.
+        let c = config(NexmarkStream::Person, Some(10_000));
+        let single = drain(&mut NexmarkSource::new(&c, &ctx(0, 1)).unwrap());
+        assert_eq!(single.len(), 200);
+        for p in [2, 3, 50] {
+            let mut all = Vec::new();
+            for i in 0..p {
+                let rows = drain(&mut NexmarkSource::new(&c, &ctx(i, p)).unwrap());
+                let share = 200 / p;
+                assert!(
+                    (share..=share + 1).contains(&rows.len()),
+                    "instance {i} of {p} has {} persons",
+                    rows.len()
+                );
+                all.extend(rows);
+            }
+            all.sort_by_key(|r| format!("{r:?}"));
+            let mut expected = single.clone();
+            expected.sort_by_key(|r| format!("{r:?}"));
+            assert_eq!(all, expected, "parallelism {p}");
+        }
+    }
+
+    #[test]
+    fn a_poll_returns_after_bounded_work_on_an_endless_stream() {
+        // The last of 50 instances of an endless Person stream: every poll must come back,
+        // with rows or idle, so the task can see a stop request.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let c = config(NexmarkStream::Person, None);
+            let mut source = NexmarkSource::new(&c, &ctx(49, 50)).unwrap();
+            let mut rows = 0;
+            for _ in 0..100 {
+                if let SourceEvent::Batch(b, _) = source.poll().unwrap() {
+                    rows += b.num_rows();
+                }
+            }
+            let _ = tx.send(rows);
+        });
+        let rows = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("100 polls came back");
+        assert!(rows > 0, "the last instance got no Person");
     }
 }
