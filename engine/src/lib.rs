@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod operators;
 pub mod runtime;
 pub mod spec;
+pub mod time;
 pub mod types;
 pub mod validate;
 

@@ -10,6 +10,8 @@ use crate::spec::Category;
 pub struct NodeCounters {
     pub records_in: AtomicU64,
     pub records_out: AtomicU64,
+    /// Rows too late for their window (sent to its `late` output, wired or not).
+    pub late_records: AtomicU64,
     /// The instance's watermark; `i64::MIN` before the first.
     pub watermark: AtomicI64,
 }
@@ -19,6 +21,7 @@ impl Default for NodeCounters {
         NodeCounters {
             records_in: AtomicU64::new(0),
             records_out: AtomicU64::new(0),
+            late_records: AtomicU64::new(0),
             watermark: AtomicI64::new(i64::MIN),
         }
     }
@@ -33,6 +36,10 @@ impl NodeCounters {
         self.records_out.fetch_add(rows as u64, Ordering::Relaxed);
     }
 
+    pub fn add_late(&self, rows: usize) {
+        self.late_records.fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
     pub fn set_watermark(&self, watermark: i64) {
         self.watermark.store(watermark, Ordering::Relaxed);
     }
@@ -45,6 +52,8 @@ pub struct NodeMetrics {
     pub category: Category,
     pub records_in: u64,
     pub records_out: u64,
+    /// Rows too late for their window.
+    pub late_records: u64,
     pub watermark: Option<i64>,
 }
 
@@ -65,6 +74,7 @@ impl NodeMetrics {
             category,
             records_in: sum(|c| &c.records_in),
             records_out: sum(|c| &c.records_out),
+            late_records: sum(|c| &c.late_records),
             watermark: (watermark != i64::MIN).then_some(watermark),
         }
     }

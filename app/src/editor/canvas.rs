@@ -183,12 +183,30 @@ pub fn summary(kind: &NodeKind) -> String {
         NodeKind::KeyBy(c) if c.columns.is_empty() => "no key yet".into(),
         NodeKind::KeyBy(c) => format!("by {}", c.columns.join(", ")),
         NodeKind::Union(_) => "merges its inputs".into(),
+        NodeKind::Window(c) => window_summary(c),
         NodeKind::FileSink(c) => format!("{} {}", format_name(c.format), c.path),
         NodeKind::Console(c) => c
             .print_identifier
             .as_ref()
             .map_or("prints rows".into(), |p| format!("prints rows as {p}>")),
         NodeKind::Blackhole(_) => "discards rows".into(),
+    }
+}
+
+/// `tumbling 10 s: COUNT(*) AS n`.
+fn window_summary(c: &engine::spec::WindowConfig) -> String {
+    use engine::spec::WindowKind;
+    let span = |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
+    let kind = match c.window {
+        WindowKind::Tumbling { size_ms } => format!("tumbling {}", span(size_ms)),
+        WindowKind::Sliding { size_ms, slide_ms } => {
+            format!("sliding {} every {}", span(size_ms), span(slide_ms))
+        }
+        WindowKind::Session { gap_ms } => format!("sessions, gap {}", span(gap_ms)),
+    };
+    match c.aggregates.as_slice() {
+        [] => kind,
+        aggregates => format!("{kind}: {}", aggregates.join(", ")),
     }
 }
 

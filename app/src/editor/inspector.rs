@@ -314,6 +314,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
         NodeKind::Union(_) => {
             ui.label("Merges every stream wired into it. They must have the same columns.");
         }
+        NodeKind::Window(c) => super::window_form::window(ui, c, input),
         NodeKind::FileSink(c) => {
             form::rows(ui, "file-sink", |ui| {
                 row(ui, "Path", |ui| {

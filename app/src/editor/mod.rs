@@ -18,6 +18,7 @@ mod run;
 mod stage;
 mod theme;
 mod window;
+mod window_form;
 
 use std::path::{Path, PathBuf};
 

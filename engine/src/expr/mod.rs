@@ -16,6 +16,7 @@
 //! - `TRY_CAST` gives NULL where `CAST` would fail. CONCAT and `||` cast non-text arguments
 //!   to STRING.
 
+mod aggregate;
 mod cast;
 mod functions;
 mod kernels;
@@ -31,6 +32,7 @@ use sqlparser::ast;
 
 use crate::types::{Batch, ColumnBuilder, ColumnRef, DataType, Schema};
 
+pub use aggregate::{AggFunc, Aggregate};
 use node::{Input, Node};
 use parse::{Checked, Checker};
 
@@ -114,7 +116,7 @@ impl CompiledExpr {
         Self::from_ast(&expr, schema)
     }
 
-    fn from_ast(expr: &ast::Expr, schema: &Schema) -> Result<CompiledExpr, ExprError> {
+    pub(crate) fn from_ast(expr: &ast::Expr, schema: &Schema) -> Result<CompiledExpr, ExprError> {
         match Checker::new(schema).check(expr)? {
             Checked::Node(node) => {
                 refuse_constant_failure(&node)?;
@@ -147,6 +149,14 @@ impl CompiledExpr {
 
     pub fn data_type(&self) -> DataType {
         self.inner.data_type
+    }
+
+    /// The input column this expression is, when it is a bare column reference.
+    pub fn as_column(&self) -> Option<&str> {
+        match (&self.inner.node, self.inner.columns.as_slice()) {
+            (Node::Column { .. }, [(_, name, _)]) => Some(name),
+            _ => None,
+        }
     }
 
     /// Input columns referenced, in first-use order, deduplicated.

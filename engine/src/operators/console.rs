@@ -3,9 +3,9 @@ use std::io::{ErrorKind, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Context, OpResult, Operator};
+use super::{Context, OpResult, Operator, Outputs};
 use crate::spec::ConsoleConfig;
-use crate::types::{Batch, Value};
+use crate::types::{Batch, RowKind, Value};
 
 /// Where console sinks print: standard output for the CLI, a capture for the designer.
 pub trait ConsoleWriter: Send + Sync {
@@ -108,15 +108,15 @@ impl Console {
 }
 
 /// A row as Flink prints it.
-pub fn format_row(row: &[Value]) -> String {
+pub fn format_row(kind: RowKind, row: &[Value]) -> String {
     let cells: Vec<String> = row.iter().map(Value::to_string).collect();
-    format!("+I[{}]", cells.join(", "))
+    format!("{}[{}]", kind.short(), cells.join(", "))
 }
 
 impl Operator for Console {
-    fn process(&mut self, _port: usize, batch: Batch, _out: &mut Vec<Batch>) -> OpResult {
+    fn process(&mut self, _port: usize, batch: Batch, _out: &mut Outputs) -> OpResult {
         let lines: Vec<String> = (0..batch.num_rows())
-            .map(|i| format!("{}{}", self.prefix, format_row(&batch.row(i))))
+            .map(|i| format!("{}{}", self.prefix, format_row(batch.kind(i), &batch.row(i))))
             .collect();
         self.ctx
             .console
@@ -147,6 +147,7 @@ mod tests {
             Value::Null,
             Value::Float64(2.5),
         ];
-        assert_eq!(format_row(&row), "+I[1, apple, NULL, 2.5]");
+        assert_eq!(format_row(RowKind::Insert, &row), "+I[1, apple, NULL, 2.5]");
+        assert_eq!(format_row(RowKind::UpdateBefore, &row[..1]), "-U[1]");
     }
 }

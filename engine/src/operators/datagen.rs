@@ -182,6 +182,7 @@ impl FieldGenerator {
                         }
                         Values::Utf8(out)
                     }
+                    DataType::Timestamp => Values::Timestamp(seq.collect()),
                     _ => Values::Int64(seq.collect()),
                 }
             }
@@ -306,7 +307,7 @@ impl Source for Datagen {
             .iter_mut()
             .map(|f| Arc::new(f.column(rows)))
             .collect();
-        Ok(SourceEvent::Batch(Batch::new(columns, rows), None))
+        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
     }
 }
 
@@ -351,7 +352,7 @@ mod tests {
         let mut rows = Vec::new();
         loop {
             match source.poll().unwrap() {
-                SourceEvent::Batch(b, _) => rows.extend(b.rows()),
+                SourceEvent::Batch(b) => rows.extend(b.rows()),
                 SourceEvent::Finished => return rows,
                 SourceEvent::Idle(_) => panic!("an unthrottled source never idles"),
             }
@@ -364,6 +365,7 @@ mod tests {
             rows_per_second: None,
             number_of_rows: rows,
             seed: 7,
+            ..DatagenConfig::default()
         }
     }
 
@@ -458,7 +460,7 @@ mod tests {
         let mut rows = 0;
         loop {
             match source.poll().unwrap() {
-                SourceEvent::Batch(b, _) => rows += b.num_rows(),
+                SourceEvent::Batch(b) => rows += b.num_rows(),
                 SourceEvent::Idle(d) => std::thread::sleep(d),
                 SourceEvent::Finished => break,
             }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::report::{JobReport, WrittenFile};
 use super::staged_file::StagedFile;
-use super::{Context, OpResult, Operator};
+use super::{Context, OpResult, Operator, Outputs};
 use crate::spec::{FileFormat, FileSinkConfig};
 use crate::types::{Batch, Schema, Value};
 
@@ -29,11 +29,16 @@ pub struct FileSink {
     /// Where rows go until the job ends well; `None` once published.
     staged: Option<(StagedFile, Writer)>,
     schema: Schema,
+    /// The input is a changelog: each row's kind goes first, as column `op`.
+    changelog: bool,
     /// How a NULL is written in CSV.
     null_literal: String,
     rows: u64,
     report: Arc<JobReport>,
 }
+
+/// The first column of a changelog's file: each row's kind, `+I`, `-U`, `+U` or `-D`.
+const OP: &str = "op";
 
 /// `dir/out.csv` → `dir/out.partial.csv`; `dir/out` → `dir/out.partial`.
 pub fn partial_path(path: &Path) -> PathBuf {
@@ -58,10 +63,12 @@ impl FileSink {
         let (staged, file) = StagedFile::create(&path).map_err(fail)?;
         let file = BufWriter::new(file);
         let schema = (*ctx.input_schema).clone();
+        let changelog = ctx.inputs.first().is_some_and(|t| t.changelog);
         let writer = match config.format {
             FileFormat::Csv => {
                 let mut w = csv::Writer::from_writer(file);
-                w.write_record(schema.names())
+                let names = changelog.then_some(OP).into_iter().chain(schema.names());
+                w.write_record(names)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 Writer::Csv(Box::new(w))
             }
@@ -72,6 +79,7 @@ impl FileSink {
             path,
             staged: Some((staged, writer)),
             schema,
+            changelog,
             null_literal: config.null_literal.clone().unwrap_or_default(),
             rows: 0,
             report: ctx.report.clone(),
@@ -87,6 +95,9 @@ impl FileSink {
                 let mut record = Vec::with_capacity(self.schema.len());
                 for row in 0..batch.num_rows() {
                     record.clear();
+                    if self.changelog {
+                        record.push(batch.kind(row).short().to_string());
+                    }
                     record.extend(batch.columns().iter().map(|c| match c.value(row) {
                         Value::Null => self.null_literal.clone(),
                         Value::Utf8(s) => s,
@@ -97,11 +108,18 @@ impl FileSink {
             }
             Writer::Json(w) => {
                 for row in 0..batch.num_rows() {
-                    let object: serde_json::Map<String, serde_json::Value> = self
-                        .schema
-                        .names()
-                        .zip(batch.columns())
-                        .map(|(name, c)| (name.to_string(), c.value(row).to_json()))
+                    let kind = self.changelog.then(|| {
+                        let op = serde_json::Value::from(batch.kind(row).short());
+                        (OP.to_string(), op)
+                    });
+                    let object: serde_json::Map<String, serde_json::Value> = kind
+                        .into_iter()
+                        .chain(
+                            self.schema
+                                .names()
+                                .zip(batch.columns())
+                                .map(|(name, c)| (name.to_string(), c.value(row).to_json())),
+                        )
                         .collect();
                     serde_json::to_writer(&mut *w, &object)?;
                     w.write_all(b"\n")?;
@@ -124,14 +142,14 @@ impl FileSink {
 }
 
 impl Operator for FileSink {
-    fn process(&mut self, _port: usize, batch: Batch, _out: &mut Vec<Batch>) -> OpResult {
+    fn process(&mut self, _port: usize, batch: Batch, _out: &mut Outputs) -> OpResult {
         self.write(&batch)
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 
     /// The job ended well: the rows written replace the target file, or go beside it when
     /// the run stopped before its input ended.
-    fn finish(&mut self, _out: &mut Vec<Batch>) -> OpResult {
+    fn finish(&mut self, _out: &mut Outputs) -> OpResult {
         let Some((staged, writer)) = self.staged.take() else {
             return Ok(());
         };

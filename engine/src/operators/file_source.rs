@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Context, OpResult, Source, SourceEvent, watermark_after};
+use super::{Context, OpResult, Source, SourceEvent};
 use crate::spec::{FileFormat, FileSourceConfig};
 use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
 
@@ -23,9 +23,6 @@ pub struct FileSource {
     /// Line number of the last line read, for error messages.
     line: u64,
     batch_size: usize,
-    event_time: Option<usize>,
-    watermark_delay: i64,
-    max_event_time: Option<i64>,
     null_literal: Option<String>,
 }
 
@@ -69,7 +66,6 @@ impl FileSource {
         };
         Ok(FileSource {
             path,
-            event_time: config.event_time.as_ref().and_then(|c| schema.index_of(c)),
             schema,
             reader,
             line: if config.format == FileFormat::Csv {
@@ -78,8 +74,6 @@ impl FileSource {
                 0
             },
             batch_size: ctx.job.batch_size.max(1),
-            watermark_delay: i64::try_from(config.watermark_delay_ms).unwrap_or(i64::MAX),
-            max_event_time: None,
             null_literal: config.null_literal.clone(),
         })
     }
@@ -246,61 +240,6 @@ impl Source for FileSource {
             return Ok(SourceEvent::Finished);
         }
         let columns: Vec<_> = builders.into_iter().map(|b| Arc::new(b.finish())).collect();
-        let watermark = self.event_time.and_then(|i| {
-            let column = &columns[i];
-            let max =
-                (0..rows)
-                    .filter(|&r| column.is_valid(r))
-                    .filter_map(|r| match column.value(r) {
-                        Value::Timestamp(t) | Value::Int64(t) => Some(t),
-                        _ => None,
-                    });
-            let max = max.max()?;
-            if self.max_event_time.is_some_and(|m| m >= max) {
-                return None;
-            }
-            self.max_event_time = Some(max);
-            Some(watermark_after(max, self.watermark_delay))
-        });
-        Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::spec::JobSettings;
-    use crate::types::Field;
-
-    #[test]
-    fn watermark_trails_the_largest_event_time_by_the_delay() {
-        let dir =
-            std::env::temp_dir().join(format!("streamlab-file-source-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("t.csv"), "t\n1000\n5000\n3000\n4000\n9000\n").unwrap();
-        let config = FileSourceConfig {
-            path: "t.csv".into(),
-            format: FileFormat::Csv,
-            schema: vec![Field::new("t", DataType::Timestamp)],
-            event_time: Some("t".into()),
-            watermark_delay_ms: 500,
-            null_literal: None,
-        };
-        let ctx = Context {
-            node_id: "src".into(),
-            job: JobSettings {
-                batch_size: 2,
-                ..JobSettings::default()
-            },
-            base_dir: dir,
-            ..Context::default()
-        };
-        let mut source = FileSource::open(&config, &ctx).unwrap();
-        let mut watermarks = Vec::new();
-        while let SourceEvent::Batch(_, w) = source.poll().unwrap() {
-            watermarks.push(w);
-        }
-        // Batches [1000, 5000], [3000, 4000] (no progress), [9000].
-        assert_eq!(watermarks, vec![Some(4499), None, Some(8499)]);
+        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
     }
 }

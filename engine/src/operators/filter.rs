@@ -1,4 +1,4 @@
-use super::{Context, OpResult, Operator};
+use super::{Context, OpResult, Operator, Outputs};
 use crate::expr::Predicate;
 use crate::spec::FilterConfig;
 use crate::types::Batch;
@@ -17,14 +17,12 @@ impl Filter {
 }
 
 impl Operator for Filter {
-    fn process(&mut self, _port: usize, batch: Batch, out: &mut Vec<Batch>) -> OpResult {
+    fn process(&mut self, _port: usize, batch: Batch, out: &mut Outputs) -> OpResult {
         let kept = self
             .predicate
             .filter(&batch)
             .map_err(|e| format!("condition: {e}"))?;
-        if !kept.is_empty() {
-            out.push(kept);
-        }
+        out.push(kept);
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-use super::{Context, OpResult, Operator};
+use super::{Context, OpResult, Operator, Outputs};
 use crate::expr::SelectItem;
 use crate::spec::MapConfig;
 use crate::types::Batch;
@@ -22,7 +22,7 @@ impl Map {
 }
 
 impl Operator for Map {
-    fn process(&mut self, _port: usize, batch: Batch, out: &mut Vec<Batch>) -> OpResult {
+    fn process(&mut self, _port: usize, batch: Batch, out: &mut Outputs) -> OpResult {
         let columns = self
             .items
             .iter()
@@ -32,7 +32,7 @@ impl Operator for Map {
                     .map_err(|e| format!("column `{}`: {e}", item.name))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        out.push(Batch::new(columns, batch.num_rows()));
+        out.push(batch.with_columns(columns));
         Ok(())
     }
 }

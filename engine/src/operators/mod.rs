@@ -13,10 +13,11 @@ pub mod nexmark;
 mod rate;
 mod report;
 mod staged_file;
+mod window;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use console::{ConsoleCapture, ConsoleWriter, StdoutConsole};
 pub use file_sink::partial_path;
@@ -25,30 +26,70 @@ pub use staged_file::{check_target, remove_all_staged};
 
 use crate::spec::{JobSettings, NodeKind, NodeSpec};
 use crate::types::{Batch, SchemaRef};
+use crate::validate::PortType;
 
 /// An operator failure, in words for the user. The runtime adds the node id.
 pub type OpResult<T = ()> = Result<T, String>;
 
+/// What an operator produces in one call: batches by output port (0 is `out`; a Window's
+/// 1 is `late`). Empty batches are not kept.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    batches: Vec<(usize, Batch)>,
+}
+
+impl Outputs {
+    /// Rows for the main output, `out`.
+    pub fn push(&mut self, batch: Batch) {
+        self.push_to(0, batch);
+    }
+
+    pub fn push_to(&mut self, port: usize, batch: Batch) {
+        if !batch.is_empty() {
+            self.batches.push((port, batch));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+
+    /// The batches produced, with their ports, in order.
+    pub fn take(&mut self) -> Vec<(usize, Batch)> {
+        std::mem::take(&mut self.batches)
+    }
+}
+
 /// A transform or sink, called once per batch.
 pub trait Operator: Send {
     /// Handles a batch arriving on input `port`, pushing any result into `out`.
-    fn process(&mut self, port: usize, batch: Batch, out: &mut Vec<Batch>) -> OpResult;
+    fn process(&mut self, port: usize, batch: Batch, out: &mut Outputs) -> OpResult;
 
     /// Event time has advanced to `watermark` on all inputs.
-    fn on_watermark(&mut self, _watermark: i64, _out: &mut Vec<Batch>) -> OpResult {
+    fn on_watermark(&mut self, _watermark: i64, _out: &mut Outputs) -> OpResult {
+        Ok(())
+    }
+
+    /// When the operator next wants `on_timer` (processing-time windows), if ever.
+    fn next_timer(&self) -> Option<Instant> {
+        None
+    }
+
+    /// The wall clock has reached a time asked for by `next_timer`.
+    fn on_timer(&mut self, _now: Instant, _out: &mut Outputs) -> OpResult {
         Ok(())
     }
 
     /// All inputs have ended: emit what is left and flush outputs.
-    fn finish(&mut self, _out: &mut Vec<Batch>) -> OpResult {
+    fn finish(&mut self, _out: &mut Outputs) -> OpResult {
         Ok(())
     }
 }
 
 /// What a source produced on one poll.
 pub enum SourceEvent {
-    /// Rows, and the watermark that holds after them if event time advanced.
-    Batch(Batch, Option<i64>),
+    /// Rows. Event time, where the source has it, is stamped by the runtime.
+    Batch(Batch),
     /// Nothing to emit for now; poll again after this long at the latest.
     Idle(Duration),
     /// The input is exhausted (a bounded source).
@@ -58,12 +99,6 @@ pub enum SourceEvent {
 /// A source of rows.
 pub trait Source: Send {
     fn poll(&mut self) -> OpResult<SourceEvent>;
-}
-
-/// The watermark after seeing event times up to `max` with events up to `delay` ms late:
-/// `max - delay - 1`, as in Flink, because a row at exactly `max - delay` may still come.
-pub fn watermark_after(max: i64, delay: i64) -> i64 {
-    max.saturating_sub(delay).saturating_sub(1)
 }
 
 /// Everything an operator instance needs to know about where it runs.
@@ -78,6 +113,8 @@ pub struct Context {
     pub base_dir: PathBuf,
     pub input_schema: SchemaRef,
     pub output_schema: SchemaRef,
+    /// The type arriving on each input port, in port order (the first edge's, for a Union).
+    pub inputs: Vec<PortType>,
     pub console: Arc<dyn ConsoleWriter>,
     /// How the job ended, and where sinks report the files they wrote.
     pub report: Arc<JobReport>,
@@ -94,6 +131,7 @@ impl Default for Context {
             base_dir: PathBuf::from("."),
             input_schema: SchemaRef::default(),
             output_schema: SchemaRef::default(),
+            inputs: Vec::new(),
             console: Arc::new(StdoutConsole::default()),
             report: Arc::default(),
         }
@@ -134,6 +172,7 @@ pub fn build_operator(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Operat
         NodeKind::Map(config) => Box::new(map::Map::new(config, ctx)?),
         // Partitioning happens on the edge; the node itself passes rows through.
         NodeKind::KeyBy(_) | NodeKind::Union(_) => Box::new(PassThrough),
+        NodeKind::Window(config) => Box::new(window::Window::new(config, ctx)?),
         NodeKind::FileSink(config) => Box::new(file_sink::FileSink::create(config, ctx)?),
         NodeKind::Console(config) => Box::new(console::Console::new(config, ctx)),
         NodeKind::Blackhole(_) => Box::new(blackhole::Blackhole),
@@ -145,7 +184,7 @@ pub fn build_operator(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Operat
 struct PassThrough;
 
 impl Operator for PassThrough {
-    fn process(&mut self, _port: usize, batch: Batch, out: &mut Vec<Batch>) -> OpResult {
+    fn process(&mut self, _port: usize, batch: Batch, out: &mut Outputs) -> OpResult {
         out.push(batch);
         Ok(())
     }

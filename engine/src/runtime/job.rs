@@ -15,7 +15,8 @@ use super::plan::{JobGraph, Partition};
 use super::task::{Head, Input, Link, Task, TaskFailure, panic_message};
 use crate::metrics::{NodeCounters, NodeMetrics, totals};
 use crate::operators::{self, ConsoleWriter, Context, JobReport, StdoutConsole, WrittenFile};
-use crate::spec::{Category, PipelineSpec};
+use crate::spec::{Category, LATE_OUTPUT, PipelineSpec};
+use crate::time::WatermarkAssigner;
 use crate::validate::{Problem, check_files, validate};
 
 /// How to run a job, beyond what its pipeline says.
@@ -206,6 +207,7 @@ impl JobHandle {
                 }
                 instance_senders.push(OutEdge::new(
                     i,
+                    edge.from_port,
                     edge.partition.clone(),
                     edge.schema.clone(),
                     txs,
@@ -229,7 +231,22 @@ impl JobHandle {
                         .get(id)
                         .map(|t| t.schema.clone())
                         .unwrap_or_default();
+                    let node = topology.node(id).expect("planned");
+                    let edges = topology.inputs_of(id);
+                    let inputs = node
+                        .kind
+                        .inputs()
+                        .iter()
+                        .filter_map(|port| {
+                            edges
+                                .iter()
+                                .find(|e| e.to_port == port.name)
+                                .and_then(|e| analysis.edge_type(e))
+                                .cloned()
+                        })
+                        .collect();
                     Context {
+                        inputs,
                         node_id: id.to_string(),
                         subtask: i,
                         parallelism: vertex.parallelism,
@@ -251,19 +268,24 @@ impl JobHandle {
                         source: operators::build_source(head_node, &context(head_id))
                             .map_err(|m| failed(head_id, m))?,
                         counters: counters_of(head_id, i),
+                        assigner: watermark_assigner(spec, &analysis, head_node),
                     }
                 } else {
                     Head::Inputs(inputs)
                 };
+                let first = vertex.nodes.len() - chain_ids.len();
                 let chain = chain_ids
                     .iter()
-                    .map(|id| {
+                    .enumerate()
+                    .map(|(k, id)| {
                         let node = topology.node(id).expect("planned");
                         Ok(Link {
                             node: id.clone(),
                             op: operators::build_operator(node, &context(id))
                                 .map_err(|m| failed(id, m))?,
                             counters: counters_of(id, i),
+                            next_port: vertex.ports.get(first + k + 1).copied().unwrap_or(0),
+                            late_port: node.kind.outputs().iter().position(|p| *p == LATE_OUTPUT),
                         })
                     })
                     .collect::<Result<Vec<_>, JobError>>()?;
@@ -406,6 +428,22 @@ impl Drop for JobHandle {
             self.stop();
         }
     }
+}
+
+/// The assigner that stamps a source's rows with event time, if the source has it.
+fn watermark_assigner(
+    spec: &PipelineSpec,
+    analysis: &crate::validate::Analysis,
+    source: &crate::spec::NodeSpec,
+) -> Option<WatermarkAssigner> {
+    let time = source.kind.source_time()?;
+    let column = analysis.outputs.get(&source.id)?.schema.index_of(time.column)?;
+    Some(WatermarkAssigner::new(
+        column,
+        time.delay_ms,
+        Duration::from_millis(spec.job.watermark_interval_ms),
+        time.idle_timeout_ms.map(Duration::from_millis),
+    ))
 }
 
 fn failed(node: &str, message: String) -> JobError {

@@ -63,6 +63,8 @@ impl Channel {
 
 /// The channels of one outgoing edge.
 pub struct OutEdge {
+    /// The output port of the task's last operator that this edge carries.
+    from_port: usize,
     partition: Partition,
     schema: SchemaRef,
     channels: Vec<Channel>,
@@ -74,6 +76,7 @@ impl OutEdge {
     /// Round-robin starts at `instance`, so parallel senders do not all begin on the same receiver.
     pub fn new(
         instance: usize,
+        from_port: usize,
         partition: Partition,
         schema: SchemaRef,
         senders: Vec<Sender<Message>>,
@@ -89,6 +92,7 @@ impl OutEdge {
             })
             .collect();
         OutEdge {
+            from_port,
             partition,
             schema,
             channels,
@@ -113,8 +117,9 @@ impl Output {
         }
     }
 
-    pub fn emit(&mut self, batch: Batch) -> Result<(), Disconnected> {
-        for edge in &mut self.edges {
+    /// Sends rows of output `port` to the edges that carry it.
+    pub fn emit(&mut self, port: usize, batch: Batch) -> Result<(), Disconnected> {
+        for edge in self.edges.iter_mut().filter(|e| e.from_port == port) {
             // Columns are shared, so a copy per edge costs a few reference counts.
             let batch = batch.clone();
             match &edge.partition {
@@ -168,10 +173,6 @@ impl Output {
             }
         }
         Ok(())
-    }
-
-    pub fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     /// When the oldest pending rows are due to be sent.

@@ -22,6 +22,8 @@ pub enum Partition {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vertex {
     pub nodes: Vec<String>,
+    /// `ports[i]` is the output port of `nodes[i - 1]` that feeds `nodes[i]` (0 for the head).
+    pub ports: Vec<usize>,
     pub parallelism: usize,
 }
 
@@ -30,6 +32,8 @@ pub struct Vertex {
 pub struct VertexEdge {
     pub from: usize,
     pub to: usize,
+    /// Output port index of the sending vertex's last node.
+    pub from_port: usize,
     /// Input port index of the receiving head node.
     pub port: usize,
     pub partition: Partition,
@@ -73,20 +77,25 @@ impl JobGraph {
             };
             match chained_to {
                 Some(v) => {
+                    let upstream = topology.node(&inputs[0].from).expect("validated edge");
                     graph.vertices[v].nodes.push(id.clone());
+                    graph.vertices[v]
+                        .ports
+                        .push(output_port(&upstream.kind, &inputs[0].from_port));
                     vertex_of.insert(id, v);
                 }
                 None => {
                     let v = graph.vertices.len();
                     graph.vertices.push(Vertex {
                         nodes: vec![id.clone()],
+                        ports: vec![0],
                         parallelism,
                     });
                     vertex_of.insert(id, v);
                     for edge in inputs {
                         let from = vertex_of[edge.from.as_str()];
                         let upstream = topology.node(&edge.from).expect("validated edge");
-                        let output = &analysis.outputs[&edge.from];
+                        let output = analysis.edge_type(edge).expect("typed edge");
                         let same_parallelism = graph.vertices[from].parallelism == parallelism;
                         // A keyed stream stays keyed: forward keeps each key on its instance
                         // only when nothing re-partitions; otherwise hash again.
@@ -113,6 +122,7 @@ impl JobGraph {
                         graph.edges.push(VertexEdge {
                             from,
                             to: v,
+                            from_port: output_port(&upstream.kind, &edge.from_port),
                             port,
                             partition,
                             schema: output.schema.clone(),
@@ -128,6 +138,11 @@ impl JobGraph {
     pub fn task_count(&self) -> usize {
         self.vertices.iter().map(|v| v.parallelism).sum()
     }
+}
+
+/// The index of a node kind's output port by name (0, `out`, when unknown).
+pub fn output_port(kind: &NodeKind, name: &str) -> usize {
+    kind.outputs().iter().position(|p| *p == name).unwrap_or(0)
 }
 
 impl fmt::Display for JobGraph {

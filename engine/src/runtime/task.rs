@@ -9,7 +9,8 @@ use super::job::JobShared;
 use super::message::Message;
 use super::output::{Disconnected, Output};
 use crate::metrics::NodeCounters;
-use crate::operators::{OpResult, Operator, Source, SourceEvent};
+use crate::operators::{OpResult, Operator, Outputs, Source, SourceEvent};
+use crate::time::{InputWatermarks, WatermarkAssigner};
 use crate::types::Batch;
 
 /// Why a task ended early.
@@ -32,6 +33,10 @@ pub struct Link {
     pub node: String,
     pub op: Box<dyn Operator>,
     pub counters: Arc<NodeCounters>,
+    /// The output port that feeds the next link of the chain.
+    pub next_port: usize,
+    /// The output port whose rows are late rows (a Window's `late`), counted as such.
+    pub late_port: Option<usize>,
 }
 
 /// One input channel and the head's input port it feeds.
@@ -45,6 +50,8 @@ pub enum Head {
         node: String,
         source: Box<dyn Source>,
         counters: Arc<NodeCounters>,
+        /// Stamps rows with event time, where the source has it.
+        assigner: Option<WatermarkAssigner>,
     },
     Inputs(Vec<Input>),
 }
@@ -66,7 +73,8 @@ impl Task {
                 node,
                 source,
                 counters,
-            } => self.run_source(&node, source, &counters),
+                assigner,
+            } => self.run_source(&node, source, &counters, assigner),
             Head::Inputs(inputs) => self.run_inputs(inputs),
         }
     }
@@ -76,30 +84,30 @@ impl Task {
         node: &str,
         mut source: Box<dyn Source>,
         counters: &NodeCounters,
+        mut assigner: Option<WatermarkAssigner>,
     ) -> Result<(), TaskFailure> {
-        // Watermarks go out at most once per buffer timeout, like Flink's watermark interval:
-        // one per batch would flush every partly filled output buffer each time.
-        let interval = self.output.timeout();
-        let mut pending_watermark: Option<i64> = None;
-        let mut last_watermark = Instant::now();
         let finished = loop {
             if self.shared.stop_requested() {
                 self.shared.source_stopped_early();
                 break false;
             }
             match guarded(node, || source.poll())? {
-                SourceEvent::Batch(batch, watermark) => {
+                SourceEvent::Batch(mut batch) => {
+                    if let Some(assigner) = &mut assigner {
+                        assigner.stamp(&mut batch);
+                    }
                     counters.add_out(batch.num_rows());
                     self.push(0, 0, vec![batch])?;
-                    if let Some(w) = watermark {
-                        counters.set_watermark(w);
-                        pending_watermark = Some(w);
-                    }
                 }
                 SourceEvent::Idle(wait) => {
                     let now = Instant::now();
                     let mut until = now + wait.min(MAX_NAP);
-                    if let Some(deadline) = self.output.next_deadline() {
+                    let deadlines = [
+                        self.output.next_deadline(),
+                        self.next_timer(),
+                        assigner.as_ref().and_then(WatermarkAssigner::idle_deadline),
+                    ];
+                    for deadline in deadlines.into_iter().flatten() {
                         until = until.min(deadline);
                     }
                     std::thread::sleep(until.saturating_duration_since(now));
@@ -107,10 +115,15 @@ impl Task {
                 SourceEvent::Finished => break true,
             }
             let now = Instant::now();
-            if pending_watermark.is_some() && now - last_watermark >= interval {
-                self.advance_watermark(pending_watermark.take().unwrap())?;
-                last_watermark = now;
+            if let Some(assigner) = &mut assigner {
+                if let Some(w) = assigner.due(now) {
+                    counters.set_watermark(w);
+                    self.advance_watermark(w)?;
+                } else if assigner.becomes_idle(now) {
+                    self.output.broadcast(|| Message::Idle)?;
+                }
             }
+            self.fire_timers(now)?;
             self.output.flush_expired(now)?;
         };
         // A drained bounded input closes event time, so everything waiting on it completes.
@@ -123,95 +136,167 @@ impl Task {
 
     fn run_inputs(&mut self, inputs: Vec<Input>) -> Result<(), TaskFailure> {
         let mut open = vec![true; inputs.len()];
-        let mut watermarks = vec![i64::MIN; inputs.len()];
-        let mut current = i64::MIN;
+        let mut watermarks = InputWatermarks::new(inputs.len());
         while open.iter().any(|o| *o) {
-            let Some((i, message)) = receive(&inputs, &open, self.output.next_deadline()) else {
-                self.output.flush_expired(Instant::now())?;
+            let deadline = [self.output.next_deadline(), self.next_timer()]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some((i, message)) = receive(&inputs, &open, deadline) else {
+                let now = Instant::now();
+                self.fire_timers(now)?;
+                self.output.flush_expired(now)?;
                 continue;
             };
-            match message {
-                Some(Message::Batch(batch)) => self.push(0, inputs[i].port, vec![batch])?,
-                Some(Message::Watermark(w)) => watermarks[i] = watermarks[i].max(w),
-                Some(Message::Barrier(_)) => {}
-                Some(Message::EndOfStream) => open[i] = false,
+            let advanced = match message {
+                Some(Message::Batch(mut batch)) => {
+                    watermarks.active(i);
+                    if inputs.len() > 1 {
+                        judge_against_others(&mut batch, &mut watermarks, i);
+                    }
+                    self.push(0, inputs[i].port, vec![batch])?;
+                    None
+                }
+                Some(Message::Watermark(w)) => watermarks.advance(i, w),
+                Some(Message::Idle) => watermarks.idle(i),
+                Some(Message::Barrier(_)) => None,
+                Some(Message::EndOfStream) => {
+                    open[i] = false;
+                    watermarks.close(i)
+                }
                 // A healthy sender always says EndOfStream first: a bare hang-up is a failure.
                 None => return Err(TaskFailure::Disconnected),
+            };
+            // Event time of a task is the least of its open, active inputs' watermarks.
+            if let Some(w) = advanced {
+                self.advance_watermark(w)?;
             }
-            // Event time of a task is the least of its open inputs' watermarks.
-            let least = (0..inputs.len())
-                .filter(|j| open[*j])
-                .map(|j| watermarks[j])
-                .min();
-            if let Some(least) = least
-                && least > current
-            {
-                current = least;
-                self.advance_watermark(current)?;
-            }
-            self.output.flush_expired(Instant::now())?;
+            let now = Instant::now();
+            self.fire_timers(now)?;
+            self.output.flush_expired(now)?;
         }
         self.finish()
     }
 
-    /// Runs `batches` through the chain from link `start` on, then out.
+    /// Runs `batches` arriving on `port` through the chain from link `start` on, then out.
     fn push(
         &mut self,
         start: usize,
         port: usize,
-        mut batches: Vec<Batch>,
+        batches: Vec<Batch>,
     ) -> Result<(), TaskFailure> {
-        let mut port = port;
-        for link in &mut self.chain[start..] {
-            if batches.is_empty() {
+        let mut input: Vec<(usize, Batch)> = batches.into_iter().map(|b| (port, b)).collect();
+        let last = self.chain.len().saturating_sub(1);
+        for (i, link) in self.chain.iter_mut().enumerate().skip(start) {
+            if input.is_empty() {
                 return Ok(());
             }
-            let mut produced = Vec::new();
-            for batch in batches {
+            let mut out = Outputs::default();
+            for (port, batch) in input {
                 link.counters.add_in(batch.num_rows());
-                guarded(&link.node, || link.op.process(port, batch, &mut produced))?;
+                guarded(&link.node, || link.op.process(port, batch, &mut out))?;
             }
-            count_out(link, &produced);
-            batches = produced;
-            port = 0;
+            input = link.hand_on(out, i == last);
         }
-        for batch in batches {
-            self.output.emit(batch)?;
+        for (port, batch) in input {
+            self.output.emit(port, batch)?;
         }
         Ok(())
     }
 
+    /// Hands what link `i` produced (outside `process`) to the rest of the chain.
+    fn push_produced(&mut self, i: usize, out: Outputs) -> Result<(), TaskFailure> {
+        let last = i + 1 == self.chain.len();
+        let produced = self.chain[i].hand_on(out, last);
+        if last {
+            for (port, batch) in produced {
+                self.output.emit(port, batch)?;
+            }
+            return Ok(());
+        }
+        let batches = produced.into_iter().map(|(_, b)| b).collect();
+        self.push(i + 1, 0, batches)
+    }
+
     fn advance_watermark(&mut self, watermark: i64) -> Result<(), TaskFailure> {
         for i in 0..self.chain.len() {
-            let mut produced = Vec::new();
+            let mut out = Outputs::default();
             let link = &mut self.chain[i];
             link.counters.set_watermark(watermark);
-            guarded(&link.node, || {
-                link.op.on_watermark(watermark, &mut produced)
-            })?;
-            count_out(link, &produced);
-            self.push(i + 1, 0, produced)?;
+            guarded(&link.node, || link.op.on_watermark(watermark, &mut out))?;
+            self.push_produced(i, out)?;
         }
         self.output.broadcast(|| Message::Watermark(watermark))?;
         Ok(())
     }
 
+    /// When the next operator of the chain wants its timer.
+    fn next_timer(&self) -> Option<Instant> {
+        self.chain.iter().filter_map(|l| l.op.next_timer()).min()
+    }
+
+    fn fire_timers(&mut self, now: Instant) -> Result<(), TaskFailure> {
+        for i in 0..self.chain.len() {
+            if self.chain[i].op.next_timer().is_none_or(|t| t > now) {
+                continue;
+            }
+            let mut out = Outputs::default();
+            let link = &mut self.chain[i];
+            guarded(&link.node, || link.op.on_timer(now, &mut out))?;
+            self.push_produced(i, out)?;
+        }
+        Ok(())
+    }
+
     fn finish(&mut self) -> Result<(), TaskFailure> {
         for i in 0..self.chain.len() {
-            let mut produced = Vec::new();
+            let mut out = Outputs::default();
             let link = &mut self.chain[i];
-            guarded(&link.node, || link.op.finish(&mut produced))?;
-            count_out(link, &produced);
-            self.push(i + 1, 0, produced)?;
+            guarded(&link.node, || link.op.finish(&mut out))?;
+            self.push_produced(i, out)?;
         }
         self.output.broadcast(|| Message::EndOfStream)?;
         Ok(())
     }
 }
 
-fn count_out(link: &Link, produced: &[Batch]) {
-    for batch in produced {
-        link.counters.add_out(batch.num_rows());
+impl Link {
+    /// Counts what the operator produced and keeps what goes on: for the last link of the
+    /// chain every port's batches (the output routes them by port), else those of the port
+    /// that feeds the next link, as its input 0. Rows of unconnected ports end here.
+    fn hand_on(&self, mut out: Outputs, last: bool) -> Vec<(usize, Batch)> {
+        let mut produced = out.take();
+        for (port, batch) in &produced {
+            if Some(*port) == self.late_port {
+                self.counters.add_late(batch.num_rows());
+            } else {
+                self.counters.add_out(batch.num_rows());
+            }
+        }
+        if !last {
+            produced.retain(|(port, _)| *port == self.next_port);
+            for (port, _) in &mut produced {
+                *port = 0;
+            }
+        }
+        produced
+    }
+}
+
+/// A row of input `i` is judged against the watermark in force before it on its own input
+/// and the latest of every other active input, as a task's event time is the least of its
+/// inputs'.
+fn judge_against_others(batch: &mut Batch, watermarks: &mut InputWatermarks, i: usize) {
+    let Some(own) = batch.watermarks() else {
+        return;
+    };
+    if let Some(&last) = own.last() {
+        watermarks.saw(i, last);
+    }
+    let others = watermarks.others(i);
+    if own.iter().any(|&w| w > others) {
+        let judged: Arc<[i64]> = own.iter().map(|&w| w.min(others)).collect();
+        batch.set_watermarks(Some(judged));
     }
 }
 

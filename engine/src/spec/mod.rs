@@ -159,6 +159,10 @@ pub struct JobSettings {
     pub buffer_timeout_ms: u64,
     /// Batches a channel holds before its sender blocks (backpressure).
     pub channel_capacity: usize,
+    /// How often a source sends its watermark on its own, in milliseconds (Flink's
+    /// `pipeline.auto-watermark-interval`); 0 sends one after every batch that raises it.
+    /// Results do not depend on it: every row carries the watermark in force before it.
+    pub watermark_interval_ms: u64,
 }
 
 impl Default for JobSettings {
@@ -168,6 +172,7 @@ impl Default for JobSettings {
             batch_size: 1024,
             buffer_timeout_ms: 100,
             channel_capacity: 8,
+            watermark_interval_ms: 200,
         }
     }
 }

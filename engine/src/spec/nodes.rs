@@ -14,6 +14,7 @@ pub enum NodeKind {
     Map(MapConfig),
     KeyBy(KeyByConfig),
     Union(UnionConfig),
+    Window(WindowConfig),
     FileSink(FileSinkConfig),
     Console(ConsoleConfig),
     Blackhole(BlackholeConfig),
@@ -50,6 +51,19 @@ const MANY_INPUTS: &[InputPort] = &[InputPort {
     arity: Arity::Many,
 }];
 const OUTPUT: &[&str] = &[super::DEFAULT_OUTPUT];
+/// The name of a Window's output for rows too late for their window.
+pub const LATE_OUTPUT: &str = "late";
+const WINDOW_OUTPUTS: &[&str] = &[super::DEFAULT_OUTPUT, LATE_OUTPUT];
+
+/// A source's event time: the column and the watermark strategy over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceTime<'a> {
+    pub column: &'a str,
+    /// Bounded out-of-orderness: watermark = largest event time seen - this.
+    pub delay_ms: u64,
+    /// An instance without rows for this long stops holding event time back.
+    pub idle_timeout_ms: Option<u64>,
+}
 
 impl NodeKind {
     /// Every kind with its default configuration, in palette order.
@@ -62,6 +76,7 @@ impl NodeKind {
             NodeKind::Map(MapConfig::default()),
             NodeKind::KeyBy(KeyByConfig::default()),
             NodeKind::Union(UnionConfig::default()),
+            NodeKind::Window(WindowConfig::default()),
             NodeKind::FileSink(FileSinkConfig::default()),
             NodeKind::Console(ConsoleConfig::default()),
             NodeKind::Blackhole(BlackholeConfig::default()),
@@ -78,6 +93,7 @@ impl NodeKind {
             NodeKind::Map(_) => "Map",
             NodeKind::KeyBy(_) => "KeyBy",
             NodeKind::Union(_) => "Union",
+            NodeKind::Window(_) => "Window",
             NodeKind::FileSink(_) => "FileSink",
             NodeKind::Console(_) => "Console",
             NodeKind::Blackhole(_) => "Blackhole",
@@ -94,6 +110,9 @@ impl NodeKind {
             NodeKind::Map(_) => "Computes new columns from SQL expressions (expr AS name)",
             NodeKind::KeyBy(_) => "Partitions the stream by key columns across parallel tasks",
             NodeKind::Union(_) => "Merges streams with the same schema into one",
+            NodeKind::Window(_) => {
+                "Aggregates rows per key over tumbling, sliding or session windows of time"
+            }
             NodeKind::FileSink(_) => "Writes rows to a CSV or JSON Lines file",
             NodeKind::Console(_) => "Prints rows to the console",
             NodeKind::Blackhole(_) => "Discards rows (for benchmarks)",
@@ -105,9 +124,11 @@ impl NodeKind {
             NodeKind::Datagen(_) | NodeKind::FileSource(_) | NodeKind::Nexmark(_) => {
                 Category::Source
             }
-            NodeKind::Filter(_) | NodeKind::Map(_) | NodeKind::KeyBy(_) | NodeKind::Union(_) => {
-                Category::Transform
-            }
+            NodeKind::Filter(_)
+            | NodeKind::Map(_)
+            | NodeKind::KeyBy(_)
+            | NodeKind::Union(_)
+            | NodeKind::Window(_) => Category::Transform,
             NodeKind::FileSink(_) | NodeKind::Console(_) | NodeKind::Blackhole(_) => Category::Sink,
         }
     }
@@ -135,10 +156,28 @@ impl NodeKind {
     }
 
     pub fn outputs(&self) -> &'static [&'static str] {
-        match self.category() {
-            Category::Sink => &[],
+        match self {
+            NodeKind::Window(_) => WINDOW_OUTPUTS,
+            _ if self.category() == Category::Sink => &[],
             _ => OUTPUT,
         }
+    }
+
+    /// How a source gives its rows event time, if it does.
+    pub fn source_time(&self) -> Option<SourceTime<'_>> {
+        let (column, delay_ms, idle_timeout_ms) = match self {
+            NodeKind::Datagen(c) => (c.event_time.as_deref()?, c.watermark_delay_ms, c.idle_timeout_ms),
+            NodeKind::FileSource(c) => {
+                (c.event_time.as_deref()?, c.watermark_delay_ms, c.idle_timeout_ms)
+            }
+            NodeKind::Nexmark(c) => ("dateTime", c.watermark_delay_ms, c.idle_timeout_ms),
+            _ => return None,
+        };
+        Some(SourceTime {
+            column,
+            delay_ms,
+            idle_timeout_ms,
+        })
     }
 }
 
@@ -153,6 +192,19 @@ pub struct DatagenConfig {
     pub number_of_rows: Option<u64>,
     /// Seed of the random fields: the same seed gives the same rows.
     pub seed: u64,
+    /// A `TIMESTAMP(3)` or `BIGINT` (epoch ms) field that carries event time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<String>,
+    /// How far event time may run out of order: watermark = max event time seen - this.
+    #[serde(skip_serializing_if = "is_zero_u64")]
+    pub watermark_delay_ms: u64,
+    /// An instance without rows for this long stops holding event time back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_ms: Option<u64>,
+}
+
+fn is_zero_u64(v: &u64) -> bool {
+    *v == 0
 }
 
 impl Default for DatagenConfig {
@@ -182,6 +234,9 @@ impl Default for DatagenConfig {
             rows_per_second: Some(10_000),
             number_of_rows: None,
             seed: 0,
+            event_time: None,
+            watermark_delay_ms: 0,
+            idle_timeout_ms: None,
         }
     }
 }
@@ -257,6 +312,9 @@ pub struct FileSourceConfig {
     pub event_time: Option<String>,
     /// How far event time may run out of order: watermark = max event time seen - this.
     pub watermark_delay_ms: u64,
+    /// The source without rows for this long stops holding event time back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_ms: Option<u64>,
     /// CSV: a cell with exactly this text is NULL (Flink's `csv.null-literal`). Unset, an
     /// empty cell is NULL in every column but a STRING one, where it is the empty string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -288,6 +346,9 @@ pub struct NexmarkConfig {
     pub base_time: Option<String>,
     /// Watermark delay behind the largest event time seen, as in the Nexmark DDL (4 s).
     pub watermark_delay_ms: u64,
+    /// An instance without rows for this long stops holding event time back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_ms: Option<u64>,
 }
 
 impl Default for NexmarkConfig {
@@ -299,6 +360,7 @@ impl Default for NexmarkConfig {
             seed: 0,
             base_time: None,
             watermark_delay_ms: 4000,
+            idle_timeout_ms: None,
         }
     }
 }
@@ -327,6 +389,58 @@ pub struct KeyByConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnionConfig {}
+
+/// The windows a row belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WindowKind {
+    /// Back-to-back windows of one size: `[0, size)`, `[size, 2 * size)`, …
+    Tumbling { size_ms: u64 },
+    /// Windows of `size_ms` starting every `slide_ms`: a row is in `size / slide` of them.
+    Sliding { size_ms: u64, slide_ms: u64 },
+    /// Per key, rows closer than `gap_ms` to each other form one window.
+    Session { gap_ms: u64 },
+}
+
+impl Default for WindowKind {
+    fn default() -> Self {
+        WindowKind::Tumbling { size_ms: 10_000 }
+    }
+}
+
+/// Which clock places rows in windows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimeKind {
+    /// The time a row carries, with watermarks: results depend only on the data.
+    #[default]
+    EventTime,
+    /// The wall clock when a row arrives: lowest latency, results depend on timing.
+    ProcessingTime,
+}
+
+/// Aggregates rows per window (and per key, after a KeyBy), as Flink SQL's window table
+/// functions: output columns `window_start`, `window_end`, the key columns, the aggregates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WindowConfig {
+    pub window: WindowKind,
+    pub time: TimeKind,
+    /// `COUNT(*) AS n`, `SUM(price) AS total`, … (COUNT, SUM, MIN, MAX, AVG).
+    pub aggregates: Vec<String>,
+    /// How long after a window fires a late row still updates it (`-U`/`+U`); later rows
+    /// go to the `late` output.
+    pub allowed_lateness_ms: u64,
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        WindowConfig {
+            window: WindowKind::default(),
+            time: TimeKind::EventTime,
+            aggregates: vec!["COUNT(*) AS n".into()],
+            allowed_lateness_ms: 0,
+        }
+    }
+}
 
 /// Writes rows to a file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

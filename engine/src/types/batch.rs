@@ -1,20 +1,69 @@
 use std::sync::Arc;
 
-use super::{Column, ColumnBuilder, ColumnRef, Schema, Value};
+use super::{Column, ColumnBuilder, ColumnRef, RowKind, Schema, Value};
 
 /// The unit of data on a channel: equally long columns, in the order of the stream's schema.
 /// The schema itself is known from the plan and not carried along.
+///
+/// Two things may travel with the rows. On a stream with event time, the watermark in force
+/// before each row (what Flink would have sent ahead of it with a watermark after every
+/// row): operators decide lateness per row with it, so batching never changes which rows are
+/// late. On a changelog stream, each row's kind (`+I`, `-U`, `+U`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch {
     columns: Vec<ColumnRef>,
     rows: usize,
+    watermarks: Option<Arc<[i64]>>,
+    kinds: Option<Arc<[RowKind]>>,
 }
 
 impl Batch {
     /// A batch of `rows` rows; every column must have that length.
     pub fn new(columns: Vec<ColumnRef>, rows: usize) -> Self {
         debug_assert!(columns.iter().all(|c| c.len() == rows));
-        Batch { columns, rows }
+        Batch {
+            columns,
+            rows,
+            watermarks: None,
+            kinds: None,
+        }
+    }
+
+    /// The same rows with other columns (a projection): watermarks and kinds stay.
+    pub fn with_columns(&self, columns: Vec<ColumnRef>) -> Batch {
+        debug_assert!(columns.iter().all(|c| c.len() == self.rows));
+        Batch {
+            columns,
+            rows: self.rows,
+            watermarks: self.watermarks.clone(),
+            kinds: self.kinds.clone(),
+        }
+    }
+
+    /// The watermark in force before each row, where the stream has event time.
+    pub fn watermarks(&self) -> Option<&[i64]> {
+        self.watermarks.as_deref()
+    }
+
+    pub fn set_watermarks(&mut self, watermarks: Option<Arc<[i64]>>) {
+        debug_assert!(watermarks.as_ref().is_none_or(|w| w.len() == self.rows));
+        self.watermarks = watermarks;
+    }
+
+    /// Each row's change kind on a changelog stream; `None` is all inserts.
+    pub fn kinds(&self) -> Option<&[RowKind]> {
+        self.kinds.as_deref()
+    }
+
+    pub fn with_kinds(mut self, kinds: Option<Arc<[RowKind]>>) -> Batch {
+        debug_assert!(kinds.as_ref().is_none_or(|k| k.len() == self.rows));
+        self.kinds = kinds;
+        self
+    }
+
+    /// Row `i`'s kind.
+    pub fn kind(&self, i: usize) -> RowKind {
+        self.kinds.as_ref().map_or(RowKind::Insert, |k| k[i])
     }
 
     pub fn from_columns(columns: Vec<Column>) -> Self {
@@ -58,7 +107,17 @@ impl Batch {
             .iter()
             .map(|c| Arc::new(c.take(indices)))
             .collect();
-        Batch::new(columns, indices.len())
+        fn pick<T: Copy>(values: &Option<Arc<[T]>>, indices: &[u32]) -> Option<Arc<[T]>> {
+            values
+                .as_ref()
+                .map(|v| indices.iter().map(|&i| v[i as usize]).collect())
+        }
+        Batch {
+            columns,
+            rows: indices.len(),
+            watermarks: pick(&self.watermarks, indices),
+            kinds: pick(&self.kinds, indices),
+        }
     }
 
     /// The rows where `keep` is true.
@@ -84,7 +143,15 @@ impl Batch {
             .iter()
             .map(|c| Arc::new(c.slice(start, len)))
             .collect();
-        Batch::new(columns, len)
+        fn part<T: Copy>(values: &Option<Arc<[T]>>, start: usize, len: usize) -> Option<Arc<[T]>> {
+            values.as_ref().map(|v| v[start..start + len].into())
+        }
+        Batch {
+            columns,
+            rows: len,
+            watermarks: part(&self.watermarks, start, len),
+            kinds: part(&self.kinds, start, len),
+        }
     }
 
     /// The values of row `i`, for printing.
@@ -97,7 +164,8 @@ impl Batch {
         (0..self.rows).map(|i| self.row(i)).collect()
     }
 
-    /// Appends the rows of several batches of one schema into one batch.
+    /// Appends the rows of several batches of one schema into one batch. Rows of a batch
+    /// without watermarks take the lowest (none known); rows without kinds are inserts.
     pub fn concat(schema: &Schema, batches: &[Batch]) -> Batch {
         if let [only] = batches {
             return only.clone();
@@ -115,7 +183,32 @@ impl Batch {
                 Arc::new(b.finish())
             })
             .collect();
-        Batch::new(columns, rows)
+        let watermarks = batches.iter().any(|b| b.watermarks.is_some()).then(|| {
+            let mut all = Vec::with_capacity(rows);
+            for b in batches {
+                match &b.watermarks {
+                    Some(w) => all.extend_from_slice(w),
+                    None => all.extend(std::iter::repeat_n(i64::MIN, b.rows)),
+                }
+            }
+            all.into()
+        });
+        let kinds = batches.iter().any(|b| b.kinds.is_some()).then(|| {
+            let mut all = Vec::with_capacity(rows);
+            for b in batches {
+                match &b.kinds {
+                    Some(k) => all.extend_from_slice(k),
+                    None => all.extend(std::iter::repeat_n(RowKind::Insert, b.rows)),
+                }
+            }
+            all.into()
+        });
+        Batch {
+            columns,
+            rows,
+            watermarks,
+            kinds,
+        }
     }
 }
 

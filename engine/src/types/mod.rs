@@ -2,12 +2,14 @@
 
 mod batch;
 mod column;
+mod row_kind;
 mod schema;
 mod time;
 mod value;
 
 pub use batch::Batch;
 pub use column::{Column, ColumnBuilder, ColumnRef, Utf8Values, Values};
+pub use row_kind::RowKind;
 pub use schema::{DataType, Field, Schema, SchemaRef};
 pub use time::{format_timestamp, parse_timestamp};
 pub use value::{Value, write_double};

@@ -21,8 +21,6 @@ pub struct NexmarkSource {
     builders: Vec<ColumnBuilder>,
     batch_size: usize,
     rate: Option<RateLimiter>,
-    watermark_delay: i64,
-    max_event_time: Option<i64>,
     /// Events of the chosen stream seen so far, this instance's and the others'.
     seen: u64,
     subtask: u64,
@@ -62,8 +60,6 @@ impl NexmarkSource {
             rate: config
                 .events_per_second
                 .map(|r| RateLimiter::new(r.max(1), timeout)),
-            watermark_delay: i64::try_from(config.watermark_delay_ms).unwrap_or(i64::MAX),
-            max_event_time: None,
             seen: 0,
             subtask: ctx.subtask as u64,
             parallelism: ctx.parallelism.max(1) as u64,
@@ -78,9 +74,8 @@ impl NexmarkSource {
         }
     }
 
-    /// Appends one event's row, column by column in the stream's schema order; returns its
-    /// event time.
-    fn push(&mut self, event: Event) -> i64 {
+    /// Appends one event's row, column by column in the stream's schema order.
+    fn push(&mut self, event: Event) {
         enum Cell<'a> {
             Int(i64),
             Text(&'a str),
@@ -127,7 +122,6 @@ impl NexmarkSource {
                 Text(&b.extra),
             ]),
         }
-        event.date_time()
     }
 }
 
@@ -151,7 +145,6 @@ impl Source for NexmarkSource {
             },
         };
         let wanted_kind = self.wanted();
-        let mut max_time = None;
         let mut scanned = 0;
         while scanned < allowed && self.builders[0].len() < self.batch_size {
             let Some(kind) = self.generator.next_kind() else {
@@ -167,8 +160,7 @@ impl Source for NexmarkSource {
                 continue;
             }
             if let Some(event) = self.generator.next_event() {
-                let t = self.push(event);
-                max_time = max_time.max(Some(t));
+                self.push(event);
             }
         }
         if let Some(rate) = &mut self.rate {
@@ -187,13 +179,7 @@ impl Source for NexmarkSource {
             .iter_mut()
             .map(|b| Arc::new(b.take_column()))
             .collect();
-        let watermark = max_time
-            .filter(|t| self.max_event_time < Some(*t))
-            .map(|t| {
-                self.max_event_time = Some(t);
-                crate::operators::watermark_after(t, self.watermark_delay)
-            });
-        Ok(SourceEvent::Batch(Batch::new(columns, rows), watermark))
+        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
     }
 }
 
@@ -230,7 +216,7 @@ mod tests {
         let mut rows = Vec::new();
         loop {
             match source.poll().unwrap() {
-                SourceEvent::Batch(b, _) => rows.extend(b.rows()),
+                SourceEvent::Batch(b) => rows.extend(b.rows()),
                 SourceEvent::Idle(_) => {}
                 SourceEvent::Finished => return rows,
             }
@@ -273,7 +259,7 @@ mod tests {
             let mut source = NexmarkSource::new(&c, &ctx(49, 50)).unwrap();
             let mut rows = 0;
             for _ in 0..100 {
-                if let SourceEvent::Batch(b, _) = source.poll().unwrap() {
+                if let SourceEvent::Batch(b) = source.poll().unwrap() {
                     rows += b.num_rows();
                 }
             }

@@ -5,6 +5,16 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fmt;
 use std::sync::Arc;
 
+mod files;
+mod resources;
+mod sources;
+mod window;
+
+pub use files::check_files;
+pub use resources::plural;
+use resources::check_resources;
+use sources::{NULL_LITERAL_IS_CSV, check_datagen, check_file_source, check_nexmark};
+
 use crate::expr::{ExprError, Predicate, SelectItem};
 use crate::spec::*;
 use crate::types::{DataType, Field, Schema, SchemaRef};
@@ -67,12 +77,64 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The type of the rows on a port: the schema, and the key when the stream is partitioned
-/// by key (the designer colours keyed pins differently).
+/// The type of the rows on a port: the schema, the key when the stream is partitioned by
+/// key (the designer colours keyed pins differently), its event time, the windows its rows
+/// belong to, and whether it is a changelog.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PortType {
     pub schema: SchemaRef,
     pub keys: Option<Vec<String>>,
+    /// Where a row's event time is, on a stream with event time (watermarks).
+    pub time: Option<TimeAttr>,
+    /// The windows rows belong to, by their `window_start` and `window_end` columns.
+    pub window: Option<WindowKind>,
+    /// Rows carry change kinds: a window that updates results for late rows.
+    pub changelog: bool,
+}
+
+/// A stream's event time: the value of `column` plus `shift_ms`. A Window's output has the
+/// time of `window_end - 1`, its last millisecond (Flink's `window_time`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeAttr {
+    pub column: String,
+    pub shift_ms: i64,
+}
+
+impl TimeAttr {
+    pub fn column(name: impl Into<String>) -> Self {
+        TimeAttr {
+            column: name.into(),
+            shift_ms: 0,
+        }
+    }
+}
+
+impl PortType {
+    pub fn plain(schema: Schema) -> Self {
+        PortType {
+            schema: Arc::new(schema),
+            keys: None,
+            time: None,
+            window: None,
+            changelog: false,
+        }
+    }
+}
+
+/// What a node gives on its outputs: `out`, and a Window's `late`.
+#[derive(Default)]
+struct Typed {
+    out: Option<PortType>,
+    late: Option<PortType>,
+}
+
+impl Typed {
+    fn out(t: PortType) -> Self {
+        Typed {
+            out: Some(t),
+            late: None,
+        }
+    }
 }
 
 /// What validation learnt about a pipeline: the type of each node's output, and its problems.
@@ -80,6 +142,8 @@ pub struct PortType {
 pub struct Analysis {
     /// Output type of each node whose inputs and configuration are valid, by node id.
     pub outputs: std::collections::HashMap<String, PortType>,
+    /// The type of a Window's `late` output, by node id.
+    pub late: std::collections::HashMap<String, PortType>,
     /// Node ids, sources first, each after all of its inputs (empty when there is a cycle).
     pub order: Vec<String>,
     pub problems: Vec<Problem>,
@@ -101,13 +165,36 @@ impl Analysis {
             .filter(move |p| p.node.as_deref() == Some(node))
     }
 
-    /// The schema arriving at node `id` (the first edge's, for a union).
-    pub fn input_schema(&self, topology: &Topology, id: &str) -> Option<SchemaRef> {
+    /// The type of the rows on output `port` of node `id`.
+    pub fn port_type(&self, id: &str, port: &str) -> Option<&PortType> {
+        port_type(&self.outputs, &self.late, id, port)
+    }
+
+    /// The type of the rows an edge carries.
+    pub fn edge_type(&self, edge: &EdgeSpec) -> Option<&PortType> {
+        self.port_type(&edge.from, &edge.from_port)
+    }
+
+    /// The type arriving at node `id` (the first edge's, for a union).
+    pub fn input_type(&self, topology: &Topology, id: &str) -> Option<&PortType> {
         topology
             .inputs_of(id)
             .iter()
-            .find_map(|e| self.outputs.get(&e.from))
-            .map(|t| t.schema.clone())
+            .find_map(|e| self.edge_type(e))
+    }
+
+    /// The schema arriving at node `id` (the first edge's, for a union).
+    pub fn input_schema(&self, topology: &Topology, id: &str) -> Option<SchemaRef> {
+        self.input_type(topology, id).map(|t| t.schema.clone())
+    }
+}
+
+type Types = std::collections::HashMap<String, PortType>;
+
+fn port_type<'a>(outputs: &'a Types, late: &'a Types, id: &str, port: &str) -> Option<&'a PortType> {
+    match port {
+        LATE_OUTPUT => late.get(id),
+        _ => outputs.get(id),
     }
 }
 
@@ -144,7 +231,7 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
         // A node is typed only once all its inputs are: no cascade of errors downstream.
         let input_types: Option<Vec<&PortType>> = inputs
             .iter()
-            .map(|e| analysis.outputs.get(&e.from))
+            .map(|e| port_type(&analysis.outputs, &analysis.late, &e.from, &e.from_port))
             .collect();
         let Some(input_types) = input_types else {
             continue;
@@ -152,11 +239,15 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
         if node.kind.category() != Category::Source && input_types.is_empty() {
             continue;
         }
-        match output_type(node, inputs, &input_types, &mut conditions) {
-            Ok(Some(t)) => {
-                analysis.outputs.insert(id.clone(), t);
+        match output_type(spec, node, inputs, &input_types, &mut conditions) {
+            Ok(typed) => {
+                if let Some(t) = typed.out {
+                    analysis.outputs.insert(id.clone(), t);
+                }
+                if let Some(t) = typed.late {
+                    analysis.late.insert(id.clone(), t);
+                }
             }
-            Ok(None) => {}
             Err(mut found) => {
                 analysis.problems.append(&mut found);
                 // A Filter's rows keep their columns whatever its condition says, so the
@@ -224,125 +315,6 @@ pub const MAX_STRING_LENGTH: usize = 1 << 20;
 /// The longest node id: ids appear in every message about their node.
 pub const MAX_ID_LENGTH: usize = 200;
 
-/// What a channel slot costs beside its rows: the message and the batch's column headers.
-const SLOT_BYTES: u64 = 64;
-/// The bytes a string value is assumed to take where nothing says more.
-const STRING_BYTES: u64 = 64;
-
-/// `1 channel`, `2 channels`, `1 batch`, `8 batches`.
-pub fn plural(n: u64, word: &str) -> String {
-    match (n, word.ends_with("ch") || word.ends_with('s')) {
-        (1, _) => format!("{n} {word}"),
-        (_, true) => format!("{n} {word}es"),
-        (_, false) => format!("{n} {word}s"),
-    }
-}
-
-/// The bytes one row of `schema` takes in a batch: values, offsets and validity.
-fn row_bytes(schema: &Schema, string_bytes: u64) -> u64 {
-    schema
-        .fields
-        .iter()
-        .map(|f| match f.data_type {
-            DataType::Utf8 => 9 + string_bytes,
-            DataType::Bool => 2,
-            _ => 9,
-        })
-        .sum::<u64>()
-        .max(1)
-}
-
-/// Refuses a job that the machine cannot hold: the memory its channels and batches may take
-/// when every channel is full (backpressure everywhere), and one thread per task instance.
-/// Counts what the plan really makes: a chained pipeline has no channels at all.
-fn check_resources(
-    spec: &PipelineSpec,
-    analysis: &Analysis,
-    graph: &crate::runtime::JobGraph,
-    problems: &mut Vec<Problem>,
-) {
-    use crate::limits::{bytes, memory_budget, thread_budget};
-    use crate::runtime::Partition;
-    let threads = graph.task_count() as u64;
-    let allowed = thread_budget();
-    if threads > allowed {
-        problems.push(Problem::error(
-            None,
-            format!(
-                "the job needs {threads} threads (one per parallel instance of each task), \
-                 more than the {allowed} this machine allows; lower the parallelism"
-            ),
-        ));
-    }
-    // Strings are assumed as long as the longest a Datagen makes, or a typical length.
-    let string_bytes = spec
-        .nodes
-        .iter()
-        .filter_map(|n| match &n.kind {
-            NodeKind::Datagen(c) => c
-                .fields
-                .iter()
-                .filter_map(|f| match f.kind {
-                    FieldKind::Random { length, .. } => length,
-                    _ => None,
-                })
-                .max(),
-            _ => None,
-        })
-        .max()
-        .map_or(STRING_BYTES, |l| (l as u64).max(STRING_BYTES));
-    let batch = spec.job.batch_size as u64;
-    let slots_per_channel = spec.job.channel_capacity as u64 + 1;
-    let mut channels = 0u64;
-    let mut total = 0u64;
-    for edge in &graph.edges {
-        let (from, to) = (
-            graph.vertices[edge.from].parallelism as u64,
-            graph.vertices[edge.to].parallelism as u64,
-        );
-        let count = match edge.partition {
-            Partition::Forward => from,
-            _ => from * to,
-        };
-        channels += count;
-        let per_slot =
-            SLOT_BYTES.saturating_add(batch.saturating_mul(row_bytes(&edge.schema, string_bytes)));
-        total = total.saturating_add(
-            count
-                .saturating_mul(slots_per_channel)
-                .saturating_mul(per_slot),
-        );
-    }
-    // Each task instance holds a batch being built and one being handed on.
-    for vertex in &graph.vertices {
-        let widest = vertex
-            .nodes
-            .iter()
-            .filter_map(|id| analysis.outputs.get(id))
-            .map(|t| row_bytes(&t.schema, string_bytes))
-            .max()
-            .unwrap_or(1);
-        total = total.saturating_add(
-            (vertex.parallelism as u64 * 2).saturating_mul(batch.saturating_mul(widest)),
-        );
-    }
-    let budget = memory_budget();
-    if total > budget.bytes {
-        problems.push(Problem::error(
-            None,
-            format!(
-                "these settings could buffer about {} ({} of {} of {batch} rows, \
-                 and the batches being built), more than the {} a job may use ({}); \
-                 lower the batch size, the channel capacity or the parallelism",
-                bytes(total),
-                plural(channels, "channel"),
-                plural(spec.job.channel_capacity as u64, "batch"),
-                bytes(budget.bytes),
-                budget.explain(),
-            ),
-        ));
-    }
-}
 
 /// Node ids must be present and unique; returns the nodes by id.
 fn check_nodes<'a>(
@@ -609,16 +581,10 @@ fn check_connections(
     }
 }
 
-fn expr_problem(node: &NodeSpec, what: &str, e: ExprError) -> Problem {
+pub(super) fn expr_problem(node: &NodeSpec, what: &str, e: ExprError) -> Problem {
     Problem::error(Some(&node.id), format!("{what}: {}", e.message)).with_column(e.column)
 }
 
-fn plain(schema: Schema) -> PortType {
-    PortType {
-        schema: Arc::new(schema),
-        keys: None,
-    }
-}
 
 /// The output type of a node given its input types, or the problems of its configuration.
 /// Filter conditions already checked against a schema during one analysis: a condition
@@ -640,79 +606,25 @@ impl<'a> ConditionMemo<'a> {
 }
 
 fn output_type<'a>(
+    spec: &PipelineSpec,
     node: &'a NodeSpec,
     edges: &[&EdgeSpec],
     inputs: &[&PortType],
     conditions: &mut ConditionMemo<'a>,
-) -> Result<Option<PortType>, Vec<Problem>> {
+) -> Result<Typed, Vec<Problem>> {
     let id = node.id.as_str();
     let err = |message: String| vec![Problem::error(Some(id), message)];
     let input = inputs.first().map(|t| t.schema.clone()).unwrap_or_default();
+    let source = |schema: Schema| source_type(id, &node.kind, schema).map(Typed::out);
     match &node.kind {
-        NodeKind::Datagen(config) => check_datagen(id, config).map(|s| Some(plain(s))),
-        NodeKind::FileSource(config) => check_file_source(id, config).map(|s| Some(plain(s))),
-        NodeKind::Nexmark(config) => {
-            let mut problems = Vec::new();
-            if config.events == Some(0) {
-                problems.push(Problem::error(
-                    Some(id),
-                    "events must be at least 1 (or unset for an endless stream)",
-                ));
-            }
-            if config.events_per_second == Some(0) {
-                problems.push(Problem::error(
-                    Some(id),
-                    "events per second must be at least 1 (or unset for full speed)",
-                ));
-            }
-            if let Some(t) = &config.base_time
-                && crate::types::parse_timestamp(t).is_none()
-            {
-                problems.push(Problem::error(
-                    Some(id),
-                    format!("base time `{t}` is not a timestamp like 2024-01-02 09:30:00"),
-                ));
-            }
-            if problems.is_empty() {
-                Ok(Some(plain(config.stream.schema())))
-            } else {
-                Err(problems)
-            }
-        }
+        NodeKind::Datagen(config) => source(check_datagen(id, config)?),
+        NodeKind::FileSource(config) => source(check_file_source(id, config)?),
+        NodeKind::Nexmark(config) => source(check_nexmark(id, config)?),
         NodeKind::Filter(config) => match conditions.check(&config.condition, &input) {
-            Ok(()) => Ok(Some((*inputs[0]).clone())),
+            Ok(()) => Ok(Typed::out((*inputs[0]).clone())),
             Err(e) => Err(vec![expr_problem(node, "condition", e)]),
         },
-        NodeKind::Map(config) => {
-            if config.columns.is_empty() {
-                return Err(err("a Map needs at least one column expression".into()));
-            }
-            let mut problems = Vec::new();
-            let mut fields: Vec<Field> = Vec::new();
-            let mut names = HashSet::new();
-            for (i, text) in config.columns.iter().enumerate() {
-                match SelectItem::compile(text, i, &input) {
-                    Ok(item) => {
-                        if !names.insert(item.name.to_ascii_lowercase()) {
-                            problems.push(
-                                Problem::error(
-                                    Some(id),
-                                    format!("column {}: the name `{}` is used twice; rename one with AS", i + 1, item.name),
-                                )
-                                .with_column(Some(item.name.clone())),
-                            );
-                        }
-                        fields.push(Field::new(item.name, item.expr.data_type()));
-                    }
-                    Err(e) => problems.push(expr_problem(node, &format!("column {}", i + 1), e)),
-                }
-            }
-            if problems.is_empty() {
-                Ok(Some(plain(Schema::new(fields))))
-            } else {
-                Err(problems)
-            }
-        }
+        NodeKind::Map(config) => map_type(node, config, inputs[0]).map(Typed::out),
         NodeKind::KeyBy(config) => {
             if config.columns.is_empty() {
                 return Err(err("a KeyBy needs at least one key column".into()));
@@ -733,9 +645,9 @@ fn output_type<'a>(
                 }
             }
             if problems.is_empty() {
-                Ok(Some(PortType {
-                    schema: input.clone(),
+                Ok(Typed::out(PortType {
                     keys: Some(keys),
+                    ..(*inputs[0]).clone()
                 }))
             } else {
                 Err(problems)
@@ -753,8 +665,23 @@ fn output_type<'a>(
                     )));
                 }
             }
-            Ok(Some(plain((*input).clone())))
+            // Event time and windows survive only where every input agrees on them.
+            let agreed = |f: fn(&PortType) -> &Option<_>| {
+                let first = f(inputs[0]);
+                inputs.iter().all(|t| f(t) == first).then(|| first.clone()).flatten()
+            };
+            Ok(Typed::out(PortType {
+                time: agreed(|t| &t.time),
+                window: inputs
+                    .iter()
+                    .all(|t| t.window == inputs[0].window)
+                    .then_some(inputs[0].window)
+                    .flatten(),
+                changelog: inputs.iter().any(|t| t.changelog),
+                ..PortType::plain((*input).clone())
+            }))
         }
+        NodeKind::Window(config) => window::window_type(spec, node, config, inputs[0]),
         NodeKind::FileSink(config) => {
             if config.path.trim().is_empty() {
                 return Err(err("the file path is empty".into()));
@@ -762,14 +689,102 @@ fn output_type<'a>(
             if config.null_literal.is_some() && config.format != FileFormat::Csv {
                 return Err(err(NULL_LITERAL_IS_CSV.into()));
             }
-            Ok(None)
+            Ok(Typed::default())
         }
-        NodeKind::Console(_) | NodeKind::Blackhole(_) => Ok(None),
+        NodeKind::Console(_) | NodeKind::Blackhole(_) => Ok(Typed::default()),
+    }
+}
+
+/// A Map's output: one column per item. Event time and windows follow the columns that
+/// carry them when those pass through unchanged (renamed or not).
+fn map_type(node: &NodeSpec, config: &MapConfig, input: &PortType) -> Result<PortType, Vec<Problem>> {
+    let id = node.id.as_str();
+    if config.columns.is_empty() {
+        return Err(vec![Problem::error(
+            Some(id),
+            "a Map needs at least one column expression",
+        )]);
+    }
+    let mut problems = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
+    let mut names = HashSet::new();
+    // Where each input column went: input name → output name.
+    let mut passed: HashMap<String, String> = HashMap::new();
+    for (i, text) in config.columns.iter().enumerate() {
+        match SelectItem::compile(text, i, &input.schema) {
+            Ok(item) => {
+                if !names.insert(item.name.to_ascii_lowercase()) {
+                    problems.push(
+                        Problem::error(
+                            Some(id),
+                            format!(
+                                "column {}: the name `{}` is used twice; rename one with AS",
+                                i + 1,
+                                item.name
+                            ),
+                        )
+                        .with_column(Some(item.name.clone())),
+                    );
+                }
+                if let Some(from) = item.expr.as_column() {
+                    passed.entry(from.to_string()).or_insert(item.name.clone());
+                }
+                fields.push(Field::new(item.name, item.expr.data_type()));
+            }
+            Err(e) => problems.push(expr_problem(node, &format!("column {}", i + 1), e)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let time = input.time.as_ref().and_then(|t| {
+        passed.get(&t.column).map(|to| TimeAttr {
+            column: to.clone(),
+            shift_ms: t.shift_ms,
+        })
+    });
+    let kept = |name: &str| passed.get(name).is_some_and(|to| to == name);
+    let window = input
+        .window
+        .filter(|_| kept("window_start") && kept("window_end"));
+    Ok(PortType {
+        time,
+        window,
+        changelog: input.changelog,
+        ..PortType::plain(Schema::new(fields))
+    })
+}
+
+/// A source's output: its schema, and its event time where it declares one.
+fn source_type(id: &str, kind: &NodeKind, schema: Schema) -> Result<PortType, Vec<Problem>> {
+    let Some(time) = kind.source_time() else {
+        return Ok(PortType::plain(schema));
+    };
+    let name = time.column;
+    match schema.field(name) {
+        Some(f) if matches!(f.data_type, DataType::Timestamp | DataType::Int64) => {
+            let column = f.name.clone();
+            Ok(PortType {
+                time: Some(TimeAttr::column(column)),
+                ..PortType::plain(schema)
+            })
+        }
+        Some(f) => Err(vec![
+            Problem::error(
+                Some(id),
+                format!(
+                    "event time column `{name}` is {}, not TIMESTAMP(3) or BIGINT (epoch milliseconds)",
+                    f.data_type
+                ),
+            )
+            .with_column(Some(name.to_string())),
+        ]),
+        None => Err(vec![unknown_column(id, "event time column", name, &schema)]),
     }
 }
 
 /// `unknown key column `x`; available columns: a, b`, placed on the column.
-fn unknown_column(id: &str, what: &str, name: &str, schema: &Schema) -> Problem {
+pub(super) fn unknown_column(id: &str, what: &str, name: &str, schema: &Schema) -> Problem {
     Problem::error(
         Some(id),
         format!(
@@ -780,14 +795,14 @@ fn unknown_column(id: &str, what: &str, name: &str, schema: &Schema) -> Problem 
     .with_column(Some(name.to_string()))
 }
 
-fn columns_list(schema: &Schema) -> String {
+pub(super) fn columns_list(schema: &Schema) -> String {
     if schema.is_empty() {
         return "none".into();
     }
     schema.names().collect::<Vec<_>>().join(", ")
 }
 
-fn check_field_names<'a>(
+pub(super) fn check_field_names<'a>(
     id: &str,
     names: impl Iterator<Item = &'a str>,
     problems: &mut Vec<Problem>,
@@ -805,195 +820,3 @@ fn check_field_names<'a>(
     }
 }
 
-fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, Vec<Problem>> {
-    let mut problems = Vec::new();
-    if config.fields.is_empty() {
-        problems.push(Problem::error(
-            Some(id),
-            "a Datagen needs at least one field",
-        ));
-    }
-    check_field_names(
-        id,
-        config.fields.iter().map(|f| f.name.as_str()),
-        &mut problems,
-    );
-    if config.rows_per_second == Some(0) {
-        problems.push(Problem::error(
-            Some(id),
-            "rows per second must be at least 1 (or unset for full speed)",
-        ));
-    }
-    for field in &config.fields {
-        let column = Some(field.name.clone());
-        let mut bad = |message: String| {
-            problems.push(Problem::error(Some(id), message).with_column(column.clone()))
-        };
-        let name = &field.name;
-        match &field.kind {
-            FieldKind::Sequence { start, end } => {
-                if field.data_type == DataType::Bool || field.data_type == DataType::Timestamp {
-                    bad(format!(
-                        "field `{name}`: a sequence cannot fill a {} field",
-                        field.data_type
-                    ));
-                }
-                if start > end {
-                    bad(format!(
-                        "field `{name}`: the sequence start {start} is after its end {end}"
-                    ));
-                }
-            }
-            FieldKind::Random {
-                min,
-                max,
-                null_rate,
-                length,
-                ..
-            } => {
-                if let Some(length) = length
-                    && *length > MAX_STRING_LENGTH
-                {
-                    bad(format!(
-                        "field `{name}`: length {length} is more than the {MAX_STRING_LENGTH} characters a string may have"
-                    ));
-                }
-                if let (Some(min), Some(max)) = (min, max)
-                    && min > max
-                {
-                    bad(format!(
-                        "field `{name}`: min {min} is greater than max {max}"
-                    ));
-                }
-                if !(0.0..=1.0).contains(null_rate) {
-                    bad(format!(
-                        "field `{name}`: null rate {null_rate} is not between 0 and 1"
-                    ));
-                }
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(Schema::new(
-            config
-                .fields
-                .iter()
-                .map(|f| Field::new(&f.name, f.data_type))
-                .collect(),
-        ))
-    } else {
-        Err(problems)
-    }
-}
-
-const NULL_LITERAL_IS_CSV: &str =
-    "a null literal applies to CSV files; JSON Lines writes NULL as null";
-
-fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<Problem>> {
-    let mut problems = Vec::new();
-    if config.path.trim().is_empty() {
-        problems.push(Problem::error(Some(id), "the file path is empty"));
-    }
-    if config.schema.is_empty() {
-        problems.push(Problem::error(
-            Some(id),
-            "declare the file's columns in its schema",
-        ));
-    }
-    check_field_names(
-        id,
-        config.schema.iter().map(|f| f.name.as_str()),
-        &mut problems,
-    );
-    if config.null_literal.is_some() && config.format != FileFormat::Csv {
-        problems.push(Problem::error(Some(id), NULL_LITERAL_IS_CSV));
-    }
-    let schema = Schema::new(config.schema.clone());
-    if let Some(name) = &config.event_time {
-        match schema.field(name) {
-            Some(f) if matches!(f.data_type, DataType::Timestamp | DataType::Int64) => {}
-            Some(f) => problems.push(
-                Problem::error(
-                    Some(id),
-                    format!(
-                        "event time column `{name}` is {}, not TIMESTAMP(3) or BIGINT",
-                        f.data_type
-                    ),
-                )
-                .with_column(Some(name.clone())),
-            ),
-            None => problems.push(unknown_column(id, "event time column", name, &schema)),
-        }
-    }
-    if problems.is_empty() {
-        Ok(schema)
-    } else {
-        Err(problems)
-    }
-}
-
-/// Problems only the file system can tell: input files that do not exist, sink targets that
-/// are not regular files, and two sinks writing one file. Relative paths resolve against
-/// `base_dir`, the pipeline file's folder.
-pub fn check_files(spec: &PipelineSpec, base_dir: &std::path::Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut sinks: HashMap<std::path::PathBuf, &str> = HashMap::new();
-    for node in &spec.nodes {
-        match &node.kind {
-            NodeKind::FileSource(config) if !config.path.trim().is_empty() => {
-                let path = base_dir.join(&config.path);
-                if !path.is_file() {
-                    problems.push(Problem::error(
-                        Some(&node.id),
-                        format!("input file {} does not exist", path.display()),
-                    ));
-                }
-            }
-            NodeKind::FileSink(config) if !config.path.trim().is_empty() => {
-                let path = base_dir.join(&config.path);
-                if let Err(e) = crate::operators::check_target(&path) {
-                    problems.push(Problem::error(
-                        Some(&node.id),
-                        format!("cannot write {}: {e}", path.display()),
-                    ));
-                }
-                if let Some(first) = sinks.insert(same_file(&path), &node.id) {
-                    problems.push(Problem::error(
-                        Some(&node.id),
-                        format!(
-                            "writes {}, as `{}` does; two sinks cannot write one file",
-                            path.display(),
-                            quote_id(first)
-                        ),
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    problems
-}
-
-/// A path that is equal for two spellings of one file: `.` and `..` resolved, and the folder
-/// followed through links where it exists.
-fn same_file(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::{Component, PathBuf};
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut lexical = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                lexical.pop();
-            }
-            other => lexical.push(other),
-        }
-    }
-    match (lexical.parent(), lexical.file_name()) {
-        (Some(dir), Some(name)) => match dir.canonicalize() {
-            Ok(dir) => dir.join(name),
-            Err(_) => lexical,
-        },
-        _ => lexical,
-    }
-}

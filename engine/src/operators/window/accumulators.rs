@@ -1,0 +1,419 @@
+//! The running state of one aggregate over many groups, column by column: a batch updates
+//! it in one tight loop per aggregate, slot by slot.
+
+use crate::expr::{AggFunc, Aggregate};
+use crate::types::{Column, ColumnBuilder, DataType, Values};
+
+/// One aggregate's state for every group (slot) of a window or slice.
+#[derive(Clone, Debug)]
+pub enum Acc {
+    /// `COUNT(*)`, or `COUNT(x)` counting rows where `x` is not NULL.
+    Count(Vec<i64>),
+    SumInt { sum: Vec<i64>, seen: Vec<bool> },
+    SumFloat { sum: Vec<f64>, seen: Vec<bool> },
+    /// MIN or MAX of BIGINT and TIMESTAMP values.
+    ExtremeInt { value: Vec<i64>, seen: Vec<bool>, max: bool },
+    ExtremeFloat { value: Vec<f64>, seen: Vec<bool>, max: bool },
+    ExtremeBool { value: Vec<bool>, seen: Vec<bool>, max: bool },
+    ExtremeText { value: Vec<Option<Box<str>>>, max: bool },
+    AvgInt { sum: Vec<i64>, count: Vec<i64> },
+    AvgFloat { sum: Vec<f64>, count: Vec<i64> },
+}
+
+impl Acc {
+    pub fn new(aggregate: &Aggregate) -> Acc {
+        let arg = aggregate.arg.as_ref().map(|a| a.data_type());
+        let max = aggregate.func == AggFunc::Max;
+        match (aggregate.func, arg) {
+            (AggFunc::Count, _) => Acc::Count(Vec::new()),
+            (AggFunc::Sum, Some(DataType::Float64)) => Acc::SumFloat {
+                sum: Vec::new(),
+                seen: Vec::new(),
+            },
+            (AggFunc::Sum, _) => Acc::SumInt {
+                sum: Vec::new(),
+                seen: Vec::new(),
+            },
+            (AggFunc::Avg, Some(DataType::Float64)) => Acc::AvgFloat {
+                sum: Vec::new(),
+                count: Vec::new(),
+            },
+            (AggFunc::Avg, _) => Acc::AvgInt {
+                sum: Vec::new(),
+                count: Vec::new(),
+            },
+            (_, Some(DataType::Float64)) => Acc::ExtremeFloat {
+                value: Vec::new(),
+                seen: Vec::new(),
+                max,
+            },
+            (_, Some(DataType::Bool)) => Acc::ExtremeBool {
+                value: Vec::new(),
+                seen: Vec::new(),
+                max,
+            },
+            (_, Some(DataType::Utf8)) => Acc::ExtremeText {
+                value: Vec::new(),
+                max,
+            },
+            (_, _) => Acc::ExtremeInt {
+                value: Vec::new(),
+                seen: Vec::new(),
+                max,
+            },
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Acc::Count(n) => n.len(),
+            Acc::SumInt { seen, .. }
+            | Acc::SumFloat { seen, .. }
+            | Acc::ExtremeInt { seen, .. }
+            | Acc::ExtremeFloat { seen, .. }
+            | Acc::ExtremeBool { seen, .. } => seen.len(),
+            Acc::ExtremeText { value, .. } => value.len(),
+            Acc::AvgInt { count, .. } | Acc::AvgFloat { count, .. } => count.len(),
+        }
+    }
+
+    /// Makes room for slots up to `len`, each starting empty.
+    pub fn grow(&mut self, len: usize) {
+        if len <= self.len() {
+            return;
+        }
+        match self {
+            Acc::Count(n) => n.resize(len, 0),
+            Acc::SumInt { sum, seen } => {
+                sum.resize(len, 0);
+                seen.resize(len, false);
+            }
+            Acc::SumFloat { sum, seen } => {
+                sum.resize(len, 0.0);
+                seen.resize(len, false);
+            }
+            Acc::ExtremeInt { value, seen, .. } => {
+                value.resize(len, 0);
+                seen.resize(len, false);
+            }
+            Acc::ExtremeFloat { value, seen, .. } => {
+                value.resize(len, 0.0);
+                seen.resize(len, false);
+            }
+            Acc::ExtremeBool { value, seen, .. } => {
+                value.resize(len, false);
+                seen.resize(len, false);
+            }
+            Acc::ExtremeText { value, .. } => value.resize(len, None),
+            Acc::AvgInt { sum, count } => {
+                sum.resize(len, 0);
+                count.resize(len, 0);
+            }
+            Acc::AvgFloat { sum, count } => {
+                sum.resize(len, 0.0);
+                count.resize(len, 0);
+            }
+        }
+    }
+
+    /// Folds rows `rows[i]` of `arg` (the evaluated argument; `None` for `COUNT(*)`) into
+    /// slots `slots[i]`. NULL arguments are skipped, as SQL aggregates do.
+    pub fn update(&mut self, arg: Option<&Column>, rows: &[u32], slots: &[u32]) {
+        debug_assert_eq!(rows.len(), slots.len());
+        let Some(arg) = arg else {
+            if let Acc::Count(n) = self {
+                for &s in slots {
+                    n[s as usize] += 1;
+                }
+            }
+            return;
+        };
+        let valid = |r: u32| arg.validity.as_ref().is_none_or(|v| v[r as usize]);
+        let pairs = rows.iter().zip(slots).filter(|(r, _)| valid(**r));
+        match (self, &arg.values) {
+            (Acc::Count(n), _) => {
+                for (_, &s) in pairs {
+                    n[s as usize] += 1;
+                }
+            }
+            (Acc::SumInt { sum, seen }, Values::Int64(v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] = sum[s as usize].wrapping_add(v[r as usize]);
+                    seen[s as usize] = true;
+                }
+            }
+            (Acc::SumFloat { sum, seen }, Values::Float64(v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] += v[r as usize];
+                    seen[s as usize] = true;
+                }
+            }
+            (Acc::AvgInt { sum, count }, Values::Int64(v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] = sum[s as usize].wrapping_add(v[r as usize]);
+                    count[s as usize] += 1;
+                }
+            }
+            (Acc::AvgFloat { sum, count }, Values::Float64(v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] += v[r as usize];
+                    count[s as usize] += 1;
+                }
+            }
+            (Acc::ExtremeInt { value, seen, max }, Values::Int64(v) | Values::Timestamp(v)) => {
+                for (&r, &s) in pairs {
+                    let (x, s) = (v[r as usize], s as usize);
+                    if !seen[s] || (*max && x > value[s]) || (!*max && x < value[s]) {
+                        value[s] = x;
+                        seen[s] = true;
+                    }
+                }
+            }
+            (Acc::ExtremeFloat { value, seen, max }, Values::Float64(v)) => {
+                for (&r, &s) in pairs {
+                    let (x, s) = (v[r as usize], s as usize);
+                    if !seen[s] || (*max && x > value[s]) || (!*max && x < value[s]) {
+                        value[s] = x;
+                        seen[s] = true;
+                    }
+                }
+            }
+            (Acc::ExtremeBool { value, seen, max }, Values::Bool(v)) => {
+                for (&r, &s) in pairs {
+                    let (x, s) = (v[r as usize], s as usize);
+                    if !seen[s] || (*max && x > value[s]) || (!*max && x < value[s]) {
+                        value[s] = x;
+                        seen[s] = true;
+                    }
+                }
+            }
+            (Acc::ExtremeText { value, max }, Values::Utf8(v)) => {
+                for (&r, &s) in pairs {
+                    let (x, s) = (v.get(r as usize), s as usize);
+                    let better = match &value[s] {
+                        None => true,
+                        Some(current) => (*max && x > &**current) || (!*max && x < &**current),
+                    };
+                    if better {
+                        value[s] = Some(x.into());
+                    }
+                }
+            }
+            (acc, values) => unreachable!(
+                "an aggregate over {} fed {}",
+                acc.describe(),
+                values.data_type()
+            ),
+        }
+    }
+
+    /// Folds slot `from` of `other` (the same aggregate) into slot `into`.
+    pub fn merge(&mut self, into: u32, other: &Acc, from: u32) {
+        let (i, f) = (into as usize, from as usize);
+        match (self, other) {
+            (Acc::Count(a), Acc::Count(b)) => a[i] += b[f],
+            (Acc::SumInt { sum, seen }, Acc::SumInt { sum: s2, seen: k2 }) => {
+                if k2[f] {
+                    sum[i] = sum[i].wrapping_add(s2[f]);
+                    seen[i] = true;
+                }
+            }
+            (Acc::SumFloat { sum, seen }, Acc::SumFloat { sum: s2, seen: k2 }) => {
+                if k2[f] {
+                    sum[i] += s2[f];
+                    seen[i] = true;
+                }
+            }
+            (Acc::AvgInt { sum, count }, Acc::AvgInt { sum: s2, count: c2 }) => {
+                sum[i] = sum[i].wrapping_add(s2[f]);
+                count[i] += c2[f];
+            }
+            (Acc::AvgFloat { sum, count }, Acc::AvgFloat { sum: s2, count: c2 }) => {
+                sum[i] += s2[f];
+                count[i] += c2[f];
+            }
+            (
+                Acc::ExtremeInt { value, seen, max },
+                Acc::ExtremeInt {
+                    value: v2,
+                    seen: k2,
+                    ..
+                },
+            ) => {
+                if k2[f] && (!seen[i] || (*max && v2[f] > value[i]) || (!*max && v2[f] < value[i]))
+                {
+                    value[i] = v2[f];
+                    seen[i] = true;
+                }
+            }
+            (
+                Acc::ExtremeFloat { value, seen, max },
+                Acc::ExtremeFloat {
+                    value: v2,
+                    seen: k2,
+                    ..
+                },
+            ) => {
+                if k2[f] && (!seen[i] || (*max && v2[f] > value[i]) || (!*max && v2[f] < value[i]))
+                {
+                    value[i] = v2[f];
+                    seen[i] = true;
+                }
+            }
+            (
+                Acc::ExtremeBool { value, seen, max },
+                Acc::ExtremeBool {
+                    value: v2,
+                    seen: k2,
+                    ..
+                },
+            ) => {
+                if k2[f] && (!seen[i] || (*max && v2[f] > value[i]) || (!*max && v2[f] < value[i]))
+                {
+                    value[i] = v2[f];
+                    seen[i] = true;
+                }
+            }
+            (Acc::ExtremeText { value, max }, Acc::ExtremeText { value: v2, .. }) => {
+                if let Some(x) = &v2[f] {
+                    let better = match &value[i] {
+                        None => true,
+                        Some(current) => (*max && x > current) || (!*max && x < current),
+                    };
+                    if better {
+                        value[i] = Some(x.clone());
+                    }
+                }
+            }
+            (a, b) => unreachable!("merging {} into {}", b.describe(), a.describe()),
+        }
+    }
+
+    /// The results of `slots`, in that order, as a column of the aggregate's type. An
+    /// aggregate that saw no value (SUM, MIN, MAX, AVG of only NULLs) is NULL.
+    pub fn finish(&self, slots: &[u32], data_type: DataType) -> Column {
+        let mut out = ColumnBuilder::new(data_type, slots.len());
+        for &s in slots {
+            let s = s as usize;
+            match self {
+                Acc::Count(n) => out.push_i64(n[s]),
+                Acc::SumInt { sum, seen } | Acc::ExtremeInt { value: sum, seen, .. } => {
+                    if seen[s] {
+                        out.push_i64(sum[s]);
+                    } else {
+                        out.push_null();
+                    }
+                }
+                Acc::SumFloat { sum, seen } | Acc::ExtremeFloat { value: sum, seen, .. } => {
+                    if seen[s] {
+                        out.push(&crate::types::Value::Float64(sum[s]));
+                    } else {
+                        out.push_null();
+                    }
+                }
+                Acc::ExtremeBool { value, seen, .. } => {
+                    if seen[s] {
+                        out.push(&crate::types::Value::Bool(value[s]));
+                    } else {
+                        out.push_null();
+                    }
+                }
+                Acc::ExtremeText { value, .. } => match &value[s] {
+                    Some(x) => out.push_str(x),
+                    None => out.push_null(),
+                },
+                // Integer division truncates toward zero, as Java's (and Flink's) does.
+                Acc::AvgInt { sum, count } => match count[s] {
+                    0 => out.push_null(),
+                    n => out.push_i64(sum[s].wrapping_div(n)),
+                },
+                Acc::AvgFloat { sum, count } => match count[s] {
+                    0 => out.push_null(),
+                    n => out.push(&crate::types::Value::Float64(sum[s] / n as f64)),
+                },
+            }
+        }
+        out.finish()
+    }
+
+    fn describe(&self) -> &'static str {
+        match self {
+            Acc::Count(_) => "COUNT",
+            Acc::SumInt { .. } | Acc::SumFloat { .. } => "SUM",
+            Acc::AvgInt { .. } | Acc::AvgFloat { .. } => "AVG",
+            Acc::ExtremeInt { max, .. }
+            | Acc::ExtremeFloat { max, .. }
+            | Acc::ExtremeBool { max, .. }
+            | Acc::ExtremeText { max, .. } => {
+                if *max {
+                    "MAX"
+                } else {
+                    "MIN"
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Field, Schema, Value};
+
+    fn agg(text: &str) -> Aggregate {
+        let schema = Schema::new(vec![
+            Field::new("n", DataType::Int64),
+            Field::new("x", DataType::Float64),
+            Field::new("s", DataType::Utf8),
+        ]);
+        Aggregate::compile(text, 0, &schema).unwrap()
+    }
+
+    fn values(column: &Column) -> Vec<Value> {
+        (0..column.len()).map(|i| column.value(i)).collect()
+    }
+
+    #[test]
+    fn sql_semantics_with_nulls() {
+        let n = Column::with_validity(
+            Values::Int64(vec![5, 7, 0, -3]),
+            Some(vec![true, true, false, true]),
+        );
+        let rows = [0, 1, 2, 3];
+        let slots = [0, 0, 1, 1];
+        let run = |text: &str| {
+            let a = agg(text);
+            let mut acc = Acc::new(&a);
+            acc.grow(3);
+            let arg = a.arg.as_ref().map(|_| &n);
+            acc.update(arg, &rows, &slots);
+            values(&acc.finish(&[0, 1, 2], a.data_type))
+        };
+        use Value::{Int64 as I, Null};
+        assert_eq!(run("COUNT(*)"), [I(2), I(2), I(0)]);
+        assert_eq!(run("COUNT(n)"), [I(2), I(1), I(0)]);
+        assert_eq!(run("SUM(n)"), [I(12), I(-3), Null]);
+        assert_eq!(run("MIN(n)"), [I(5), I(-3), Null]);
+        assert_eq!(run("MAX(n)"), [I(7), I(-3), Null]);
+        assert_eq!(run("AVG(n)"), [I(6), I(-3), Null]);
+    }
+
+    #[test]
+    fn merging_slices_equals_one_pass() {
+        let s = Column::new(Values::Utf8(["pear", "apple", "zoo", "fig"].into_iter().collect()));
+        let a = agg("MAX(s)");
+        let (mut one, mut left, mut right) = (Acc::new(&a), Acc::new(&a), Acc::new(&a));
+        for acc in [&mut one, &mut left, &mut right] {
+            acc.grow(1);
+        }
+        one.update(Some(&s), &[0, 1, 2, 3], &[0, 0, 0, 0]);
+        left.update(Some(&s), &[0, 1], &[0, 0]);
+        right.update(Some(&s), &[2, 3], &[0, 0]);
+        let mut merged = Acc::new(&a);
+        merged.grow(1);
+        merged.merge(0, &left, 0);
+        merged.merge(0, &right, 0);
+        assert_eq!(values(&merged.finish(&[0], a.data_type)), values(&one.finish(&[0], a.data_type)));
+        assert_eq!(values(&one.finish(&[0], a.data_type)), [Value::Utf8("zoo".into())]);
+    }
+}

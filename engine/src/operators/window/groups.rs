@@ -1,0 +1,256 @@
+//! The groups of a window: a slot per distinct key, found by hashing the key columns of
+//! each row. One BIGINT or TIMESTAMP key (the common case) is looked up as a number; other
+//! keys as bytes that encode their values.
+
+use foldhash::{HashMap, HashMapExt};
+
+use crate::types::{Batch, Column, ColumnBuilder, DataType, Value, Values};
+
+/// A key as a window keeps it: its number, or its encoded bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// No key (a window over the whole stream).
+    None,
+    Int(Option<i64>),
+    Bytes(Box<[u8]>),
+}
+
+/// Slots of the distinct keys seen, and each slot's key.
+#[derive(Debug)]
+pub struct Groups {
+    types: Vec<DataType>,
+    lookup: Lookup,
+    keys: Vec<Key>,
+}
+
+#[derive(Debug)]
+enum Lookup {
+    Global,
+    Int(HashMap<Option<i64>, u32>),
+    Bytes(HashMap<Box<[u8]>, u32>),
+}
+
+impl Groups {
+    pub fn new(types: &[DataType]) -> Self {
+        let lookup = match types {
+            [] => Lookup::Global,
+            [DataType::Int64 | DataType::Timestamp] => Lookup::Int(HashMap::new()),
+            _ => Lookup::Bytes(HashMap::new()),
+        };
+        Groups {
+            types: types.to_vec(),
+            lookup,
+            keys: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn key(&self, slot: u32) -> &Key {
+        &self.keys[slot as usize]
+    }
+
+    /// The slot of `key`, if it has one.
+    pub fn find(&self, key: &Key) -> Option<u32> {
+        match (&self.lookup, key) {
+            (Lookup::Global, _) => (!self.keys.is_empty()).then_some(0),
+            (Lookup::Int(map), Key::Int(k)) => map.get(k).copied(),
+            (Lookup::Bytes(map), Key::Bytes(b)) => map.get(b).copied(),
+            _ => None,
+        }
+    }
+
+    /// The slot of `key`, added if new.
+    pub fn slot_of(&mut self, key: &Key) -> u32 {
+        let next = self.keys.len() as u32;
+        let slot = match (&mut self.lookup, key) {
+            (Lookup::Global, _) => 0,
+            (Lookup::Int(map), Key::Int(k)) => *map.entry(*k).or_insert(next),
+            (Lookup::Bytes(map), Key::Bytes(b)) => match map.get(b) {
+                Some(&s) => s,
+                None => {
+                    map.insert(b.clone(), next);
+                    next
+                }
+            },
+            (_, other) => unreachable!("a {other:?} key in a table of {:?}", self.types),
+        };
+        if slot == next && (self.keys.is_empty() || !matches!(self.lookup, Lookup::Global)) {
+            self.keys.push(key.clone());
+        }
+        slot
+    }
+
+    /// The slot of each of `rows` of `batch`, whose key columns are `columns`; new keys
+    /// get new slots.
+    pub fn slots(&mut self, batch: &Batch, columns: &[usize], rows: &[u32]) -> Vec<u32> {
+        match &mut self.lookup {
+            Lookup::Global => {
+                if self.keys.is_empty() {
+                    self.keys.push(Key::None);
+                }
+                vec![0; rows.len()]
+            }
+            Lookup::Int(map) => {
+                let column = batch.column(columns[0]);
+                let (Values::Int64(v) | Values::Timestamp(v)) = &column.values else {
+                    unreachable!("a number key column")
+                };
+                let mut out = Vec::with_capacity(rows.len());
+                for &r in rows {
+                    let key = column.is_valid(r as usize).then(|| v[r as usize]);
+                    let next = self.keys.len() as u32;
+                    let slot = *map.entry(key).or_insert(next);
+                    if slot == next {
+                        self.keys.push(Key::Int(key));
+                    }
+                    out.push(slot);
+                }
+                out
+            }
+            Lookup::Bytes(map) => {
+                let mut out = Vec::with_capacity(rows.len());
+                let mut buffer = Vec::new();
+                for &r in rows {
+                    buffer.clear();
+                    for &c in columns {
+                        encode(batch.column(c), r as usize, &mut buffer);
+                    }
+                    let slot = match map.get(buffer.as_slice()) {
+                        Some(&s) => s,
+                        None => {
+                            let s = self.keys.len() as u32;
+                            let key: Box<[u8]> = buffer.as_slice().into();
+                            map.insert(key.clone(), s);
+                            self.keys.push(Key::Bytes(key));
+                            s
+                        }
+                    };
+                    out.push(slot);
+                }
+                out
+            }
+        }
+    }
+
+    /// The key columns of `slots`, in that order, for output rows.
+    pub fn key_columns(&self, slots: &[u32]) -> Vec<Column> {
+        let mut builders: Vec<ColumnBuilder> = self
+            .types
+            .iter()
+            .map(|t| ColumnBuilder::new(*t, slots.len()))
+            .collect();
+        for &s in slots {
+            match &self.keys[s as usize] {
+                Key::None => {}
+                Key::Int(Some(v)) => builders[0].push_i64(*v),
+                Key::Int(None) => builders[0].push_null(),
+                Key::Bytes(bytes) => decode(bytes, &self.types, &mut builders),
+            }
+        }
+        builders.into_iter().map(ColumnBuilder::finish).collect()
+    }
+}
+
+/// The key of row `row` of `batch` for a window keyed by `columns` of `types`.
+pub fn key_of_row(batch: &Batch, columns: &[usize], types: &[DataType], row: usize) -> Key {
+    match types {
+        [] => Key::None,
+        [DataType::Int64 | DataType::Timestamp] => {
+            let column = batch.column(columns[0]);
+            let (Values::Int64(v) | Values::Timestamp(v)) = &column.values else {
+                unreachable!("a number key column")
+            };
+            Key::Int(column.is_valid(row).then(|| v[row]))
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            for &c in columns {
+                encode(batch.column(c), row, &mut bytes);
+            }
+            Key::Bytes(bytes.into())
+        }
+    }
+}
+
+/// Appends row `i` of `column` to `out`: a tag byte, then the value.
+fn encode(column: &Column, i: usize, out: &mut Vec<u8>) {
+    if !column.is_valid(i) {
+        out.push(0);
+        return;
+    }
+    out.push(1);
+    match &column.values {
+        Values::Int64(v) | Values::Timestamp(v) => out.extend_from_slice(&v[i].to_le_bytes()),
+        // Equal numbers are one key: -0.0 and 0.0 alike.
+        Values::Float64(v) => out.extend_from_slice(&(v[i] + 0.0).to_bits().to_le_bytes()),
+        Values::Bool(v) => out.push(v[i] as u8),
+        Values::Utf8(v) => {
+            let s = v.get(i);
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+fn decode(mut bytes: &[u8], types: &[DataType], builders: &mut [ColumnBuilder]) {
+    let mut take = |n: usize| {
+        let (head, rest) = bytes.split_at(n);
+        bytes = rest;
+        head
+    };
+    for (t, b) in types.iter().zip(builders) {
+        if take(1)[0] == 0 {
+            b.push_null();
+            continue;
+        }
+        let word = |raw: &[u8]| u64::from_le_bytes(raw.try_into().expect("8 bytes"));
+        match t {
+            DataType::Int64 | DataType::Timestamp => b.push_i64(word(take(8)) as i64),
+            DataType::Float64 => b.push(&Value::Float64(f64::from_bits(word(take(8))))),
+            DataType::Bool => b.push(&Value::Bool(take(1)[0] == 1)),
+            DataType::Utf8 => {
+                let len = u32::from_le_bytes(take(4).try_into().expect("4 bytes")) as usize;
+                b.push_str(std::str::from_utf8(take(len)).expect("encoded from a str"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_keys_share_a_slot_and_come_back_out() {
+        let batch = Batch::from_columns(vec![
+            Column::with_validity(Values::Int64(vec![7, 8, 7, 0]), Some(vec![true, true, true, false])),
+            Column::new(Values::Utf8(["a", "b", "a", "a"].into_iter().collect())),
+        ]);
+        let mut one = Groups::new(&[DataType::Int64]);
+        assert_eq!(one.slots(&batch, &[0], &[0, 1, 2, 3]), [0, 1, 0, 2]);
+        let keys = one.key_columns(&[2, 0]);
+        assert_eq!(keys[0].value(0), Value::Null);
+        assert_eq!(keys[0].value(1), Value::Int64(7));
+        let mut two = Groups::new(&[DataType::Utf8, DataType::Int64]);
+        assert_eq!(two.slots(&batch, &[1, 0], &[0, 1, 2, 3]), [0, 1, 0, 2]);
+        let keys = two.key_columns(&[1, 2]);
+        assert_eq!(keys[0].value(0), Value::Utf8("b".into()));
+        assert_eq!(keys[1].value(1), Value::Null);
+        // A key found in another table lands in the same slot here.
+        let mut merged = Groups::new(&[DataType::Utf8, DataType::Int64]);
+        assert_eq!(merged.slot_of(two.key(1)), 0);
+        assert_eq!(merged.slot_of(two.key(0)), 1);
+        assert_eq!(merged.slot_of(two.key(1)), 0);
+        let mut global = Groups::new(&[]);
+        assert_eq!(global.slots(&batch, &[], &[0, 1]), [0, 0]);
+        assert_eq!(global.slot_of(&Key::None), 0);
+        assert_eq!(global.len(), 1);
+    }
+}

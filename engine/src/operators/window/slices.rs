@@ -1,0 +1,254 @@
+//! Tumbling and sliding windows over slices, as Flink SQL computes them: time is cut into
+//! slices of `gcd(size, slide)`, each row updates the one slice it falls in, and a window is
+//! the merge of its slices when it fires. A row is stored once, not once per window.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::accumulators::Acc;
+use super::groups::{Groups, Key};
+use crate::expr::Aggregate;
+use crate::types::{Batch, Column, ColumnRef, DataType};
+
+/// One slice's groups and aggregates.
+#[derive(Debug)]
+struct Slice {
+    groups: Groups,
+    accs: Vec<Acc>,
+}
+
+/// The result of one window: its start, and a row per group.
+pub struct WindowResult {
+    pub start: i64,
+    /// Key columns, then aggregate columns.
+    pub columns: Vec<Column>,
+}
+
+/// Tumbling (`slide == size`) or sliding windows of one operator instance.
+pub struct SliceWindows {
+    size: i64,
+    slide: i64,
+    /// The slice length: the greatest common divisor of size and slide.
+    slice: i64,
+    key_types: Vec<DataType>,
+    aggregates: Vec<Aggregate>,
+    /// Slices with rows, by start.
+    slices: BTreeMap<i64, Slice>,
+    /// Ends of windows with rows that have not fired.
+    pending: BTreeSet<i64>,
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+impl SliceWindows {
+    pub fn new(size: i64, slide: i64, key_types: Vec<DataType>, aggregates: Vec<Aggregate>) -> Self {
+        SliceWindows {
+            size,
+            slide,
+            slice: gcd(size, slide),
+            key_types,
+            aggregates,
+            slices: BTreeMap::new(),
+            pending: BTreeSet::new(),
+        }
+    }
+
+    /// The end of the first and of the last window that contains time `t`.
+    pub fn window_ends(&self, t: i64) -> (i64, i64) {
+        let last_start = t.div_euclid(self.slide) * self.slide;
+        // The first start above `t - size`, a multiple of the slide.
+        let first_start = (t - self.size).div_euclid(self.slide) * self.slide + self.slide;
+        (first_start + self.size, last_start + self.size)
+    }
+
+
+    /// Adds `rows` of `batch` at event times `times[row]`. `args[i]` is aggregate `i`'s
+    /// argument evaluated over the batch. Windows that already fired (at `watermark`) are
+    /// not pending again: late rows in them are updates, made by the caller.
+    pub fn insert(
+        &mut self,
+        batch: &Batch,
+        key_columns: &[usize],
+        times: &[i64],
+        rows: &[u32],
+        args: &[Option<ColumnRef>],
+        watermark: i64,
+    ) {
+        // Rows of one slice together: in-order data makes a batch one or two runs.
+        let mut run_start = 0;
+        while run_start < rows.len() {
+            let slice_start = times[rows[run_start] as usize].div_euclid(self.slice) * self.slice;
+            let mut run_end = run_start + 1;
+            while run_end < rows.len()
+                && times[rows[run_end] as usize].div_euclid(self.slice) * self.slice == slice_start
+            {
+                run_end += 1;
+            }
+            let run = &rows[run_start..run_end];
+            if !self.slices.contains_key(&slice_start) {
+                let ends: Vec<i64> = self
+                    .ends_of(slice_start)
+                    .filter(|e| !crate::time::window_fired(*e, watermark))
+                    .collect();
+                self.pending.extend(ends);
+                let slice = Slice {
+                    groups: Groups::new(&self.key_types),
+                    accs: self.aggregates.iter().map(Acc::new).collect(),
+                };
+                self.slices.insert(slice_start, slice);
+            }
+            let slice = self.slices.get_mut(&slice_start).expect("just made");
+            let slots = slice.groups.slots(batch, key_columns, run);
+            let groups = slice.groups.len();
+            for (acc, arg) in slice.accs.iter_mut().zip(args) {
+                acc.grow(groups);
+                acc.update(arg.as_deref(), run, &slots);
+            }
+            run_start = run_end;
+        }
+    }
+
+    /// The result of the window ending at `end`, from its slices; `None` if it has no rows.
+    pub fn result(&self, end: i64) -> Option<WindowResult> {
+        let start = end - self.size;
+        let mut parts = self.slices.range(start..end).peekable();
+        parts.peek()?;
+        if self.size == self.slice {
+            // A tumbling window is its one slice.
+            let (_, slice) = parts.next()?;
+            let slots: Vec<u32> = (0..slice.groups.len() as u32).collect();
+            return Some(self.finish(start, end, &slice.groups, &slice.accs, &slots));
+        }
+        let mut groups = Groups::new(&self.key_types);
+        let mut accs: Vec<Acc> = self.aggregates.iter().map(Acc::new).collect();
+        for (_, slice) in parts {
+            for from in 0..slice.groups.len() as u32 {
+                let into = groups.slot_of(slice.groups.key(from));
+                for (acc, part) in accs.iter_mut().zip(&slice.accs) {
+                    acc.grow(groups.len());
+                    acc.merge(into, part, from);
+                }
+            }
+        }
+        let slots: Vec<u32> = (0..groups.len() as u32).collect();
+        Some(self.finish(start, end, &groups, &accs, &slots))
+    }
+
+    /// The result of one key in the window ending at `end`; `None` if the key has no rows
+    /// there.
+    pub fn key_result(&self, end: i64, key: &Key) -> Option<WindowResult> {
+        let start = end - self.size;
+        let mut groups = Groups::new(&self.key_types);
+        let mut accs: Vec<Acc> = self.aggregates.iter().map(Acc::new).collect();
+        for (_, slice) in self.slices.range(start..end) {
+            if let Some(from) = slice.groups.find(key) {
+                let into = groups.slot_of(key);
+                for (acc, part) in accs.iter_mut().zip(&slice.accs) {
+                    acc.grow(1);
+                    acc.merge(into, part, from);
+                }
+            }
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        Some(self.finish(start, end, &groups, &accs, &[0]))
+    }
+
+    /// The ends of the windows containing time `t`, in order.
+    pub fn ends_of(&self, t: i64) -> impl Iterator<Item = i64> + use<> {
+        let (first, last) = self.window_ends(t);
+        let slide = self.slide;
+        (0..)
+            .map(move |i| first + i * slide)
+            .take_while(move |e| *e <= last)
+    }
+
+    fn finish(&self, start: i64, end: i64, groups: &Groups, accs: &[Acc], slots: &[u32]) -> WindowResult {
+        let mut columns = groups.key_columns(slots);
+        for (acc, aggregate) in accs.iter().zip(&self.aggregates) {
+            columns.push(acc.finish(slots, aggregate.data_type));
+        }
+        let _ = end;
+        WindowResult { start, columns }
+    }
+
+    /// Pops the ends of the pending windows that have fired at `watermark`, in order.
+    pub fn fire(&mut self, watermark: i64) -> Vec<i64> {
+        let mut fired = Vec::new();
+        while let Some(&end) = self.pending.first() {
+            if !crate::time::window_fired(end, watermark) {
+                break;
+            }
+            self.pending.pop_first();
+            fired.push(end);
+        }
+        fired
+    }
+
+    /// Drops slices whose last window has fired and is past its allowed lateness.
+    pub fn expire(&mut self, watermark: i64, lateness: i64) {
+        while let Some((&start, _)) = self.slices.first_key_value() {
+            let (_, last_end) = self.window_ends(start);
+            if !crate::time::window_fired(last_end.saturating_add(lateness), watermark) {
+                break;
+            }
+            self.slices.pop_first();
+        }
+    }
+
+    /// The earliest pending window end, for a processing-time timer.
+    pub fn next_end(&self) -> Option<i64> {
+        self.pending.first().copied()
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.slices.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Field, Schema, Value, Values};
+
+    fn windows(size: i64, slide: i64) -> SliceWindows {
+        let schema = Schema::new(vec![Field::new("t", DataType::Int64)]);
+        let count = Aggregate::compile("COUNT(*) AS n", 2, &schema).unwrap();
+        SliceWindows::new(size, slide, vec![], vec![count])
+    }
+
+    #[test]
+    fn window_ends_of_a_time() {
+        let w = windows(10, 10);
+        assert_eq!(w.window_ends(0), (10, 10));
+        assert_eq!(w.window_ends(9), (10, 10));
+        assert_eq!(w.window_ends(-1), (0, 0));
+        let w = windows(10, 4);
+        // Windows [0,10), [4,14), [8,18) contain 9; [-4,6) does not.
+        assert_eq!(w.window_ends(9), (10, 18));
+        assert_eq!(w.ends_of(8).collect::<Vec<_>>(), [10, 14, 18]);
+    }
+
+    #[test]
+    fn a_sliding_window_counts_its_slices_once_each() {
+        let mut w = windows(10, 5);
+        let times = vec![1, 4, 6, 12];
+        let batch = Batch::from_columns(vec![Column::new(Values::Int64(times.clone()))]);
+        w.insert(&batch, &[], &times, &[0, 1, 2, 3], &[None], i64::MIN);
+        let counts: Vec<(i64, Value)> = w
+            .fire(i64::MAX)
+            .into_iter()
+            .map(|end| (end, w.result(end).unwrap().columns[0].value(0)))
+            .collect();
+        // [-5,5): 1, 4; [0,10): 1, 4, 6; [5,15): 6, 12; [10,20): 12.
+        assert_eq!(
+            counts,
+            [(5, Value::Int64(2)), (10, Value::Int64(3)), (15, Value::Int64(2)), (20, Value::Int64(1))]
+        );
+        w.expire(i64::MAX, 0);
+        assert!(w.is_empty());
+    }
+}
