@@ -717,3 +717,74 @@ fn a_wire_dragged_on_the_canvas_connects_or_is_refused_with_the_reason() {
             .any(|e| e.from == "datagen" && e.to == "blackhole")
     );
 }
+
+/// `hello.ron` with a sequence that lasts for hours: a job that runs until it is stopped.
+fn endless_hello(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(hello_path()).unwrap();
+    let path = dir.join("endless.ron");
+    let endless = text.replace("end: 100)", "end: 100000000)");
+    assert_ne!(endless, text);
+    std::fs::write(&path, endless).unwrap();
+    path
+}
+
+fn right_click_at(harness: &mut Harness<'_, Editor>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.step();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn a_running_pipeline_is_read_only_until_stop_and_edit() {
+    let dir = scratch("read-only");
+    let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
+    let before = without_layout(h.state().spec());
+    click(&mut h, "▶ Run");
+    assert!(h.state().is_read_only());
+    assert!(shows(&h, "the canvas is read-only"));
+
+    // Every way to change the pipeline is refused while it runs.
+    select_on_canvas(&mut h, "hot");
+    h.key_press(Key::Delete);
+    h.run();
+    double_click(&mut h, "Filter");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    h.run();
+    let input = h.state().pin_position("print", false).unwrap();
+    right_click_at(&mut h, input);
+    assert!(shows(&h, "stop it to change its wires"));
+    assert!(widget(&h, "Condition").accesskit_node().is_disabled());
+    assert!(widget(&h, "Undo").accesskit_node().is_disabled());
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(widget(&h, "Batch size").accesskit_node().is_disabled());
+    assert_eq!(without_layout(h.state().spec()), before);
+    assert_eq!(*h.state().run_state(), streamlab::editor::RunState::Running);
+
+    // One click stops the job and gives the pipeline back.
+    click_button(&mut h, "■ Stop and edit");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while h.state().is_read_only() {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+    assert!(!shows(&h, "the canvas is read-only"));
+    select_on_canvas(&mut h, "hot");
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(
+        h.state().spec().node("hot").is_none(),
+        "editing works again"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

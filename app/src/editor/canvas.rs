@@ -60,6 +60,8 @@ impl SnarlPin for DrawnPin {
 /// A wire the canvas refused, and why; shown by the pointer for a few seconds.
 #[derive(Clone, Debug)]
 pub struct Refusal {
+    /// What was refused ("Cannot connect"), then why.
+    pub title: &'static str,
     pub message: String,
     pub at: Pos2,
     pub time: f64,
@@ -104,7 +106,12 @@ pub struct CanvasViewer<'a> {
     pub removed: Vec<NodeId>,
     pub pin_rects: PinRects,
     pub dark: bool,
+    /// While a job runs the canvas is the job: wires and nodes cannot change.
+    pub read_only: bool,
 }
+
+/// Why the canvas refuses a change while a job runs.
+pub const READ_ONLY_REASON: &str = "the pipeline is running: stop it to change its wires";
 
 /// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%.
 pub fn style() -> SnarlStyle {
@@ -209,6 +216,19 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 impl CanvasViewer<'_> {
+    /// Whether a change must be refused because a job runs; if so, says why by the pointer.
+    fn refuse_while_running(&mut self) -> bool {
+        if self.read_only {
+            *self.refused = Some(Refusal {
+                title: "Read-only while the job runs",
+                message: READ_ONLY_REASON.to_string(),
+                at: self.pointer,
+                time: self.now,
+            });
+        }
+        self.read_only
+    }
+
     fn input_type(&self, snarl: &Snarl<NodeSpec>, pin: &InPin) -> Option<PortType> {
         let remote = pin.remotes.first()?;
         self.analysis.outputs.get(&snarl[remote.node].id).cloned()
@@ -421,12 +441,18 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     }
 
     fn connect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<NodeSpec>) {
-        match connect::check(snarl, &self.analysis.outputs, from.id, to.id) {
+        let allowed = if self.read_only {
+            Err(READ_ONLY_REASON.to_string())
+        } else {
+            connect::check(snarl, &self.analysis.outputs, from.id, to.id)
+        };
+        match allowed {
             Ok(()) => {
                 snarl.connect(from.id, to.id);
             }
             Err(message) => {
                 *self.refused = Some(Refusal {
+                    title: "Cannot connect",
                     message,
                     at: self.pointer,
                     time: self.now,
@@ -435,11 +461,36 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         }
     }
 
+    fn disconnect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<NodeSpec>) {
+        if self.refuse_while_running() {
+            return;
+        }
+        snarl.disconnect(from.id, to.id);
+    }
+
+    fn drop_inputs(&mut self, pin: &InPin, snarl: &mut Snarl<NodeSpec>) {
+        if self.refuse_while_running() {
+            return;
+        }
+        snarl.drop_inputs(pin.id);
+    }
+
+    fn drop_outputs(&mut self, pin: &OutPin, snarl: &mut Snarl<NodeSpec>) {
+        if self.refuse_while_running() {
+            return;
+        }
+        snarl.drop_outputs(pin.id);
+    }
+
     fn has_graph_menu(&mut self, _pos: Pos2, _snarl: &mut Snarl<NodeSpec>) -> bool {
         true
     }
 
     fn show_graph_menu(&mut self, pos: Pos2, ui: &mut Ui, snarl: &mut Snarl<NodeSpec>) {
+        if self.read_only {
+            ui.label(RichText::new("Stop the job to add nodes.").weak());
+            return;
+        }
         ui.label(RichText::new("Add node").strong());
         for category in [Category::Source, Category::Transform, Category::Sink] {
             ui.menu_button(theme::category_name(category), |ui| {
@@ -479,16 +530,18 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             self.focus_request = Some(node);
             ui.close();
         }
-        if ui.button("Duplicate").clicked() {
+        let editable = !self.read_only;
+        if ui
+            .add_enabled(editable, egui::Button::new("Duplicate"))
+            .clicked()
+        {
             self.focus_request = Some(duplicate(snarl, node));
             ui.close();
         }
+        let wired = inputs.iter().any(|p| !p.remotes.is_empty())
+            || outputs.iter().any(|p| !p.remotes.is_empty());
         if ui
-            .add_enabled(
-                inputs.iter().any(|p| !p.remotes.is_empty())
-                    || outputs.iter().any(|p| !p.remotes.is_empty()),
-                egui::Button::new("Disconnect all"),
-            )
+            .add_enabled(editable && wired, egui::Button::new("Disconnect all"))
             .clicked()
         {
             for pin in inputs {
@@ -500,7 +553,10 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             ui.close();
         }
         ui.separator();
-        if ui.button("Delete").clicked() {
+        if ui
+            .add_enabled(editable, egui::Button::new("Delete"))
+            .clicked()
+        {
             snarl.remove_node(node);
             self.removed.push(node);
             ui.close();

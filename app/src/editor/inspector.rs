@@ -4,7 +4,7 @@
 use egui::{RichText, TextEdit, Ui};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 use engine::expr::{Predicate, SelectItem};
-use engine::spec::{FileFormat, NexmarkStream, NodeKind};
+use engine::spec::{FileFormat, NexmarkStream, NodeKind, NodeSpec};
 use engine::types::{DataType, Field, Schema};
 use engine::validate::{self, Analysis};
 
@@ -14,12 +14,14 @@ use super::form::{self, row};
 use super::{connect, datagen_form, theme};
 
 /// The inspector of node `node`. `refusal` keeps the last refused connection's reason.
+/// `read_only` shows the settings without letting them change (while a job runs).
 pub fn node(
     ui: &mut Ui,
     doc: &mut Document,
     node: NodeId,
     analysis: &Analysis,
     refusal: &mut Option<String>,
+    read_only: bool,
 ) {
     let input = input_schema(doc, node, analysis);
     let columns: Vec<String> = input
@@ -41,8 +43,43 @@ pub fn node(
     });
     ui.label(RichText::new(spec.kind.description()).weak());
     ui.add_space(6.0);
+    ui.add_enabled_ui(!read_only, |ui| common(ui, spec, &others, job_parallelism));
+    ui.separator();
+    // Field state (a text field's own undo) belongs to this node, not to whichever node the
+    // inspector showed before.
+    let salt = spec.id.clone();
+    ui.add_enabled_ui(!read_only, |ui| {
+        ui.push_id(salt, |ui| {
+            config(ui, &mut spec.kind, input.as_ref(), &columns)
+        })
+    });
+    let id = spec.id.clone();
+    if !doc.snarl[node].kind.inputs().is_empty() {
+        ui.separator();
+        ui.add_enabled_ui(!read_only, |ui| inputs(ui, doc, node, analysis, refusal));
+    }
+    ui.separator();
+    output(ui, analysis, &id, &doc.snarl[node].kind);
+    let mut problems: Vec<_> = analysis.problems_of(&id).collect();
+    problems.sort_by_key(|p| !p.is_error());
+    if !problems.is_empty() {
+        ui.separator();
+        ui.label(RichText::new("Problems").strong());
+        for p in problems {
+            let color = if p.is_error() {
+                theme::error_color(dark)
+            } else {
+                theme::warning_color(dark)
+            };
+            ui.label(RichText::new(&p.message).color(color));
+        }
+    }
+}
+
+/// The settings every node has: its id and parallelism.
+fn common(ui: &mut Ui, spec: &mut NodeSpec, others: &[String], job_parallelism: u32) {
     form::rows(ui, "node-common", |ui| {
-        row(ui, "Id", |ui| id_field(ui, &mut spec.id, &others));
+        row(ui, "Id", |ui| id_field(ui, &mut spec.id, others));
         let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
         if one_file && spec.parallelism.is_none_or(|p| p == 1) {
             // One file, one task: there is nothing to choose.
@@ -62,34 +99,6 @@ pub fn node(
             });
         }
     });
-    ui.separator();
-    // Field state (a text field's own undo) belongs to this node, not to whichever node the
-    // inspector showed before.
-    let salt = spec.id.clone();
-    ui.push_id(salt, |ui| {
-        config(ui, &mut spec.kind, input.as_ref(), &columns)
-    });
-    let id = spec.id.clone();
-    if !doc.snarl[node].kind.inputs().is_empty() {
-        ui.separator();
-        inputs(ui, doc, node, analysis, refusal);
-    }
-    ui.separator();
-    output(ui, analysis, &id, &doc.snarl[node].kind);
-    let mut problems: Vec<_> = analysis.problems_of(&id).collect();
-    problems.sort_by_key(|p| !p.is_error());
-    if !problems.is_empty() {
-        ui.separator();
-        ui.label(RichText::new("Problems").strong());
-        for p in problems {
-            let color = if p.is_error() {
-                theme::error_color(dark)
-            } else {
-                theme::warning_color(dark)
-            };
-            ui.label(RichText::new(&p.message).color(color));
-        }
-    }
 }
 
 /// The node's id. Edges and the layout refer to nodes by id, so a new id takes effect when

@@ -79,7 +79,7 @@ impl Editor {
         ui.menu_button("Edit", |ui| {
             if ui
                 .add_enabled(
-                    self.history.can_undo(),
+                    self.can_undo_now(),
                     egui::Button::new("Undo").shortcut_text(ctx.format_shortcut(&UNDO)),
                 )
                 .clicked()
@@ -89,7 +89,7 @@ impl Editor {
             }
             if ui
                 .add_enabled(
-                    self.history.can_redo(),
+                    self.can_redo_now(),
                     egui::Button::new("Redo").shortcut_text(ctx.format_shortcut(&REDO)),
                 )
                 .clicked()
@@ -98,8 +98,9 @@ impl Editor {
                 ui.close();
             }
             ui.separator();
-            let any = self.focused.is_some()
-                || !egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx).is_empty();
+            let any = !self.is_read_only()
+                && (self.focused.is_some()
+                    || !egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx).is_empty());
             if ui
                 .add_enabled(
                     any,
@@ -225,14 +226,14 @@ impl Editor {
             }
             ui.separator();
             if ui
-                .add_enabled(self.history.can_undo(), egui::Button::new("Undo"))
+                .add_enabled(self.can_undo_now(), egui::Button::new("Undo"))
                 .on_hover_text(format!("Undo ({})", ui.ctx().format_shortcut(&UNDO)))
                 .clicked()
             {
                 self.undo();
             }
             if ui
-                .add_enabled(self.history.can_redo(), egui::Button::new("Redo"))
+                .add_enabled(self.can_redo_now(), egui::Button::new("Redo"))
                 .on_hover_text(format!("Redo ({})", ui.ctx().format_shortcut(&REDO)))
                 .clicked()
             {
@@ -279,6 +280,15 @@ impl Editor {
                     );
             });
         });
+    }
+
+    /// Undo and Redo are offered when there is a step to take and the pipeline may change.
+    fn can_undo_now(&self) -> bool {
+        self.history.can_undo() && !self.is_read_only()
+    }
+
+    fn can_redo_now(&self) -> bool {
+        self.history.can_redo() && !self.is_read_only()
     }
 
     pub(super) fn status_text(&self) -> String {

@@ -261,6 +261,12 @@ impl Editor {
         self.history.can_undo()
     }
 
+    /// Whether the pipeline is locked against edits: while a job runs, the canvas shows that
+    /// job, so nothing that changes the pipeline is allowed until it is stopped.
+    pub fn is_read_only(&self) -> bool {
+        self.runner.is_active()
+    }
+
     // ----- actions -----
 
     fn replace_document(&mut self, doc: Document) {
@@ -344,6 +350,9 @@ impl Editor {
     }
 
     pub fn undo(&mut self) {
+        if self.is_read_only() {
+            return;
+        }
         // An edit not yet recorded (text typed in a field still focused) is a step of its own.
         self.history.record(self.doc.to_spec());
         if let Some(spec) = self.history.undo().cloned() {
@@ -352,6 +361,9 @@ impl Editor {
     }
 
     pub fn redo(&mut self) {
+        if self.is_read_only() {
+            return;
+        }
         self.history.record(self.doc.to_spec());
         if let Some(spec) = self.history.redo().cloned() {
             self.show_state(&spec);
@@ -408,8 +420,15 @@ impl Editor {
 
     /// Adds a node of `kind`: at `at`, else right of the node in the inspector (the next step
     /// of a pipeline usually goes there), else in the middle of the view; then below any
-    /// node it would cover.
-    pub fn add_node(&mut self, kind: engine::spec::NodeKind, at: Option<egui::Pos2>) -> NodeId {
+    /// node it would cover. Nothing is added while the pipeline is read-only.
+    pub fn add_node(
+        &mut self,
+        kind: engine::spec::NodeKind,
+        at: Option<egui::Pos2>,
+    ) -> Option<NodeId> {
+        if self.is_read_only() {
+            return None;
+        }
         let drawn = |node: NodeId, pos: egui::Pos2| {
             self.node_rects.iter().find(|(n, _)| *n == node).map_or(
                 egui::Rect::from_min_size(pos, canvas::NODE_SIZE),
@@ -447,7 +466,7 @@ impl Editor {
         if !visible.contains_rect(rect) {
             self.view_request = Some(ViewRequest::Center(rect.center()));
         }
-        node
+        Some(node)
     }
 
     fn canvas_centre(&self) -> egui::Pos2 {
@@ -468,6 +487,9 @@ impl Editor {
     }
 
     fn delete_selected(&mut self, ctx: &egui::Context) {
+        if self.is_read_only() {
+            return;
+        }
         let mut doomed = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ctx);
         if doomed.is_empty() {
             doomed.extend(self.focused);
@@ -481,6 +503,9 @@ impl Editor {
     }
 
     fn duplicate_selected(&mut self, ctx: &egui::Context) {
+        if self.is_read_only() {
+            return;
+        }
         let mut nodes = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ctx);
         if nodes.is_empty() {
             nodes.extend(self.focused);

@@ -11,6 +11,10 @@ use super::{Editor, REFUSAL_SECONDS, theme};
 impl Editor {
     pub(super) fn canvas(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        let read_only = self.is_read_only();
+        if read_only {
+            self.running_banner(ui);
+        }
         let screen_rect = ui.available_rect_before_wrap();
         self.last_canvas_rect = screen_rect;
         let (pointer, now) = ctx.input(|i| {
@@ -49,11 +53,22 @@ impl Editor {
             removed: Vec::new(),
             pin_rects: Default::default(),
             dark: ui.visuals().dark_mode,
+            read_only,
+        };
+        // The canvas rewires a ctrl-dragged pin by itself, past the viewer: while a job runs,
+        // put back what it changed.
+        let wires_before: Vec<_> = if read_only {
+            self.doc.snarl.wires().collect()
+        } else {
+            Vec::new()
         };
         // Node titles are handles for dragging, not text to select.
         ui.style_mut().interaction.selectable_labels = false;
         let widget = SnarlWidget::new().id(canvas_id).style(canvas::style());
         let response = widget.show(&mut self.doc.snarl, &mut viewer, ui);
+        if read_only {
+            restore_wires(&mut self.doc.snarl, &wires_before);
+        }
         self.transform = viewer.transform;
         self.node_rects = std::mem::take(&mut viewer.node_rects);
         self.pin_rects = std::mem::take(&mut *viewer.pin_rects.lock().expect("not poisoned"));
@@ -115,6 +130,37 @@ impl Editor {
         self.refusal_note(&ctx, now);
     }
 
+    /// A strip above the canvas while a job runs: the canvas is the job, so it is read-only,
+    /// and one click stops the job to edit it.
+    fn running_banner(&mut self, ui: &mut Ui) {
+        let dark = ui.visuals().dark_mode;
+        egui::Frame::new()
+            .fill(ui.visuals().extreme_bg_color)
+            .inner_margin(egui::Margin::symmetric(10, 5))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    let stopping = self.runner.state == super::RunState::Stopping;
+                    let stop = ui.add_enabled(
+                        !stopping,
+                        egui::Button::new(RichText::new("■ Stop and edit").strong()),
+                    );
+                    if stop
+                        .on_hover_text("Stop the job (sinks are flushed), then edit")
+                        .clicked()
+                    {
+                        self.stop();
+                    }
+                    let text = if stopping {
+                        "Stopping the job…"
+                    } else {
+                        "The job is running this pipeline: the canvas is read-only until it stops."
+                    };
+                    ui.label(RichText::new(text).color(theme::running_color(dark)));
+                });
+            });
+    }
+
     /// The reason a wire was refused, by where it was dropped, for a few seconds.
     pub(super) fn refusal_note(&mut self, ctx: &egui::Context, now: f64) {
         let Some(refusal) = &self.refused else {
@@ -133,7 +179,7 @@ impl Editor {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_max_width(340.0);
                     ui.label(
-                        RichText::new("Cannot connect")
+                        RichText::new(refusal.title)
                             .strong()
                             .color(theme::error_color(dark)),
                     );
@@ -141,5 +187,22 @@ impl Editor {
                 });
             });
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(left));
+    }
+}
+
+/// Makes the canvas's wires exactly `wires` again.
+fn restore_wires(
+    snarl: &mut egui_snarl::Snarl<engine::spec::NodeSpec>,
+    wires: &[(egui_snarl::OutPinId, egui_snarl::InPinId)],
+) {
+    let now: Vec<_> = snarl.wires().collect();
+    if now.len() == wires.len() && now.iter().all(|w| wires.contains(w)) {
+        return;
+    }
+    for (out, inp) in now {
+        snarl.disconnect(out, inp);
+    }
+    for &(out, inp) in wires {
+        snarl.connect(out, inp);
     }
 }

@@ -29,7 +29,12 @@ impl Editor {
             .min_size(150.0)
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                if let Some(kind) = self.palette.show(ui) {
+                let read_only = self.is_read_only();
+                if read_only {
+                    ui.label(RichText::new("Stop the job to add nodes.").weak());
+                }
+                let chosen = ui.add_enabled_ui(!read_only, |ui| self.palette.show(ui));
+                if let Some(kind) = chosen.inner {
                     self.add_node(kind, None);
                 }
             });
@@ -56,7 +61,7 @@ impl Editor {
         // or deleting under it must wait until the button is released.
         let dragging = ctx.input(|i| i.pointer.any_down());
         let pressed = |shortcut| ctx.input_mut(|i| i.consume_shortcut(&shortcut));
-        if !typing && !dragging {
+        if !typing && !dragging && !self.is_read_only() {
             // In a text field these keys belong to the field (its own undo, its own Delete).
             if pressed(REDO) || pressed(REDO_Y) {
                 self.redo();
@@ -69,6 +74,8 @@ impl Editor {
             if pressed(DUPLICATE) {
                 self.duplicate_selected(ctx);
             }
+        }
+        if !typing && !dragging {
             if ctx.input(|i| i.key_pressed(egui::Key::Escape))
                 && self.pending.is_none()
                 && self.error.is_none()
@@ -107,6 +114,11 @@ impl Editor {
         self.view_request = Some(ViewRequest::FitAll);
     }
     pub(super) fn inspector(&mut self, ui: &mut Ui) {
+        let read_only = self.is_read_only();
+        if read_only {
+            ui.label(RichText::new("Read-only while the job runs: stop it to edit.").weak());
+            ui.add_space(4.0);
+        }
         let selected = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ui.ctx()).len();
         if selected > 1 {
             ui.label(
@@ -140,9 +152,12 @@ impl Editor {
                     node,
                     &self.analysis,
                     &mut self.inspector_refusal,
+                    read_only,
                 );
             }
-            None => inspector::pipeline(ui, &mut self.doc),
+            None => {
+                ui.add_enabled_ui(!read_only, |ui| inspector::pipeline(ui, &mut self.doc));
+            }
         }
     }
 
