@@ -788,3 +788,93 @@ fn a_running_pipeline_is_read_only_until_stop_and_edit() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Steps the window until the run ends; returns how it ended.
+fn wait_for_run(harness: &mut Harness<'_, Editor>) -> streamlab::editor::RunState {
+    use streamlab::editor::RunState;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while matches!(
+        harness.state().run_state(),
+        RunState::Running | RunState::Stopping
+    ) {
+        assert!(std::time::Instant::now() < deadline, "the run ends");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run();
+    }
+    harness.state().run_state().clone()
+}
+
+#[test]
+fn a_failed_runs_error_leaves_with_the_fix_and_stays_in_the_run_history() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "id / 0 > 1");
+    click(&mut h, "▶ Run");
+    let failed = wait_for_run(&mut h);
+    assert!(
+        matches!(&failed, streamlab::editor::RunState::Failed(m) if m.contains("division by zero")),
+        "{failed:?}"
+    );
+    click(&mut h, "Problems (0)");
+    assert!(shows(&h, "Failed: `hot`"), "the status bar says so");
+    assert!(shows(&h, "⚠ last run:"), "and the problems list");
+    assert!(shows(&h, "run failed:"), "and the node");
+
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(*h.state().run_state(), streamlab::editor::RunState::Idle);
+    assert!(shows(&h, "Ready"));
+    assert!(!shows(&h, "last run"));
+    assert!(!shows(&h, "run failed"));
+    assert!(!shows(&h, "division by zero"));
+
+    click(&mut h, "Runs (1)");
+    assert!(shows(
+        &h,
+        "Run 1 · hello · Failed: `hot`: condition: division by zero"
+    ));
+}
+
+#[test]
+fn an_example_copy_writes_its_output_into_the_user_folder_and_says_where() {
+    let dir = scratch("example-output");
+    let shipped_output = repo().join("out/large-trades.csv");
+    let shipped_before = std::fs::metadata(&shipped_output)
+        .and_then(|m| m.modified())
+        .ok();
+    let mut editor = Editor::new(None);
+    editor.set_output_root(dir.clone());
+    editor.open_example(&repo().join("saved-graphs/stock-quotes.ron"));
+    let mut h = harness(editor);
+    let expected = dir.join("stock-quotes/out/large-trades.csv");
+    select_on_canvas(&mut h, "trades");
+    assert!(shows(&h, "your Streamlab output folder"));
+    assert!(shows(&h, &expected.display().to_string()));
+
+    click(&mut h, "▶ Run");
+    let state = wait_for_run(&mut h);
+    assert!(
+        matches!(state, streamlab::editor::RunState::Finished { .. }),
+        "{state:?}"
+    );
+    let written = std::fs::read_to_string(&expected).unwrap();
+    let rows = written.lines().count() as u64 - 1;
+    assert!(rows > 0);
+    assert_eq!(
+        std::fs::metadata(&shipped_output)
+            .and_then(|m| m.modified())
+            .ok(),
+        shipped_before,
+        "nothing is written beside the shipped examples"
+    );
+    // The Runs tab opens by itself, as nothing was printed, and says where the rows went.
+    let said = format!("`trades` wrote {rows} rows to");
+    assert!(shows(&h, &said), "{said}");
+    assert!(shows(&h, "Open folder"));
+    let files = h.state().output_files();
+    assert_eq!(files.len(), 1);
+    assert_eq!((files[0].path.clone(), files[0].rows), (expected, rows));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -32,6 +32,12 @@ pub fn named(ui: &Ui, response: Response, name: &str) -> Response {
     response
 }
 
+/// `1 row`, `2 rows`, `0 rows`.
+pub fn plural(n: impl Into<u128>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A whole number with a unit after it.
 pub fn count<T: egui::emath::Numeric>(ui: &mut Ui, value: &mut T, unit: &str) -> Response {
     ui.add(DragValue::new(value).speed(1.0).suffix(unit))

@@ -11,18 +11,37 @@ use engine::validate::{self, Analysis};
 use super::document::Document;
 use super::expr_field::expr_field;
 use super::form::{self, row};
+use super::outputs::OutputFile;
 use super::{connect, datagen_form, theme};
 
-/// The inspector of node `node`. `refusal` keeps the last refused connection's reason.
-/// `read_only` shows the settings without letting them change (while a job runs).
-pub fn node(
-    ui: &mut Ui,
-    doc: &mut Document,
-    node: NodeId,
-    analysis: &Analysis,
-    refusal: &mut Option<String>,
-    read_only: bool,
-) {
+/// What the inspector of a node needs besides the document.
+pub struct NodeContext<'a> {
+    pub analysis: &'a Analysis,
+    /// The last refused connection's reason.
+    pub refusal: &'a mut Option<String>,
+    /// Show the settings without letting them change (while a job runs).
+    pub read_only: bool,
+    /// For a file sink: the file a run writes, and what the last run wrote there.
+    pub output: Option<OutputNote>,
+}
+
+/// Where a file sink's rows go, resolved as a run resolves it.
+pub struct OutputNote {
+    pub path: std::path::PathBuf,
+    /// Whether a relative path was moved into the per-user output folder.
+    pub redirected: bool,
+    /// The last run's file, if it wrote one.
+    pub written: Option<OutputFile>,
+}
+
+/// The inspector of node `node`.
+pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) {
+    let NodeContext {
+        analysis,
+        refusal,
+        read_only,
+        output: output_note,
+    } = cx;
     let input = input_schema(doc, node, analysis);
     let columns: Vec<String> = input
         .as_ref()
@@ -53,6 +72,9 @@ pub fn node(
             config(ui, &mut spec.kind, input.as_ref(), &columns)
         })
     });
+    if let Some(note) = &output_note {
+        written_to(ui, note);
+    }
     let id = spec.id.clone();
     if !doc.snarl[node].kind.inputs().is_empty() {
         ui.separator();
@@ -99,6 +121,23 @@ fn common(ui: &mut Ui, spec: &mut NodeSpec, others: &[String], job_parallelism: 
             });
         }
     });
+}
+
+/// Where a file sink writes, and what the last run wrote there.
+fn written_to(ui: &mut Ui, note: &OutputNote) {
+    let why = if note.redirected {
+        "This pipeline has no file of its own yet, so relative paths write into your Streamlab \
+         output folder:"
+    } else {
+        "Relative paths are taken from the pipeline file's folder. Writes to:"
+    };
+    ui.label(RichText::new(why).weak());
+    match &note.written {
+        Some(file) => super::bottom::output_line(ui, file),
+        None => {
+            ui.label(RichText::new(note.path.display().to_string()).monospace());
+        }
+    }
 }
 
 /// The node's id. Edges and the layout refer to nodes by id, so a new id takes effect when
@@ -334,9 +373,6 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
             });
-            ui.label(
-                RichText::new("Relative paths are taken from the pipeline file's folder.").weak(),
-            );
         }
         NodeKind::Console(c) => {
             form::rows(ui, "console", |ui| {

@@ -2,7 +2,6 @@
 
 use egui::{RichText, Ui, ViewportCommand};
 
-use super::canvas;
 use super::{
     BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, RUN, RunState, SAVE, SAVE_AS, UNDO,
     theme,
@@ -292,23 +291,6 @@ impl Editor {
     }
 
     pub(super) fn status_text(&self) -> String {
-        match &self.runner.state {
-            RunState::Idle => "Ready".into(),
-            RunState::Running => "Running…".into(),
-            RunState::Stopping => "Stopping…".into(),
-            RunState::Finished { records, seconds } => {
-                format!(
-                    "Finished: {} records in {seconds:.1} s",
-                    canvas::short_count(*records)
-                )
-            }
-            RunState::Stopped { records, seconds } => {
-                format!(
-                    "Stopped: {} records in {seconds:.1} s",
-                    canvas::short_count(*records)
-                )
-            }
-            RunState::Failed(message) => format!("Failed: {message}"),
-        }
+        self.runner.state.describe()
     }
 }

@@ -13,8 +13,10 @@ mod form;
 mod history;
 mod inspector;
 mod menus;
+mod outputs;
 mod palette;
 mod run;
+mod runs;
 mod stage;
 mod theme;
 mod window;
@@ -34,6 +36,7 @@ use history::History;
 use palette::Palette;
 pub use run::RunState;
 use run::Runner;
+use runs::RunHistory;
 
 /// The pipeline shown when the app opens without a file and no examples folder is found.
 const HELLO: &str = include_str!("../../../saved-graphs/hello.ron");
@@ -74,6 +77,7 @@ fn faithful(path: &Path, spec: PipelineSpec) -> Result<PipelineSpec, String> {
 enum BottomTab {
     Problems,
     Console,
+    Runs,
 }
 
 /// Something that would lose unsaved changes, waiting for the user's answer.
@@ -94,6 +98,10 @@ pub struct Editor {
     analyzed: PipelineSpec,
     palette: Palette,
     runner: Runner,
+    runs: RunHistory,
+    /// Where pipelines without a file of their own write relative output paths, one folder
+    /// per pipeline; `None` leaves them beside the pipeline's inputs.
+    output_root: Option<PathBuf>,
     files: Files,
     /// The node the inspector shows.
     focused: Option<NodeId>,
@@ -174,6 +182,8 @@ impl Editor {
             doc,
             palette: Palette::default(),
             runner: Runner::default(),
+            runs: RunHistory::default(),
+            output_root: outputs::user_output_root(),
             files: Files::new(),
             focused: None,
             last_selection: Vec::new(),
@@ -406,8 +416,38 @@ impl Editor {
         self.analysis.problems.extend(missing);
     }
 
+    /// Where this pipeline's relative output paths are written: below the per-user output
+    /// folder while it has no file of its own (an example copy must not write among the
+    /// shipped files), else beside its file.
+    fn output_folder(&self) -> Option<PathBuf> {
+        match (&self.doc.path, &self.output_root) {
+            (None, Some(root)) => Some(outputs::folder_for(root, &self.doc.name)),
+            _ => None,
+        }
+    }
+
+    /// Sends unsaved pipelines' relative outputs to `root`/<pipeline name>/ instead of the
+    /// per-user data folder (tests keep their files to themselves this way).
+    pub fn set_output_root(&mut self, root: PathBuf) {
+        self.output_root = Some(root);
+    }
+
+    /// The pipeline as it is run: relative outputs redirected while it has no file.
+    fn spec_to_run(&self) -> PipelineSpec {
+        let spec = self.doc.to_spec();
+        match self.output_folder() {
+            Some(folder) => outputs::redirect_sinks(&spec, &folder),
+            None => spec,
+        }
+    }
+
+    /// The files of the last run (or the one running), with their rows so far.
+    pub fn output_files(&self) -> Vec<outputs::OutputFile> {
+        self.runner.outputs()
+    }
+
     pub fn run(&mut self) {
-        self.runner.start(&self.doc.to_spec(), self.base_dir());
+        self.runner.start(&self.spec_to_run(), self.base_dir());
         match self.runner.state {
             RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
             _ => self.bottom_tab = BottomTab::Console,

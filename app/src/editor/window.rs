@@ -5,7 +5,8 @@ use egui::{RichText, Ui, ViewportCommand};
 
 use super::canvas::ViewRequest;
 use super::{
-    DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, RUN, SAVE, SAVE_AS, UNDO, inspector,
+    BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, RUN, RunState, SAVE, SAVE_AS,
+    UNDO, inspector,
 };
 
 impl Editor {
@@ -13,6 +14,13 @@ impl Editor {
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.runner.poll();
+        if let Some(record) = self.runner.take_ended() {
+            // Files written and nothing printed: the Runs tab says where the rows went.
+            if !record.outputs.is_empty() && self.runner.console_total() == 0 {
+                self.bottom_tab = BottomTab::Runs;
+            }
+            self.runs.push(record);
+        }
         self.shortcuts(&ctx);
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| self.menu_bar(ui));
@@ -146,19 +154,48 @@ impl Editor {
                     self.focused = None;
                     return;
                 }
-                inspector::node(
-                    ui,
-                    &mut self.doc,
-                    node,
-                    &self.analysis,
-                    &mut self.inspector_refusal,
+                let output = self.output_note(node);
+                let cx = inspector::NodeContext {
+                    analysis: &self.analysis,
+                    refusal: &mut self.inspector_refusal,
                     read_only,
-                );
+                    output,
+                };
+                inspector::node(ui, &mut self.doc, node, cx);
             }
             None => {
                 ui.add_enabled_ui(!read_only, |ui| inspector::pipeline(ui, &mut self.doc));
             }
         }
+    }
+
+    /// For a file sink: the file a run writes (as the run will resolve it) and the last run's.
+    fn output_note(&self, node: egui_snarl::NodeId) -> Option<inspector::OutputNote> {
+        let spec = self.doc.snarl.get_node(node)?;
+        let engine::spec::NodeKind::FileSink(config) = &spec.kind else {
+            return None;
+        };
+        let redirected =
+            self.output_folder().is_some() && std::path::Path::new(&config.path).is_relative();
+        let (_, path) = super::outputs::sink_files(&self.spec_to_run(), &self.base_dir())
+            .into_iter()
+            .find(|(id, _)| *id == spec.id)?;
+        let written = self
+            .runner
+            .outputs()
+            .into_iter()
+            .find(|f| f.node == spec.id && f.path == path)
+            .filter(|_| {
+                matches!(
+                    self.runner.state,
+                    RunState::Finished { .. } | RunState::Stopped { .. }
+                )
+            });
+        Some(inspector::OutputNote {
+            path,
+            redirected,
+            written,
+        })
     }
 
     /// After the widgets: record an undo step, re-validate, keep the title and close state.
@@ -186,10 +223,8 @@ impl Editor {
                 self.inspector_refusal = None; // it was about the wiring as it was
             }
             self.analyse(&spec);
-            // The last run's error was about the graph as it was.
-            if !self.runner.is_active() && spec.nodes != self.analyzed.nodes {
-                self.runner.error = None;
-            }
+            // The last run's outcome was about the graph as it was; the history keeps it.
+            self.runner.clear_outcome();
             self.analyzed = spec.clone();
         }
         if !busy {
