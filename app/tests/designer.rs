@@ -878,3 +878,199 @@ fn an_example_copy_writes_its_output_into_the_user_folder_and_says_where() {
     assert_eq!((files[0].path.clone(), files[0].rows), (expected, rows));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn harness_sized(editor: Editor, size: [f32; 2]) -> Harness<'static, Editor> {
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, editor: &mut Editor| editor.ui(ui), editor);
+    harness.run();
+    harness
+}
+
+/// Every node's place on screen, left to right.
+fn screen_rects(harness: &Harness<'_, Editor>) -> Vec<egui::Rect> {
+    let mut rects: Vec<egui::Rect> = harness
+        .state()
+        .spec()
+        .nodes
+        .iter()
+        .map(|n| harness.state().screen_rect_of(&n.id).unwrap())
+        .collect();
+    rects.sort_by(|a, b| a.left().total_cmp(&b.left()));
+    rects
+}
+
+/// After Fit: the whole pipeline in view, or, when that would make text unreadable, the
+/// sources in view at the least readable zoom; never a node cut by the canvas's left edge.
+fn assert_fitted(harness: &Harness<'_, Editor>, what: &str) {
+    let canvas = harness.state().canvas_rect().expand(0.5);
+    let zoom = harness.state().zoom();
+    let rects = screen_rects(harness);
+    assert!(
+        (0.75..=1.0).contains(&zoom),
+        "{what}: zoom {zoom} stays readable"
+    );
+    assert!(
+        canvas.contains_rect(rects[0]),
+        "{what}: the first node {:?} is in view {canvas:?}",
+        rects[0]
+    );
+    let all_in = rects.iter().all(|r| canvas.contains_rect(*r));
+    assert!(
+        all_in || zoom == 0.75,
+        "{what}: all in view, or as far out as text stays readable"
+    );
+}
+
+/// hello.ron with `extra` Maps between its Map and its Console, written to `dir`.
+fn long_chain_file(dir: &Path, extra: usize) -> PathBuf {
+    use engine::spec::{EdgeSpec, MapConfig, NodeKind, NodeSpec};
+    let mut spec = engine::spec::load_file(&hello_path()).unwrap();
+    spec.edges.retain(|e| e.to != "print");
+    let mut last = "label".to_string();
+    for i in 0..extra {
+        let id = format!("step{i}");
+        let map = MapConfig {
+            columns: vec!["id".into()],
+        };
+        spec.nodes
+            .push(NodeSpec::new(id.clone(), NodeKind::Map(map)));
+        spec.edges.push(EdgeSpec::new(last, id.clone()));
+        last = id;
+    }
+    spec.edges.push(EdgeSpec::new(last, "print"));
+    let path = dir.join(format!("chain-{extra}.ron"));
+    std::fs::write(&path, engine::spec::to_ron(&spec)).unwrap();
+    path
+}
+
+#[test]
+fn fit_shows_the_pipeline_in_the_visible_canvas_at_every_width() {
+    let dir = scratch("fit");
+    for size in [[900.0, 600.0], [1280.0, 800.0], [1920.0, 1080.0]] {
+        for extra in [0, 6, 12] {
+            let mut h = harness_sized(Editor::new(Some(&long_chain_file(&dir, extra))), size);
+            h.key_press(Key::Home);
+            h.run();
+            assert_fitted(&h, &format!("{} nodes at {size:?}", 4 + extra));
+        }
+    }
+    // A pipeline that fits readably is shown whole.
+    let h = harness_sized(Editor::new(Some(&hello_path())), [1280.0, 800.0]);
+    let canvas = h.state().canvas_rect();
+    assert!(screen_rects(&h).iter().all(|r| canvas.contains_rect(*r)));
+
+    // Sixteen nodes, the last thirteen added by double-click after one another.
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    h.state_mut().focus("label");
+    h.run();
+    for _ in 0..13 {
+        double_click(&mut h, "Map");
+    }
+    assert_eq!(h.state().spec().nodes.len(), 17);
+    h.key_press(Key::Home);
+    h.run();
+    assert_fitted(&h, "a chain built by double-click");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn nodes_added_from_scratch_start_at_100_percent_line_up_downstream_and_stay_in_view() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+    assert_eq!(h.state().zoom(), 1.0, "an empty canvas starts at 100%");
+    let mut ids = Vec::new();
+    for kind in ["Datagen", "Filter", "Map", "Console"] {
+        let before = h.state().spec();
+        let view_before = h
+            .state()
+            .screen_rect_of(ids.last().map_or("", |s: &String| s));
+        double_click(&mut h, kind);
+        let id = h.state().focused_id().unwrap();
+        if let Some(last) = ids.last() {
+            connect_from(&mut h, last);
+        }
+        let canvas = h.state().canvas_rect();
+        let new = h.state().screen_rect_of(&id).unwrap();
+        assert!(canvas.contains_rect(new), "{id} is in view");
+        if let Some(previous) = ids.last() {
+            let followed = h.state().screen_rect_of(previous).unwrap();
+            assert!(new.left() > followed.right(), "{id} is right of {previous}");
+            assert!(canvas.contains_rect(followed), "{previous} stays in view");
+            if before.nodes.len() == 1 {
+                assert_eq!(
+                    Some(followed.min),
+                    view_before.map(|r| r.min),
+                    "the view did not move for a node that was already in view"
+                );
+            }
+        }
+        for earlier in &ids {
+            let rect = h.state().screen_rect_of(earlier).unwrap();
+            assert!(canvas.contains_rect(rect), "{earlier} stays in view");
+        }
+        assert!(h.state().zoom() >= 0.75);
+        ids.push(id);
+    }
+    let layout = h.state().spec().layout.nodes;
+    let ys: Vec<f32> = ids.iter().map(|id| layout[id].y).collect();
+    assert!(ys.iter().all(|y| *y == ys[0]), "no drift: {ys:?}");
+
+    // A second sink off the map goes beside the first, below it, not back past the map.
+    select_on_canvas(&mut h, "map");
+    double_click(&mut h, "Console");
+    let second = h.state().focused_id().unwrap();
+    let layout = h.state().spec().layout.nodes;
+    assert_eq!(layout[&second].x, layout["console"].x);
+    assert!(layout[&second].y > layout["console"].y);
+}
+
+#[test]
+fn the_inspector_keeps_its_width_and_long_text_wraps_within_it() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    let width = h.state().inspector_width();
+    assert!(width > 0.0);
+    for id in ["sensors", "print", "hot"] {
+        select_on_canvas(&mut h, id);
+        assert_eq!(h.state().inspector_width(), width, "{id}'s form fits");
+    }
+    // A long message while an id is typed.
+    widget(&h, "Id").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    widget(&h, "Id").type_text("label");
+    h.run();
+    assert!(shows(&h, "another node has this id"));
+    assert_eq!(h.state().inspector_width(), width);
+}
+
+#[test]
+fn a_long_condition_scrolls_in_its_field_and_its_error_stays_in_view_with_filter_advice() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "hot");
+    let long = (0..141)
+        .map(|i| format!("temperature > {i}"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    type_into(&mut h, "Condition", &long);
+    let error = h
+        .get_all_by_label_contains("operators, more than")
+        .find(|n| n.accesskit_node().role() == Role::Label)
+        .expect("the error is shown under the field")
+        .rect();
+    let inspector_bottom = h.state().canvas_rect().bottom();
+    assert!(
+        error.bottom() <= inspector_bottom,
+        "the error {error:?} is in view, above {inspector_bottom}"
+    );
+    assert!(shows(
+        &h,
+        "conditions joined by AND can be Filters one after another"
+    ));
+    assert!(
+        !shows(&h, "several Map columns"),
+        "no Map advice for a Filter"
+    );
+}

@@ -18,9 +18,7 @@ use engine::validate::{Analysis, PortType};
 use super::connect;
 use super::document::unused_id;
 use super::theme;
-
-/// The size a node is assumed to have when fitting the view.
-pub const NODE_SIZE: Vec2 = Vec2::new(300.0, 120.0);
+use super::view::{self, ViewRequest};
 
 /// One pin of one node: an input or an output, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,19 +65,6 @@ pub struct Refusal {
     pub time: f64,
 }
 
-/// A change of view the canvas should make on its next frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ViewRequest {
-    /// Show every node, measured as drawn (estimated before a node was ever drawn).
-    FitAll,
-    /// Show this graph-space rectangle whole.
-    Fit(Rect),
-    /// Keep the zoom, centre this graph-space point.
-    Center(Pos2),
-    /// Show exactly this view (kept across a rebuilt canvas).
-    Transform(TSTransform),
-}
-
 /// What the canvas needs to draw one frame, and what it reports back.
 pub struct CanvasViewer<'a> {
     pub analysis: &'a Analysis,
@@ -91,6 +76,8 @@ pub struct CanvasViewer<'a> {
     pub focused: Option<NodeId>,
     pub refused: &'a mut Option<Refusal>,
     pub view_request: Option<ViewRequest>,
+    /// Set when a fit could not show the whole pipeline readably.
+    pub fit_clipped: bool,
     /// Where the canvas is on screen, to fit views into.
     pub screen_rect: Rect,
     /// The graph-to-screen transform the canvas used this frame.
@@ -113,15 +100,16 @@ pub struct CanvasViewer<'a> {
 /// Why the canvas refuses a change while a job runs.
 pub const READ_ONLY_REASON: &str = "the pipeline is running: stop it to change its wires";
 
-/// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%.
+/// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%
+/// (the scales here are the zooms; see `view` for how they relate to the view's scale).
 pub fn style() -> SnarlStyle {
     let mut style = SnarlStyle::new();
     style.pin_size = Some(11.0);
     style.wire_width = Some(2.5);
     style.wire_style = Some(WireStyle::Bezier5);
     style.centering = Some(true);
-    style.min_scale = Some(0.2);
-    style.max_scale = Some(2.0);
+    style.min_scale = Some(view::MIN_ZOOM);
+    style.max_scale = Some(view::MAX_ZOOM);
     style.collapsible = Some(false);
     style.select_rect_contained = Some(false);
     style.crisp_magnified_text = Some(true);
@@ -207,12 +195,19 @@ pub fn format_name(format: engine::spec::FileFormat) -> &'static str {
     }
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
-    }
+/// Text sizes on nodes at 100%, in points: the title, the lines under it, and the counts.
+const TITLE: f32 = 14.0;
+const SUBTITLE: f32 = 12.0;
+const BODY: f32 = 13.0;
+/// The width of a node's body at 100%, in points.
+const BODY_POINTS: f32 = 120.0;
+/// Node contents are laid out at `MAX_ZOOM` times their size (see `view`), so sizes given in
+/// points at 100% are scaled by it.
+const BODY_WIDTH: f32 = BODY_POINTS * view::MAX_ZOOM;
+
+/// `text` at `points` points when the canvas is at 100%.
+fn sized(text: impl Into<String>, points: f32) -> RichText {
+    RichText::new(text).size(points * view::MAX_ZOOM)
 }
 
 impl CanvasViewer<'_> {
@@ -274,8 +269,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui.horizontal(|ui| {
             let color = theme::category_color(spec.kind.category(), ui.visuals().dark_mode);
             theme::dot(ui, color);
-            ui.label(RichText::new(&spec.id).strong());
-            ui.label(RichText::new(spec.kind.name()).small());
+            ui.label(sized(&spec.id, TITLE).strong());
+            ui.label(sized(spec.kind.name(), SUBTITLE).weak());
             ui.add_space(4.0);
         });
     }
@@ -296,11 +291,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     ) -> impl SnarlPin + 'static {
         // Only a port that takes many streams says how many it has.
         if pin.remotes.len() > 1 {
-            ui.label(
-                RichText::new(format!("{}×", pin.remotes.len()))
-                    .small()
-                    .weak(),
-            );
+            ui.label(sized(format!("{}×", pin.remotes.len()), SUBTITLE).weak());
         }
         let port = self.input_type(snarl, pin);
         self.pin(port.as_ref(), pin.id.node, false, pin.id.input, ui)
@@ -331,16 +322,11 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         let spec = &snarl[node];
         ui.vertical(|ui| {
             // A steady width, so pins stay put while counts grow.
-            ui.set_min_width(180.0);
-            ui.set_max_width(220.0);
-            ui.label(
-                RichText::new(truncate(&summary(&spec.kind), 30))
-                    .monospace()
-                    .small(),
-            );
+            ui.set_width(BODY_WIDTH);
+            ui.add(egui::Label::new(sized(summary(&spec.kind), SUBTITLE)).truncate());
             // The counts line is always there, so a run does not make nodes grow.
             let Some(m) = self.metrics.get(&spec.id) else {
-                ui.label(RichText::new("not run yet").weak());
+                ui.label(sized("not run yet", BODY).weak());
                 return;
             };
             let text = match spec.kind.category() {
@@ -352,7 +338,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                     short_count(m.records_out)
                 ),
             };
-            ui.label(RichText::new(text).color(theme::running_color(ui.visuals().dark_mode)));
+            ui.label(sized(text, BODY).color(theme::running_color(ui.visuals().dark_mode)));
         });
     }
 
@@ -394,14 +380,10 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             1 => String::new(),
             n => format!(" (+{})", n - 1),
         };
-        ui.set_max_width(220.0);
+        ui.set_max_width(BODY_WIDTH);
         ui.add(
-            egui::Label::new(
-                RichText::new(format!("{icon} {}{more}", truncate(message, 34)))
-                    .small()
-                    .color(color),
-            )
-            .wrap_mode(egui::TextWrapMode::Truncate),
+            egui::Label::new(sized(format!("{icon} {message}{more}"), SUBTITLE).color(color))
+                .truncate(),
         )
         .on_hover_text(message);
     }
@@ -566,14 +548,16 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     fn current_transform(&mut self, to_global: &mut TSTransform, _snarl: &mut Snarl<NodeSpec>) {
         if let Some(request) = self.view_request.take() {
             *to_global = match request {
-                ViewRequest::Fit(view) => {
-                    let scale = (self.screen_rect.size() / view.size())
-                        .min_elem()
-                        .clamp(0.2, 1.0);
-                    matching(view.center(), self.screen_rect.center(), scale)
+                ViewRequest::Fit(rect) => {
+                    let (fitted, whole) = view::fit(rect, self.screen_rect);
+                    self.fit_clipped = !whole;
+                    fitted
                 }
                 ViewRequest::Center(point) => {
-                    matching(point, self.screen_rect.center(), to_global.scaling)
+                    view::matching(point, self.screen_rect.center(), to_global.scaling)
+                }
+                ViewRequest::Include { node, pipeline } => {
+                    view::include(node, pipeline, *to_global, self.screen_rect)
                 }
                 ViewRequest::Transform(transform) => transform,
                 ViewRequest::FitAll => *to_global, // resolved by the window before drawing
@@ -581,11 +565,6 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         }
         self.transform = *to_global;
     }
-}
-
-/// The transform that puts graph point `graph` at screen point `screen` with `scale`.
-fn matching(graph: Pos2, screen: Pos2, scale: f32) -> TSTransform {
-    TSTransform::new(screen.to_vec2() - graph.to_vec2() * scale, scale)
 }
 
 /// Copies a node (not its wires) a little below and right of it, with a fresh id.
@@ -613,7 +592,7 @@ pub fn bounds(snarl: &Snarl<NodeSpec>, drawn: &[(NodeId, Rect)]) -> Option<(Rect
             Some((_, rect)) => *rect,
             None => {
                 measured = false;
-                Rect::from_min_size(pos, NODE_SIZE)
+                Rect::from_min_size(pos, super::placement::NODE_SIZE)
             }
         })
         .reduce(|a, b| a.union(b))?;

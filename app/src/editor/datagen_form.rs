@@ -56,7 +56,7 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
 
 fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut Option<usize>) {
     let name = |what: &str| format!("Field {} {what}", i + 1);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(format!("Field {}", i + 1));
         let edit = ui.add(TextEdit::singleline(&mut field.name).desired_width(110.0));
         form::named(ui, edit, &name("name"));

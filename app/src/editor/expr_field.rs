@@ -1,5 +1,5 @@
 //! A code field for a SQL expression: monospace, with the part in error underlined as you
-//! type and the engine's message beneath.
+//! type and the engine's message beneath, worded for the node the expression is in.
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, Response, Stroke, TextEdit, Ui};
@@ -7,12 +7,28 @@ use engine::expr::ExprError;
 
 use super::theme;
 
-/// Shows `text` for editing; `error` is what the engine says of its current value.
+/// Lines a long expression shows before its field scrolls, so the message beneath stays in
+/// view.
+const VISIBLE_LINES: f32 = 8.0;
+/// The engine's advice for an expression with too many operators, which fits a Map.
+const MAP_ADVICE: &str = "split it across several Map columns";
+/// The same advice for a Filter's condition.
+const FILTER_ADVICE: &str = "split it: conditions joined by AND can be Filters one after \
+     another, and a long calculation can be worked out in columns of a Map before this Filter";
+
+/// The engine's `message` about a Filter's condition, with advice a Filter can follow.
+pub fn for_filter(message: &str) -> String {
+    message.replace(MAP_ADVICE, FILTER_ADVICE)
+}
+
+/// Shows `text` for editing; `error` is what the engine says of its current value. `filter`
+/// says the expression is a Filter's condition, which the advice in messages depends on.
 pub fn expr_field(
     ui: &mut Ui,
     label: &str,
     text: &mut String,
     error: Option<&ExprError>,
+    filter: bool,
 ) -> Response {
     let dark = ui.visuals().dark_mode;
     let red = theme::error_color(dark);
@@ -24,22 +40,38 @@ pub fn expr_field(
         let job = highlighted(ui, text, marked.as_deref(), red, wrap_width);
         ui.ctx().fonts_mut(|f| f.layout_job(job))
     };
-    let response = ui.add(
-        TextEdit::multiline(text)
-            .code_editor()
-            // Tab moves to the next field, as in the rest of the form.
-            .lock_focus(false)
-            .desired_rows(1)
-            // Clear of the scroll bar, which floats over the panel's right edge.
-            .desired_width(ui.available_width() - 12.0)
-            .hint_text("SQL expression")
-            .layouter(&mut layouter),
-    );
+    let line = ui.text_style_height(&egui::TextStyle::Monospace);
+    let response = egui::ScrollArea::vertical()
+        .id_salt(("expression", label))
+        .max_height(line * VISIBLE_LINES + 8.0)
+        .show(ui, |ui| {
+            ui.add(
+                TextEdit::multiline(text)
+                    .code_editor()
+                    // Tab moves to the next field, as in the rest of the form.
+                    .lock_focus(false)
+                    .desired_rows(1)
+                    // Clear of the scroll bar, which floats over the panel's right edge.
+                    .desired_width(super::form::field_width(ui))
+                    .hint_text("SQL expression")
+                    .layouter(&mut layouter),
+            )
+        })
+        .inner;
     let response = super::form::named(ui, response, label);
     if let Some(e) = error {
-        ui.label(egui::RichText::new(&e.message).color(red));
+        ui.add(egui::Label::new(egui::RichText::new(message(e, filter)).color(red)).wrap());
     }
     response
+}
+
+/// What to say about `error`: the engine's words, with advice for a Filter if it is one.
+fn message(error: &ExprError, filter: bool) -> String {
+    if filter {
+        for_filter(&error.message)
+    } else {
+        error.message.clone()
+    }
 }
 
 /// Byte ranges to underline: every mention of the column at fault, else the whole text.
@@ -149,6 +181,20 @@ mod tests {
     #[test]
     fn an_empty_name_marks_nothing() {
         assert_eq!(word_spans("city = ''", ""), vec![]);
+    }
+
+    #[test]
+    fn a_filter_is_advised_as_a_filter() {
+        let long = (0..141)
+            .map(|i| format!("price > {i}"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let e = error(&long);
+        assert!(e.message.contains(MAP_ADVICE), "{}", e.message);
+        let said = message(&e, true);
+        assert!(said.contains("Filters one after another"), "{said}");
+        assert!(!said.contains("Map columns"), "{said}");
+        assert_eq!(message(&e, false), e.message);
     }
 
     #[test]

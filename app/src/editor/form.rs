@@ -3,23 +3,34 @@
 
 use egui::{DragValue, Response, Ui};
 
-/// The width of a text field in a form row: the row's label and the field fit the inspector
-/// at its default width, clear of its scroll bar.
-pub const FIELD_WIDTH: f32 = 180.0;
+/// Room kept clear at the right of a form, for the inspector's scroll bar.
+const SCROLL_BAR_ROOM: f32 = 12.0;
 
-/// A two-column form (labels, then widgets) filled by `add` with `row`s.
+/// The width for a text field: what is left of the row, so fields grow and shrink with the
+/// inspector, clear of its scroll bar.
+pub fn field_width(ui: &Ui) -> f32 {
+    (ui.available_width() - SCROLL_BAR_ROOM).max(60.0)
+}
+
+/// A two-column form (labels, then widgets) filled by `add` with `row`s. Text in it wraps
+/// within the inspector's width rather than widening it.
 pub fn rows<R>(ui: &mut Ui, id_salt: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Grid::new(id_salt)
         .num_columns(2)
         .spacing([10.0, 6.0])
+        .max_col_width(ui.available_width())
         .show(ui, add)
         .inner
 }
 
-/// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it.
+/// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it. What
+/// does not fit on the line goes on the next.
 pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> Response) -> Response {
     let label = ui.label(label);
-    let response = ui.horizontal(|ui| add(ui)).inner.labelled_by(label.id);
+    let response = ui
+        .horizontal_wrapped(|ui| add(ui))
+        .inner
+        .labelled_by(label.id);
     ui.end_row();
     response
 }
@@ -97,7 +108,7 @@ pub fn optional_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> Res
     let response = ui.add(
         egui::TextEdit::singleline(&mut text)
             .hint_text(hint)
-            .desired_width(FIELD_WIDTH),
+            .desired_width(field_width(ui)),
     );
     if response.changed() {
         *value = (!text.is_empty()).then_some(text);

@@ -145,7 +145,7 @@ fn written_to(ui: &mut Ui, note: &OutputNote) {
 fn id_field(ui: &mut Ui, id: &mut String, others: &[String]) -> egui::Response {
     let key = ui.id().with(("id-draft", id.as_str()));
     let mut draft: String = ui.data(|d| d.get_temp(key)).unwrap_or_else(|| id.clone());
-    let response = ui.add(TextEdit::singleline(&mut draft).desired_width(160.0));
+    let response = ui.add(TextEdit::singleline(&mut draft).desired_width(form::field_width(ui)));
     let trimmed = draft.trim();
     let problem = if trimmed.is_empty() {
         Some("an id cannot be empty")
@@ -158,7 +158,7 @@ fn id_field(ui: &mut Ui, id: &mut String, others: &[String]) -> egui::Response {
         ui.data_mut(|d| d.insert_temp(key, draft.clone()));
         if let Some(problem) = problem {
             let red = theme::error_color(ui.visuals().dark_mode);
-            ui.label(RichText::new(problem).small().color(red));
+            ui.add(egui::Label::new(RichText::new(problem).color(red)).wrap());
         }
     } else {
         ui.data_mut(|d| d.remove::<String>(key));
@@ -176,13 +176,13 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
     ui.add_space(6.0);
     form::rows(ui, "pipeline", |ui| {
         row(ui, "Name", |ui| {
-            ui.add(TextEdit::singleline(&mut doc.name).desired_width(180.0))
+            ui.add(TextEdit::singleline(&mut doc.name).desired_width(form::field_width(ui)))
         });
         row(ui, "Description", |ui| {
             ui.add(
                 TextEdit::multiline(&mut doc.description)
                     .desired_rows(2)
-                    .desired_width(180.0),
+                    .desired_width(form::field_width(ui)),
             )
         });
     });
@@ -234,7 +234,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                     ui.add(
                         TextEdit::singleline(&mut c.path)
                             .hint_text("data.csv")
-                            .desired_width(form::FIELD_WIDTH),
+                            .desired_width(form::field_width(ui)),
                     )
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
@@ -294,7 +294,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
         NodeKind::Filter(c) => {
             ui.label(RichText::new("Condition").strong());
             let error = input.and_then(|s| Predicate::compile(&c.condition, s).err());
-            expr_field(ui, "Condition", &mut c.condition, error.as_ref());
+            expr_field(ui, "Condition", &mut c.condition, error.as_ref(), true);
             columns_hint(ui, columns);
         }
         NodeKind::Map(c) => {
@@ -311,7 +311,13 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                         }
                     });
                     let error = input.and_then(|s| SelectItem::compile(text, i, s).err());
-                    expr_field(ui, &format!("Column {}", i + 1), text, error.as_ref());
+                    expr_field(
+                        ui,
+                        &format!("Column {}", i + 1),
+                        text,
+                        error.as_ref(),
+                        false,
+                    );
                 });
             }
             if let Some(i) = remove {
@@ -368,7 +374,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                     ui.add(
                         TextEdit::singleline(&mut c.path)
                             .hint_text("out/result.csv")
-                            .desired_width(form::FIELD_WIDTH),
+                            .desired_width(form::field_width(ui)),
                     )
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));

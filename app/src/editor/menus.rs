@@ -245,6 +245,14 @@ impl Editor {
             {
                 self.fit_view();
             }
+            let zoom = format!("{:.0}%", self.zoom() * 100.0);
+            if ui
+                .add(egui::Button::new(zoom).min_size(egui::vec2(48.0, 0.0)))
+                .on_hover_text("Zoom (Ctrl+scroll); click for 100%")
+                .clicked()
+            {
+                self.zoom_to_normal();
+            }
             ui.separator();
             // Last on the left, so a changing status moves nothing else.
             ui.label(self.status_text()).on_hover_text("Job status");

@@ -15,10 +15,12 @@ mod inspector;
 mod menus;
 mod outputs;
 mod palette;
+mod placement;
 mod run;
 mod runs;
 mod stage;
 mod theme;
+mod view;
 mod window;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +31,7 @@ use egui_snarl::NodeId;
 use engine::PipelineSpec;
 use engine::validate::{self, Analysis};
 
-use canvas::{Refusal, ViewRequest};
+use canvas::Refusal;
 use document::Document;
 use files::Files;
 use history::History;
@@ -37,6 +39,7 @@ use palette::Palette;
 pub use run::RunState;
 use run::Runner;
 use runs::RunHistory;
+use view::ViewRequest;
 
 /// The pipeline shown when the app opens without a file and no examples folder is found.
 const HELLO: &str = include_str!("../../../saved-graphs/hello.ron");
@@ -118,8 +121,12 @@ pub struct Editor {
     pin_rects: Vec<(canvas::PinSpot, egui::Rect)>,
     /// Fit the view again next frame, once the nodes have been measured.
     refit: bool,
+    /// When a fit last fell short of showing the whole pipeline, to say so for a while.
+    fit_note_since: Option<f64>,
     /// Where the canvas was drawn last frame, on screen.
     last_canvas_rect: egui::Rect,
+    /// The inspector's width last frame.
+    inspector_width: f32,
     bottom_tab: BottomTab,
     /// An error to show in a dialog (a file that would not open or save).
     error: Option<String>,
@@ -194,8 +201,10 @@ impl Editor {
             transform: TSTransform::IDENTITY,
             node_rects: Vec::new(),
             refit: false,
+            fit_note_since: None,
             pin_rects: Vec::new(),
             last_canvas_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0)),
+            inspector_width: 0.0,
             bottom_tab: BottomTab::Problems,
             error: None,
             pending: None,
@@ -253,6 +262,16 @@ impl Editor {
             .iter()
             .find(|(spot, _)| spot.node == node && spot.output == output && spot.index == 0)?;
         Some(self.transform * rect.center())
+    }
+
+    /// The inspector's width as last drawn.
+    pub fn inspector_width(&self) -> f32 {
+        self.inspector_width
+    }
+
+    /// The canvas's zoom as last drawn: 1.0 is 100%.
+    pub fn zoom(&self) -> f32 {
+        view::zoom_of(&self.transform)
     }
 
     /// Where the canvas was last drawn, in screen points.
@@ -414,6 +433,17 @@ impl Editor {
         self.analysis = validate::analyze(spec);
         let missing = validate::check_files(spec, &self.base_dir());
         self.analysis.problems.extend(missing);
+        // The engine's advice for a long expression is a Map's; a Filter's condition gets its own.
+        for problem in &mut self.analysis.problems {
+            let in_filter = problem
+                .node
+                .as_deref()
+                .and_then(|id| spec.node(id))
+                .is_some_and(|n| matches!(n.kind, engine::spec::NodeKind::Filter(_)));
+            if in_filter {
+                problem.message = expr_field::for_filter(&problem.message);
+            }
+        }
     }
 
     /// Where this pipeline's relative output paths are written: below the per-user output
@@ -448,6 +478,13 @@ impl Editor {
 
     pub fn run(&mut self) {
         self.runner.start(&self.spec_to_run(), self.base_dir());
+        if let Some((node, message)) = &mut self.runner.error
+            && self.doc.find(node).is_some_and(|n| {
+                matches!(self.doc.snarl[n].kind, engine::spec::NodeKind::Filter(_))
+            })
+        {
+            *message = expr_field::for_filter(message);
+        }
         match self.runner.state {
             RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
             _ => self.bottom_tab = BottomTab::Console,
@@ -458,9 +495,10 @@ impl Editor {
         self.runner.stop();
     }
 
-    /// Adds a node of `kind`: at `at`, else right of the node in the inspector (the next step
-    /// of a pipeline usually goes there), else in the middle of the view; then below any
-    /// node it would cover. Nothing is added while the pipeline is read-only.
+    /// Adds a node of `kind`: at `at` (a drop), else downstream of the node it follows (see
+    /// `placement`). The view changes only if the new node would be out of it (see
+    /// `view::include`). Nothing is added
+    /// while the pipeline is read-only.
     pub fn add_node(
         &mut self,
         kind: engine::spec::NodeKind,
@@ -469,48 +507,54 @@ impl Editor {
         if self.is_read_only() {
             return None;
         }
-        let drawn = |node: NodeId, pos: egui::Pos2| {
-            self.node_rects.iter().find(|(n, _)| *n == node).map_or(
-                egui::Rect::from_min_size(pos, canvas::NODE_SIZE),
-                |(_, r)| *r,
-            )
-        };
-        let beside_focused = self.focused.and_then(|node| {
-            let info = self.doc.snarl.get_node_info(node)?;
-            let rect = drawn(node, info.pos);
-            Some(egui::pos2(rect.right() + 80.0, rect.top()))
+        let placed = self.placed_nodes();
+        let pos = at.unwrap_or_else(|| {
+            let centre = self.transform.inverse() * self.last_canvas_rect.center();
+            placement::place(&placed, self.focused, centre)
         });
-        let mut pos = at.or(beside_focused).unwrap_or_else(|| {
-            let centre = self.transform.inverse() * self.canvas_centre();
-            centre - canvas::NODE_SIZE / 2.0
-        });
-        let taken: Vec<egui::Rect> = self
-            .doc
-            .snarl
-            .nodes_pos_ids()
-            .map(|(node, p, _)| drawn(node, p).expand(16.0))
-            .collect();
-        while let Some(below) = taken
-            .iter()
-            .filter(|r| r.intersects(egui::Rect::from_min_size(pos, canvas::NODE_SIZE)))
-            .map(|r| r.bottom())
-            .reduce(f32::max)
-        {
-            pos.y = below + 16.0;
-        }
         let node = self.doc.add_node(document::starter(kind), pos);
         self.focused = Some(node);
-        // A node placed beside another may fall outside the view: bring it in.
-        let visible = self.transform.inverse() * self.last_canvas_rect;
-        let rect = egui::Rect::from_min_size(pos, canvas::NODE_SIZE);
-        if !visible.contains_rect(rect) {
-            self.view_request = Some(ViewRequest::Center(rect.center()));
-        }
+        let offset = placed
+            .first()
+            .map_or(egui::Vec2::ZERO, |p| p.rect.min - p.pos);
+        let rect = egui::Rect::from_min_size(pos + offset, placement::NODE_SIZE);
+        let pipeline = canvas::bounds(&self.doc.snarl, &self.node_rects)
+            .map_or(rect, |(bounds, _)| bounds.union(rect));
+        self.view_request = Some(ViewRequest::Include {
+            node: rect,
+            pipeline,
+        });
         Some(node)
     }
 
-    fn canvas_centre(&self) -> egui::Pos2 {
-        self.last_canvas_rect.center()
+    /// The nodes as placement sees them: where each is and was drawn, and what feeds it.
+    fn placed_nodes(&self) -> Vec<placement::Placed> {
+        self.doc
+            .snarl
+            .nodes_pos_ids()
+            .map(|(node, pos, spec)| {
+                let rect = self.node_rects.iter().find(|(n, _)| *n == node).map_or(
+                    egui::Rect::from_min_size(pos, placement::NODE_SIZE),
+                    |(_, r)| *r,
+                );
+                let upstream = (!spec.kind.inputs().is_empty())
+                    .then(|| {
+                        let pin = self
+                            .doc
+                            .snarl
+                            .in_pin(egui_snarl::InPinId { node, input: 0 });
+                        pin.remotes.first().map(|r| r.node)
+                    })
+                    .flatten();
+                placement::Placed {
+                    node,
+                    pos,
+                    rect,
+                    has_outputs: !spec.kind.outputs().is_empty(),
+                    upstream,
+                }
+            })
+            .collect()
     }
 
     /// Shows node `id` in the inspector and centres the canvas on it.
@@ -520,7 +564,7 @@ impl Editor {
             let pos = self.doc.snarl.get_node_info(node).expect("found").pos;
             let centre = match self.node_rects.iter().find(|(n, _)| *n == node) {
                 Some((_, rect)) => rect.center(),
-                None => pos + canvas::NODE_SIZE / 2.0,
+                None => pos + placement::NODE_SIZE / 2.0,
             };
             self.view_request = Some(ViewRequest::Center(centre));
         }

@@ -4,8 +4,9 @@
 use egui::{Id, RichText, Ui};
 use egui_snarl::ui::SnarlWidget;
 
-use super::canvas::{self, CanvasViewer, ViewRequest};
+use super::canvas::{self, CanvasViewer};
 use super::palette::PaletteDrag;
+use super::view::{self, ViewRequest};
 use super::{Editor, REFUSAL_SECONDS, theme};
 
 impl Editor {
@@ -33,7 +34,11 @@ impl Editor {
                     }
                     Some(ViewRequest::Fit(rect))
                 }
-                None => None,
+                // Nothing to fit: an empty canvas at 100%, ready for a first node.
+                None => Some(ViewRequest::Transform(view::at_normal_size(
+                    egui::Pos2::ZERO,
+                    screen_rect,
+                ))),
             };
         }
         let canvas_id = self.canvas_id();
@@ -44,6 +49,7 @@ impl Editor {
             focused: self.focused,
             refused: &mut self.refused,
             view_request: self.view_request.take(),
+            fit_clipped: false,
             screen_rect,
             transform: self.transform,
             focus_request: None,
@@ -72,6 +78,9 @@ impl Editor {
         self.transform = viewer.transform;
         self.node_rects = std::mem::take(&mut viewer.node_rects);
         self.pin_rects = std::mem::take(&mut *viewer.pin_rects.lock().expect("not poisoned"));
+        if viewer.fit_clipped {
+            self.fit_note_since = Some(now);
+        }
         if std::mem::take(&mut self.refit) {
             self.view_request = Some(ViewRequest::FitAll);
         }
@@ -83,7 +92,7 @@ impl Editor {
         }
         // A palette entry dropped on the canvas becomes a node where it was dropped.
         if let Some(drag) = response.dnd_release_payload::<PaletteDrag>() {
-            let at = self.transform.inverse() * pointer - canvas::NODE_SIZE / 2.0;
+            let at = self.transform.inverse() * pointer - super::placement::NODE_SIZE / 2.0;
             self.add_node(drag.0.clone(), Some(at));
         } else if let Some(drag) = egui::DragAndDrop::payload::<PaletteDrag>(&ctx) {
             egui::Tooltip::always_open(
@@ -128,6 +137,37 @@ impl Editor {
             );
         }
         self.refusal_note(&ctx, now);
+        self.fit_note(ui, screen_rect, now);
+    }
+
+    /// After a fit that could not show the whole pipeline readably, for a few seconds: why,
+    /// and how to see the rest.
+    fn fit_note(&mut self, ui: &mut Ui, screen_rect: egui::Rect, now: f64) {
+        let Some(since) = self.fit_note_since else {
+            return;
+        };
+        let left = REFUSAL_SECONDS - (now - since);
+        if left <= 0.0 {
+            self.fit_note_since = None;
+            return;
+        }
+        let text = format!(
+            "Zoomed out as far as text stays readable ({:.0}%): drag or scroll to see the \
+             rest, Ctrl+scroll to zoom out further.",
+            view::LEAST_READABLE_ZOOM * 100.0
+        );
+        egui::Area::new(Id::new("fit-note"))
+            .order(egui::Order::Foreground)
+            .pivot(egui::Align2::LEFT_BOTTOM)
+            .fixed_pos(screen_rect.left_bottom() + egui::vec2(10.0, -10.0))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(screen_rect.width() - 40.0);
+                    ui.label(text);
+                });
+            });
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(left));
     }
 
     /// A strip above the canvas while a job runs: the canvas is the job, so it is read-only,

@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui, ViewportCommand};
 
-use super::canvas::ViewRequest;
+use super::view::ViewRequest;
 use super::{
     BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, RUN, RunState, SAVE, SAVE_AS,
     UNDO, inspector,
@@ -46,16 +46,22 @@ impl Editor {
                     self.add_node(kind, None);
                 }
             });
-        egui::Panel::right("inspector")
+        // The inspector keeps the width it is given (drag its edge to change it): long text
+        // wraps within it, and anything wider still scrolls rather than widening the panel.
+        let inspector = egui::Panel::right("inspector")
             .resizable(true)
             .default_size(330.0)
             .min_size(260.0)
+            .max_size((ui.available_width() * 0.5).max(260.0))
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    ui.add_space(4.0);
-                    self.inspector(ui);
-                });
+                egui::ScrollArea::both()
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        self.inspector(ui);
+                    });
             });
+        self.inspector_width = inspector.response.rect.width();
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas(ui));
@@ -120,6 +126,15 @@ impl Editor {
 
     pub(super) fn fit_view(&mut self) {
         self.view_request = Some(ViewRequest::FitAll);
+    }
+
+    /// 100%, keeping the middle of the view where it is.
+    pub(super) fn zoom_to_normal(&mut self) {
+        let centre = self.transform.inverse() * self.last_canvas_rect.center();
+        self.view_request = Some(ViewRequest::Transform(super::view::at_normal_size(
+            centre,
+            self.last_canvas_rect,
+        )));
     }
     pub(super) fn inspector(&mut self, ui: &mut Ui) {
         let read_only = self.is_read_only();
