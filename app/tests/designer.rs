@@ -1074,3 +1074,45 @@ fn a_long_condition_scrolls_in_its_field_and_its_error_stays_in_view_with_filter
         "no Map advice for a Filter"
     );
 }
+
+#[test]
+fn number_fields_show_what_they_store_and_say_when_a_value_was_set_in_range() {
+    use engine::spec::{FieldKind, NodeKind};
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "sensors");
+    type_into(&mut h, "Field 1 end", "99999999999999999999999");
+    let spec = h.state().spec();
+    let NodeKind::Datagen(config) = &spec.node("sensors").unwrap().kind else {
+        panic!("a datagen")
+    };
+    assert_eq!(
+        config.fields[0].kind,
+        FieldKind::Sequence {
+            start: 1,
+            end: i64::MAX
+        }
+    );
+    assert_eq!(
+        widget(&h, "Field 1 end").value().as_deref(),
+        Some("9223372036854775807"),
+        "the field shows the value stored"
+    );
+    assert!(shows(&h, "a BIGINT holds at most 9223372036854775807"));
+
+    h.key_press(Key::Escape);
+    h.run();
+    type_into(&mut h, "Batch size", "0");
+    assert_eq!(h.state().spec().job.batch_size, 1);
+    assert!(shows(
+        &h,
+        "0 is out of range: a batch holds at least 1 row. Set to 1."
+    ));
+    assert!(h.query_by_label("row").is_some(), "1 row, not 1 rows");
+    assert!(h.query_by_label("rows").is_none());
+    type_into(&mut h, "Batch size", "16");
+    assert!(
+        !shows(&h, "out of range"),
+        "the note goes with the next entry"
+    );
+    assert!(h.query_by_label("rows").is_some());
+}

@@ -3,6 +3,8 @@
 
 use egui::{DragValue, Response, Ui};
 
+use super::number_field::{Range, Whole, whole};
+
 /// Room kept clear at the right of a form, for the inspector's scroll bar.
 const SCROLL_BAR_ROOM: f32 = 12.0;
 
@@ -49,19 +51,9 @@ pub fn plural(n: impl Into<u128>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A whole number with a unit after it.
-pub fn count<T: egui::emath::Numeric>(ui: &mut Ui, value: &mut T, unit: &str) -> Response {
-    ui.add(DragValue::new(value).speed(1.0).suffix(unit))
-}
-
 /// Milliseconds, with the duration also written the way people say it.
 pub fn millis(ui: &mut Ui, value: &mut u64) -> Response {
-    let response = ui.add(
-        DragValue::new(value)
-            .speed(10.0)
-            .range(0..=u64::MAX)
-            .suffix(" ms"),
-    );
+    let response = whole(ui, value, &Range::of::<u64>(), ("ms", "ms"));
     if *value >= 1000 {
         ui.label(
             egui::RichText::new(format!(
@@ -74,15 +66,15 @@ pub fn millis(ui: &mut Ui, value: &mut u64) -> Response {
     response
 }
 
-/// An optional number called `name`: a checkbox (`name` + ` set`) turns it on with `default`
-/// or off, when `none` says what happens instead.
-pub fn optional<T: egui::emath::Numeric>(
+/// A checkbox called `name` + ` set` that turns an optional setting on (with `default`) or
+/// off, when `none` says what happens instead; `field` shows the value while it is on.
+fn optional_with<T>(
     ui: &mut Ui,
     name: &str,
     value: &mut Option<T>,
     default: T,
-    unit: &str,
     none: &str,
+    field: impl FnOnce(&mut Ui, &mut T) -> Response,
 ) -> Response {
     let mut on = value.is_some();
     let mut response = ui.checkbox(&mut on, "");
@@ -92,7 +84,7 @@ pub fn optional<T: egui::emath::Numeric>(
     let toggle = named(ui, response.clone(), &format!("{name} set"));
     match value {
         Some(v) => {
-            let number = ui.add(DragValue::new(v).speed(1.0).suffix(unit));
+            let number = field(ui, v);
             response = named(ui, number | toggle, name);
         }
         None => {
@@ -100,6 +92,34 @@ pub fn optional<T: egui::emath::Numeric>(
         }
     }
     response
+}
+
+/// An optional whole number called `name`, in `range`, with `unit` (singular, plural).
+pub fn optional<T: Whole>(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut Option<T>,
+    default: T,
+    range: &Range,
+    unit: (&str, &str),
+    none: &str,
+) -> Response {
+    optional_with(ui, name, value, default, none, |ui, v| {
+        whole(ui, v, range, unit)
+    })
+}
+
+/// An optional real number called `name`.
+pub fn optional_real(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut Option<f64>,
+    default: f64,
+    none: &str,
+) -> Response {
+    optional_with(ui, name, value, default, none, |ui, v| {
+        ui.add(DragValue::new(v).speed(1.0))
+    })
 }
 
 /// An optional text: empty means none.

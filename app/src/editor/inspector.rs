@@ -11,6 +11,7 @@ use engine::validate::{self, Analysis};
 use super::document::Document;
 use super::expr_field::expr_field;
 use super::form::{self, row};
+use super::number_field::{Range, whole};
 use super::outputs::OutputFile;
 use super::{connect, datagen_form, theme};
 
@@ -115,7 +116,8 @@ fn common(ui: &mut Ui, spec: &mut NodeSpec, others: &[String], job_parallelism: 
                     "Parallelism",
                     &mut spec.parallelism,
                     job_parallelism,
-                    "",
+                    &parallelism_range(),
+                    ("", ""),
                     &format!("job default ({job_parallelism})"),
                 )
             });
@@ -191,15 +193,17 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
     let job = &mut doc.job;
     form::rows(ui, "job", |ui| {
         row(ui, "Parallelism", |ui| {
-            ui.add(egui::DragValue::new(&mut job.parallelism).range(1..=validate::MAX_PARALLELISM))
+            whole(ui, &mut job.parallelism, &parallelism_range(), ("", ""))
         })
         .on_hover_text("Parallel instances of each node that does not set its own");
         row(ui, "Batch size", |ui| {
-            ui.add(
-                egui::DragValue::new(&mut job.batch_size)
-                    .range(1..=validate::MAX_BATCH_SIZE)
-                    .suffix(" rows"),
-            )
+            let range = Range::of::<usize>()
+                .at_least(1, "a batch holds at least 1 row")
+                .at_most(
+                    validate::MAX_BATCH_SIZE as i128,
+                    format!("a batch holds at most {} rows", validate::MAX_BATCH_SIZE),
+                );
+            whole(ui, &mut job.batch_size, &range, ("row", "rows"))
         })
         .on_hover_text("1 is event-at-a-time; larger batches trade latency for throughput");
         row(ui, "Buffer timeout", |ui| {
@@ -207,14 +211,40 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
         })
         .on_hover_text("The longest a partly filled batch waits before it is sent on");
         row(ui, "Channel capacity", |ui| {
-            ui.add(
-                egui::DragValue::new(&mut job.channel_capacity)
-                    .range(1..=validate::MAX_CHANNEL_CAPACITY)
-                    .suffix(" batches"),
-            )
+            let range = Range::of::<usize>()
+                .at_least(1, "a channel holds at least 1 batch")
+                .at_most(
+                    validate::MAX_CHANNEL_CAPACITY as i128,
+                    format!(
+                        "a channel holds at most {} batches",
+                        validate::MAX_CHANNEL_CAPACITY
+                    ),
+                );
+            whole(ui, &mut job.channel_capacity, &range, ("batch", "batches"))
         })
         .on_hover_text("Batches a channel holds before its sender waits (backpressure)");
     });
+}
+
+/// Parallel instances, of a job or a node.
+fn parallelism_range() -> Range {
+    Range::of::<u32>()
+        .at_least(1, "a node runs at least 1 instance")
+        .at_most(
+            validate::MAX_PARALLELISM as i128,
+            format!(
+                "a node runs at most {} instances",
+                validate::MAX_PARALLELISM
+            ),
+        )
+}
+
+/// A rate of rows or events a second, where unset means as fast as possible.
+pub(super) fn rate_range() -> Range {
+    Range::of::<u64>().at_least(
+        1,
+        "a rate is at least 1 a second (turn it off to run as fast as possible)",
+    )
 }
 
 /// The columns arriving at the node's first input, if known.
@@ -270,7 +300,15 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                     )
                 });
                 row(ui, "Events", |ui| {
-                    form::optional(ui, "Events", &mut c.events, 100_000, " events", "endless")
+                    form::optional(
+                        ui,
+                        "Events",
+                        &mut c.events,
+                        100_000,
+                        &Range::of::<u64>(),
+                        ("event", "events"),
+                        "endless",
+                    )
                 });
                 row(ui, "Rate", |ui| {
                     form::optional(
@@ -278,11 +316,14 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                         "Rate",
                         &mut c.events_per_second,
                         10_000,
-                        " events/s",
+                        &rate_range(),
+                        ("event/s", "events/s"),
                         "as fast as possible",
                     )
                 });
-                row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+                row(ui, "Seed", |ui| {
+                    whole(ui, &mut c.seed, &Range::of::<u64>(), ("", ""))
+                });
                 row(ui, "Base time", |ui| {
                     form::optional_text(ui, &mut c.base_time, "2024-01-02 09:30:00")
                 });

@@ -13,6 +13,7 @@ mod form;
 mod history;
 mod inspector;
 mod menus;
+mod number_field;
 mod outputs;
 mod palette;
 mod placement;
