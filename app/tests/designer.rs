@@ -1116,3 +1116,157 @@ fn number_fields_show_what_they_store_and_say_when_a_value_was_set_in_range() {
     );
     assert!(h.query_by_label("rows").is_some());
 }
+
+#[test]
+fn the_examples_menu_describes_each_example() {
+    let mut h = harness(Editor::new(None));
+    click(&mut h, "Examples");
+    assert!(shows(&h, "Trades from a CSV of quotes"));
+    h.get_by_label_contains("nexmark").click();
+    h.run();
+    for name in ["q0", "q1", "q2"] {
+        let path = repo().join(format!("saved-graphs/nexmark/{name}.ron"));
+        let description = engine::spec::load_file(&path).unwrap().description;
+        assert!(!description.is_empty(), "{name} has a description");
+        assert!(shows(&h, &description), "{name}: {description}");
+    }
+}
+
+#[test]
+fn new_rows_take_the_keyboard_and_the_palette_search_clears() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "label");
+    click_button(&mut h, "+ Add column");
+    h.run();
+    assert!(widget(&h, "Column 5").is_focused(), "type straight away");
+    h.key_press(Key::Tab);
+    h.run();
+
+    widget(&h, "Search nodes").focus();
+    h.run();
+    widget(&h, "Search nodes").type_text("key");
+    h.run();
+    assert!(h.query_by_role_and_label(Role::Button, "Datagen").is_none());
+    click(&mut h, "Clear search");
+    assert!(h.query_by_role_and_label(Role::Button, "Datagen").is_some());
+}
+
+/// Clicks the button called `label`; returns what that frame put on the clipboard.
+fn click_to_copy(harness: &mut Harness<'_, Editor>, label: &str) -> Option<String> {
+    widget(harness, label).click();
+    harness.step();
+    let text = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+    harness.run();
+    text
+}
+
+/// The console lines on screen.
+fn console_in_view(harness: &Harness<'_, Editor>) -> Vec<String> {
+    harness
+        .root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.starts_with("+I["))
+        .collect()
+}
+
+#[test]
+fn the_console_searches_pauses_clears_and_copies() {
+    let dir = scratch("console");
+    let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
+    click(&mut h, "▶ Run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while h.state().console_lines().len() < 3 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    // Paused, the view holds still while output goes on.
+    click(&mut h, "⏸ Pause");
+    let held = console_in_view(&h);
+    let printed = h.state().console_lines().len();
+    while h.state().console_lines().len() < printed + 2 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    let newer = h.state().console_lines().last().unwrap().clone();
+    assert_eq!(console_in_view(&h), held, "paused");
+    assert!(!held.contains(&newer));
+    click(&mut h, "▶ Resume");
+    assert!(shows(&h, &newer));
+
+    // Copy takes the lines in view; a search narrows them.
+    let all = click_to_copy(&mut h, "Copy").expect("copied");
+    assert!(all.lines().count() >= 3 && all.contains(&newer));
+    type_into(&mut h, "Search output", "sensor-3");
+    let found = click_to_copy(&mut h, "Copy").expect("copied");
+    assert!(found.lines().all(|l| l.contains("sensor-3")), "{found}");
+
+    // Clear empties the view; new output appears after it.
+    click(&mut h, "Clear");
+    let cleared_at = h.state().console_lines().len();
+    assert!(!shows(&h, &newer));
+    click(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+    assert!(h.state().console_lines().len() >= cleared_at);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_help_menu_has_shortcuts_a_tour_and_the_expression_reference() {
+    let mut h = harness(Editor::new(None));
+    for (page, says) in [
+        ("Keyboard shortcuts", "Fit the pipeline in view"),
+        (
+            "A tour of the designer",
+            "Add nodes by dragging them from the palette",
+        ),
+        ("Expression reference", "COALESCE(a, b, …)"),
+    ] {
+        click(&mut h, "Help");
+        click(&mut h, page);
+        assert!(shows(&h, says), "{page} says {says:?}");
+    }
+}
+
+#[test]
+fn browse_picks_a_data_file_starting_beside_the_current_one() {
+    let mut h = harness(Editor::new(Some(
+        &repo().join("saved-graphs/stock-quotes.ron"),
+    )));
+    select_on_canvas(&mut h, "quotes");
+    type_into(&mut h, "Path", "../assets/data/missing.csv");
+    assert!(shows(&h, "does not exist"));
+    click(&mut h, "Browse…");
+    assert!(
+        shows(&h, "quotes.csv"),
+        "the dialog opens in the data folder"
+    );
+    h.get_by_label_contains("quotes.csv").click();
+    h.run();
+    let open = h
+        .get_all_by_role(Role::Button)
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.trim_end().ends_with("Open"))
+        })
+        .expect("the dialog's Open button");
+    open.click();
+    h.run();
+    let spec = h.state().spec();
+    let engine::spec::NodeKind::FileSource(config) = &spec.node("quotes").unwrap().kind else {
+        panic!("a file source")
+    };
+    assert_eq!(config.path, "../assets/data/quotes.csv");
+    assert!(h.state().analysis().problems.is_empty());
+}

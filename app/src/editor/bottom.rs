@@ -115,39 +115,8 @@ impl Editor {
     }
 
     pub(super) fn console(&mut self, ui: &mut Ui) {
-        let lines = self.runner.console_lines().to_vec();
-        let hidden = self
-            .runner
-            .console_total()
-            .saturating_sub(lines.len() as u64);
-        if lines.is_empty() {
-            ui.label(RichText::new("Console sinks print here when the pipeline runs.").weak());
-            return;
-        }
-        if hidden > 0 {
-            ui.label(
-                RichText::new(format!("{hidden} earlier lines not kept"))
-                    .weak()
-                    .small(),
-            );
-        }
-        let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-        // New output scrolls into view, as a terminal follows a running program.
-        let total = self.runner.console_total();
-        let mut area = egui::ScrollArea::vertical()
-            .auto_shrink(false)
-            .stick_to_bottom(true);
-        if total != self.console_shown {
-            self.console_shown = total;
-            // The offset that shows the last rows: beyond it the view would hold none.
-            let content = lines.len() as f32 * (row_height + ui.spacing().item_spacing.y);
-            area = area.vertical_scroll_offset((content - ui.available_height()).max(0.0));
-        }
-        area.show_rows(ui, row_height, lines.len(), |ui, range| {
-            for line in &lines[range] {
-                ui.label(RichText::new(line).monospace());
-            }
-        });
+        let (lines, total) = (self.runner.console_lines(), self.runner.console_total());
+        self.console.show(ui, lines, total);
     }
 }
 
@@ -167,7 +136,7 @@ pub(super) fn output_line(ui: &mut Ui, file: &OutputFile) {
             .small_button("Open folder")
             .on_hover_text(folder.display().to_string())
             .clicked()
-            && outputs::open_folder(folder).is_err()
+            && outputs::open_path(folder).is_err()
         {
             // No file manager to hand it to: the path goes to the clipboard instead.
             ui.ctx().copy_text(folder.display().to_string());

@@ -40,10 +40,12 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
     ui.add_space(4.0);
     ui.label(RichText::new("Fields").strong());
     let mut remove = None;
+    let new_row = form::NewRowFocus::load(ui, "datagen-fields");
     for (i, field) in c.fields.iter_mut().enumerate() {
         ui.push_id(("field", i), |ui| {
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                datagen_field(ui, i, field, &mut remove);
+                let name = datagen_field(ui, i, field, &mut remove);
+                new_row.apply(i, &name);
             });
         });
     }
@@ -56,21 +58,29 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
             data_type: DataType::Int64,
             kind: FieldKind::default(),
         });
+        new_row.added(ui, c.fields.len() - 1);
     }
 }
 
-fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut Option<usize>) {
+/// One generated field's form; returns its name field.
+fn datagen_field(
+    ui: &mut Ui,
+    i: usize,
+    field: &mut DatagenField,
+    remove: &mut Option<usize>,
+) -> egui::Response {
     let name = |what: &str| format!("Field {} {what}", i + 1);
-    ui.horizontal_wrapped(|ui| {
+    let name_field = ui.horizontal_wrapped(|ui| {
         ui.label(format!("Field {}", i + 1));
         let edit = ui.add(TextEdit::singleline(&mut field.name).desired_width(110.0));
-        form::named(ui, edit, &name("name"));
+        let edit = form::named(ui, edit, &name("name"));
         let types = type_choice(ui, "type", &mut field.data_type);
         form::named(ui, types, &name("type"));
         let remove_button = ui.small_button("🗙").on_hover_text("Remove this field");
         if form::named(ui, remove_button, &name("remove")).clicked() {
             *remove = Some(i);
         }
+        edit
     });
     let sequence = matches!(field.kind, FieldKind::Sequence { .. });
     ui.horizontal(|ui| {
@@ -176,4 +186,5 @@ fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut O
             form::named(ui, nulls, &name("nulls"));
         }
     });
+    name_field.inner
 }

@@ -45,6 +45,34 @@ pub fn named(ui: &Ui, response: Response, name: &str) -> Response {
     response
 }
 
+/// Which row of a list just added should take the keyboard, so that typing can start at
+/// once: `take` says whether row `index` is it (once), `added` marks row `index` as new.
+pub struct NewRowFocus {
+    key: egui::Id,
+    pending: Option<usize>,
+}
+
+impl NewRowFocus {
+    pub fn load(ui: &Ui, list: &str) -> Self {
+        let key = ui.id().with(("new-row", list));
+        let pending = ui.data_mut(|d| d.remove_temp::<usize>(key));
+        NewRowFocus { key, pending }
+    }
+
+    /// Gives `response` the keyboard if it is the new row's field.
+    pub fn apply(&self, index: usize, response: &Response) {
+        if self.pending == Some(index) {
+            response.request_focus();
+        }
+    }
+
+    /// Row `index` was just added: its field takes the keyboard next frame.
+    pub fn added(&self, ui: &Ui, index: usize) {
+        ui.data_mut(|d| d.insert_temp(self.key, index));
+        ui.ctx().request_repaint();
+    }
+}
+
 /// `1 row`, `2 rows`, `0 rows`.
 pub fn plural(n: impl Into<u128>, one: &str, many: &str) -> String {
     let n = n.into();

@@ -24,6 +24,8 @@ pub struct NodeContext<'a> {
     pub read_only: bool,
     /// For a file sink: the file a run writes, and what the last run wrote there.
     pub output: Option<OutputNote>,
+    /// Set to the node's id when its Browse button asks for a file.
+    pub browse: &'a mut Option<String>,
 }
 
 /// Where a file sink's rows go, resolved as a run resolves it.
@@ -42,6 +44,7 @@ pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) 
         refusal,
         read_only,
         output: output_note,
+        browse,
     } = cx;
     let input = input_schema(doc, node, analysis);
     let columns: Vec<String> = input
@@ -68,11 +71,21 @@ pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) 
     // Field state (a text field's own undo) belongs to this node, not to whichever node the
     // inspector showed before.
     let salt = spec.id.clone();
+    let mut browse_clicked = false;
     ui.add_enabled_ui(!read_only, |ui| {
         ui.push_id(salt, |ui| {
-            config(ui, &mut spec.kind, input.as_ref(), &columns)
+            config(
+                ui,
+                &mut spec.kind,
+                input.as_ref(),
+                &columns,
+                &mut browse_clicked,
+            )
         })
     });
+    if browse_clicked {
+        *browse = Some(spec.id.clone());
+    }
     if let Some(note) = &output_note {
         written_to(ui, note);
     }
@@ -255,17 +268,20 @@ fn input_schema(doc: &Document, node: NodeId, analysis: &Analysis) -> Option<Sch
     analysis.outputs.get(id).map(|t| (*t.schema).clone())
 }
 
-fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[String]) {
+/// The form of the node's own settings. `browse` is set when a Browse button is clicked.
+fn config(
+    ui: &mut Ui,
+    kind: &mut NodeKind,
+    input: Option<&Schema>,
+    columns: &[String],
+    browse: &mut bool,
+) {
     match kind {
         NodeKind::Datagen(c) => datagen_form::datagen(ui, c),
         NodeKind::FileSource(c) => {
             form::rows(ui, "file-source", |ui| {
                 row(ui, "Path", |ui| {
-                    ui.add(
-                        TextEdit::singleline(&mut c.path)
-                            .hint_text("data.csv")
-                            .desired_width(form::field_width(ui)),
-                    )
+                    path_field(ui, &mut c.path, "data.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
                 let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
@@ -342,6 +358,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             ui.label(RichText::new("Columns").strong())
                 .on_hover_text("One SQL expression per output column: `expr AS name`");
             let mut remove = None;
+            let new_row = form::NewRowFocus::load(ui, "map-columns");
             for (i, text) in c.columns.iter_mut().enumerate() {
                 ui.push_id(i, |ui| {
                     ui.horizontal(|ui| {
@@ -352,13 +369,14 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                         }
                     });
                     let error = input.and_then(|s| SelectItem::compile(text, i, s).err());
-                    expr_field(
+                    let field = expr_field(
                         ui,
                         &format!("Column {}", i + 1),
                         text,
                         error.as_ref(),
                         false,
                     );
+                    new_row.apply(i, &field);
                 });
             }
             if let Some(i) = remove {
@@ -366,6 +384,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             }
             if ui.button("+ Add column").clicked() {
                 c.columns.push(String::new());
+                new_row.added(ui, c.columns.len() - 1);
             }
             columns_hint(ui, columns);
         }
@@ -412,11 +431,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
         NodeKind::FileSink(c) => {
             form::rows(ui, "file-sink", |ui| {
                 row(ui, "Path", |ui| {
-                    ui.add(
-                        TextEdit::singleline(&mut c.path)
-                            .hint_text("out/result.csv")
-                            .desired_width(form::field_width(ui)),
-                    )
+                    path_field(ui, &mut c.path, "out/result.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
             });
@@ -432,6 +447,24 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             ui.label("Discards every row; useful to measure the rest of the pipeline.");
         }
     }
+}
+
+/// A file path with a Browse button beside it, which sets `browse` when clicked.
+fn path_field(ui: &mut Ui, path: &mut String, hint: &str, browse: &mut bool) -> egui::Response {
+    let button_room = 80.0;
+    let field = ui.add(
+        TextEdit::singleline(path)
+            .hint_text(hint)
+            .desired_width((form::field_width(ui) - button_room).max(80.0)),
+    );
+    if ui
+        .button("Browse…")
+        .on_hover_text("Choose the file")
+        .clicked()
+    {
+        *browse = true;
+    }
+    field
 }
 
 fn columns_hint(ui: &mut Ui, columns: &[String]) {
@@ -467,12 +500,14 @@ pub(super) fn type_choice(
 /// A list of named, typed columns (a file source's schema).
 fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
     let mut remove = None;
+    let new_row = form::NewRowFocus::load(ui, "schema-columns");
     egui::Grid::new("fields").num_columns(3).show(ui, |ui| {
         for (i, field) in schema.iter_mut().enumerate() {
-            ui.add_sized(
+            let name = ui.add_sized(
                 [120.0, 20.0],
                 TextEdit::singleline(&mut field.name).hint_text("name"),
             );
+            new_row.apply(i, &name);
             type_choice(ui, ("type", i), &mut field.data_type);
             if ui
                 .small_button("🗙")
@@ -490,6 +525,7 @@ fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
     if ui.button("+ Add column").clicked() {
         let name = format!("column{}", schema.len() + 1);
         schema.push(Field::new(name, DataType::Utf8));
+        new_row.added(ui, schema.len() - 1);
     }
 }
 

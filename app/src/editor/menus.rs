@@ -2,10 +2,14 @@
 
 use egui::{RichText, Ui, ViewportCommand};
 
+use super::help::HelpPage;
 use super::{
     BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, RUN, RunState, SAVE, SAVE_AS, UNDO,
     theme,
 };
+
+/// The width of an entry in the Examples menu, its description wrapped within it.
+const EXAMPLE_WIDTH: f32 = 340.0;
 
 /// Run and Stop take the same room, so the toolbar does not shift between them.
 const RUN_BUTTON: egui::Vec2 = egui::vec2(72.0, 0.0);
@@ -169,6 +173,14 @@ impl Editor {
                 });
             }
         });
+        ui.menu_button("Help", |ui| {
+            for page in [HelpPage::Shortcuts, HelpPage::Tour, HelpPage::Expressions] {
+                if ui.button(page.title()).clicked() {
+                    self.help = Some(page);
+                    ui.close();
+                }
+            }
+        });
     }
 
     /// One example in the menu: its file name, its description on hover; opens a copy.
@@ -179,13 +191,28 @@ impl Editor {
         name: &str,
     ) {
         let name = name.trim_end_matches(".ron");
-        let button = ui.button(name);
-        let button = if example.description.is_empty() {
-            button
-        } else {
-            button.on_hover_text(&example.description)
-        };
-        if button.clicked() {
+        // The description under the name, so the gallery can be read without hovering.
+        let style = ui.style().clone();
+        let mut job = egui::text::LayoutJob::default();
+        RichText::new(name).append_to(
+            &mut job,
+            &style,
+            egui::FontSelection::Default,
+            egui::Align::Min,
+        );
+        if !example.description.is_empty() {
+            RichText::new(format!("\n{}", example.description))
+                .size(12.0)
+                .weak()
+                .append_to(
+                    &mut job,
+                    &style,
+                    egui::FontSelection::Default,
+                    egui::Align::Min,
+                );
+        }
+        job.wrap.max_width = EXAMPLE_WIDTH;
+        if ui.add(egui::Button::new(job).wrap()).clicked() {
             self.guard(Pending::OpenExample(example.path.clone()));
             ui.close();
         }

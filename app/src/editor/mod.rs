@@ -4,12 +4,14 @@
 mod bottom;
 mod canvas;
 mod connect;
+mod console;
 mod datagen_form;
 mod dialogs;
 pub mod document;
 mod expr_field;
 mod files;
 mod form;
+mod help;
 mod history;
 mod inspector;
 mod menus;
@@ -132,12 +134,13 @@ pub struct Editor {
     /// An error to show in a dialog (a file that would not open or save).
     error: Option<String>,
     pending: Option<Pending>,
+    /// The Help window shown, if any.
+    help: Option<help::HelpPage>,
     /// What to do once a Save As started by the unsaved-changes prompt is done.
     after_save: Option<Pending>,
     allow_close: bool,
     title: String,
-    /// Console lines in all when the console was last drawn, to follow new output.
-    console_shown: u64,
+    console: console::ConsoleView,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -209,13 +212,14 @@ impl Editor {
             bottom_tab: BottomTab::Problems,
             error: None,
             pending: None,
+            help: None,
             after_save: None,
             allow_close: false,
             title: String::new(),
             last_focus: None,
             dirty: false,
             canvas_generation: 0,
-            console_shown: 0,
+            console: console::ConsoleView::default(),
         }
     }
 
@@ -308,6 +312,7 @@ impl Editor {
         self.focused = None;
         // The last run belonged to the pipeline being replaced; stop it if it still runs.
         self.runner = Runner::default();
+        self.console.reset();
         self.new_canvas();
         self.view_request = Some(ViewRequest::FitAll);
     }
@@ -478,6 +483,9 @@ impl Editor {
     }
 
     pub fn run(&mut self) {
+        if !self.runner.is_active() {
+            self.console.reset();
+        }
         self.runner.start(&self.spec_to_run(), self.base_dir());
         if let Some((node, message)) = &mut self.runner.error
             && self.doc.find(node).is_some_and(|n| {
@@ -556,6 +564,47 @@ impl Editor {
                 }
             })
             .collect()
+    }
+
+    /// Gives file node `id` the file at `path`, picked in the file dialog: relative to the
+    /// pipeline's folder when it is inside it. A file to write for a pipeline without a file
+    /// of its own is kept absolute, as its relative outputs go to the output folder.
+    fn set_file_path(&mut self, id: &str, path: &Path, write: bool) {
+        if self.is_read_only() {
+            return;
+        }
+        let stored = if write && self.output_folder().is_some() {
+            path.to_string_lossy().into_owned()
+        } else {
+            files::as_stored(path, &self.base_dir())
+        };
+        let Some(node) = self.doc.find(id) else {
+            return;
+        };
+        match &mut self.doc.snarl[node].kind {
+            engine::spec::NodeKind::FileSource(c) => c.path = stored,
+            engine::spec::NodeKind::FileSink(c) => c.path = stored,
+            _ => {}
+        }
+    }
+
+    /// Opens the file dialog for node `id`'s path, in the folder of its current file.
+    fn browse_for(&mut self, id: String, write: bool) {
+        let base = self.base_dir();
+        let current = self
+            .doc
+            .find(&id)
+            .and_then(|n| match &self.doc.snarl[n].kind {
+                engine::spec::NodeKind::FileSource(c) => Some(c.path.clone()),
+                engine::spec::NodeKind::FileSink(c) => Some(c.path.clone()),
+                _ => None,
+            });
+        let folder = current
+            .filter(|p| !p.trim().is_empty())
+            .and_then(|p| base.join(p).parent().map(outputs::tidy))
+            .filter(|d| d.is_dir())
+            .unwrap_or(base);
+        self.files.data_file_dialog(id, write, folder);
     }
 
     /// Shows node `id` in the inspector and centres the canvas on it.

@@ -93,9 +93,9 @@ pub fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-/// Opens `folder` in the desktop's file manager. On failure the caller offers the path to
-/// copy instead.
-pub fn open_folder(folder: &Path) -> Result<(), String> {
+/// Opens `path` (a folder or a file) with the desktop's handler. On failure the caller
+/// offers the path to copy instead.
+pub fn open_path(path: &Path) -> Result<(), String> {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {
@@ -104,7 +104,7 @@ pub fn open_folder(folder: &Path) -> Result<(), String> {
         "xdg-open"
     };
     std::process::Command::new(opener)
-        .arg(folder)
+        .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -66,6 +66,16 @@ impl Editor {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas(ui));
         self.dialogs(&ctx);
+        // The README beside the examples, for the tour's "open the whole README".
+        let readme = self
+            .files
+            .examples_dir
+            .as_deref()
+            .filter(|_| self.help == Some(super::help::HelpPage::Tour))
+            .and_then(std::path::Path::parent)
+            .map(|d| d.join("README.md"))
+            .filter(|p| p.is_file());
+        super::help::show(&ctx, &mut self.help, readme.as_deref());
         self.end_frame(&ctx);
     }
 
@@ -170,13 +180,22 @@ impl Editor {
                     return;
                 }
                 let output = self.output_note(node);
+                let mut browse = None;
                 let cx = inspector::NodeContext {
                     analysis: &self.analysis,
                     refusal: &mut self.inspector_refusal,
                     read_only,
                     output,
+                    browse: &mut browse,
                 };
                 inspector::node(ui, &mut self.doc, node, cx);
+                if let Some(id) = browse {
+                    let write = matches!(
+                        self.doc.snarl[node].kind,
+                        engine::spec::NodeKind::FileSink(_)
+                    );
+                    self.browse_for(id, write);
+                }
             }
             None => {
                 ui.add_enabled_ui(!read_only, |ui| inspector::pipeline(ui, &mut self.doc));
