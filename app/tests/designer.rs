@@ -717,3 +717,556 @@ fn a_wire_dragged_on_the_canvas_connects_or_is_refused_with_the_reason() {
             .any(|e| e.from == "datagen" && e.to == "blackhole")
     );
 }
+
+/// `hello.ron` with a sequence that lasts for hours: a job that runs until it is stopped.
+fn endless_hello(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(hello_path()).unwrap();
+    let path = dir.join("endless.ron");
+    let endless = text.replace("end: 100)", "end: 100000000)");
+    assert_ne!(endless, text);
+    std::fs::write(&path, endless).unwrap();
+    path
+}
+
+fn right_click_at(harness: &mut Harness<'_, Editor>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.step();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn a_running_pipeline_is_read_only_until_stop_and_edit() {
+    let dir = scratch("read-only");
+    let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
+    let before = without_layout(h.state().spec());
+    click(&mut h, "▶ Run");
+    assert!(h.state().is_read_only());
+    assert!(shows(&h, "the canvas is read-only"));
+
+    // Every way to change the pipeline is refused while it runs.
+    select_on_canvas(&mut h, "hot");
+    h.key_press(Key::Delete);
+    h.run();
+    double_click(&mut h, "Filter");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    h.run();
+    let input = h.state().pin_position("print", false).unwrap();
+    right_click_at(&mut h, input);
+    assert!(shows(&h, "stop it to change its wires"));
+    assert!(widget(&h, "Condition").accesskit_node().is_disabled());
+    assert!(widget(&h, "Undo").accesskit_node().is_disabled());
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(widget(&h, "Batch size").accesskit_node().is_disabled());
+    assert_eq!(without_layout(h.state().spec()), before);
+    assert_eq!(*h.state().run_state(), streamlab::editor::RunState::Running);
+
+    // One click stops the job and gives the pipeline back.
+    click_button(&mut h, "■ Stop and edit");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while h.state().is_read_only() {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+    assert!(!shows(&h, "the canvas is read-only"));
+    select_on_canvas(&mut h, "hot");
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(
+        h.state().spec().node("hot").is_none(),
+        "editing works again"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Steps the window until the run ends; returns how it ended.
+fn wait_for_run(harness: &mut Harness<'_, Editor>) -> streamlab::editor::RunState {
+    use streamlab::editor::RunState;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while matches!(
+        harness.state().run_state(),
+        RunState::Running | RunState::Stopping
+    ) {
+        assert!(std::time::Instant::now() < deadline, "the run ends");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run();
+    }
+    harness.state().run_state().clone()
+}
+
+#[test]
+fn a_failed_runs_error_leaves_with_the_fix_and_stays_in_the_run_history() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "hot");
+    type_into(&mut h, "Condition", "id / 0 > 1");
+    click(&mut h, "▶ Run");
+    let failed = wait_for_run(&mut h);
+    assert!(
+        matches!(&failed, streamlab::editor::RunState::Failed(m) if m.contains("division by zero")),
+        "{failed:?}"
+    );
+    click(&mut h, "Problems (0)");
+    assert!(shows(&h, "Failed: `hot`"), "the status bar says so");
+    assert!(shows(&h, "⚠ last run:"), "and the problems list");
+    assert!(shows(&h, "run failed:"), "and the node");
+
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(*h.state().run_state(), streamlab::editor::RunState::Idle);
+    assert!(shows(&h, "Ready"));
+    assert!(!shows(&h, "last run"));
+    assert!(!shows(&h, "run failed"));
+    assert!(!shows(&h, "division by zero"));
+
+    click(&mut h, "Runs (1)");
+    assert!(shows(
+        &h,
+        "Run 1 · hello · Failed: `hot`: condition: division by zero"
+    ));
+}
+
+#[test]
+fn an_example_copy_writes_its_output_into_the_user_folder_and_says_where() {
+    let dir = scratch("example-output");
+    let shipped_output = repo().join("out/large-trades.csv");
+    let shipped_before = std::fs::metadata(&shipped_output)
+        .and_then(|m| m.modified())
+        .ok();
+    let mut editor = Editor::new(None);
+    editor.set_output_root(dir.clone());
+    editor.open_example(&repo().join("saved-graphs/stock-quotes.ron"));
+    let mut h = harness(editor);
+    let expected = dir.join("stock-quotes/out/large-trades.csv");
+    select_on_canvas(&mut h, "trades");
+    assert!(shows(&h, "your Streamlab output folder"));
+    assert!(shows(&h, &expected.display().to_string()));
+
+    click(&mut h, "▶ Run");
+    let state = wait_for_run(&mut h);
+    assert!(
+        matches!(state, streamlab::editor::RunState::Finished { .. }),
+        "{state:?}"
+    );
+    let written = std::fs::read_to_string(&expected).unwrap();
+    let rows = written.lines().count() as u64 - 1;
+    assert!(rows > 0);
+    assert_eq!(
+        std::fs::metadata(&shipped_output)
+            .and_then(|m| m.modified())
+            .ok(),
+        shipped_before,
+        "nothing is written beside the shipped examples"
+    );
+    // The Runs tab opens by itself, as nothing was printed, and says where the rows went.
+    let said = format!("`trades` wrote {rows} rows to");
+    assert!(shows(&h, &said), "{said}");
+    assert!(shows(&h, "Open folder"));
+    let files = h.state().output_files();
+    assert_eq!(files.len(), 1);
+    assert_eq!((files[0].path.clone(), files[0].rows), (expected, rows));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn harness_sized(editor: Editor, size: [f32; 2]) -> Harness<'static, Editor> {
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, editor: &mut Editor| editor.ui(ui), editor);
+    harness.run();
+    harness
+}
+
+/// Every node's place on screen, left to right.
+fn screen_rects(harness: &Harness<'_, Editor>) -> Vec<egui::Rect> {
+    let mut rects: Vec<egui::Rect> = harness
+        .state()
+        .spec()
+        .nodes
+        .iter()
+        .map(|n| harness.state().screen_rect_of(&n.id).unwrap())
+        .collect();
+    rects.sort_by(|a, b| a.left().total_cmp(&b.left()));
+    rects
+}
+
+/// After Fit: the whole pipeline in view, or, when that would make text unreadable, the
+/// sources in view at the least readable zoom; never a node cut by the canvas's left edge.
+fn assert_fitted(harness: &Harness<'_, Editor>, what: &str) {
+    let canvas = harness.state().canvas_rect().expand(0.5);
+    let zoom = harness.state().zoom();
+    let rects = screen_rects(harness);
+    assert!(
+        (0.75..=1.0).contains(&zoom),
+        "{what}: zoom {zoom} stays readable"
+    );
+    assert!(
+        canvas.contains_rect(rects[0]),
+        "{what}: the first node {:?} is in view {canvas:?}",
+        rects[0]
+    );
+    let all_in = rects.iter().all(|r| canvas.contains_rect(*r));
+    assert!(
+        all_in || zoom == 0.75,
+        "{what}: all in view, or as far out as text stays readable"
+    );
+}
+
+/// hello.ron with `extra` Maps between its Map and its Console, written to `dir`.
+fn long_chain_file(dir: &Path, extra: usize) -> PathBuf {
+    use engine::spec::{EdgeSpec, MapConfig, NodeKind, NodeSpec};
+    let mut spec = engine::spec::load_file(&hello_path()).unwrap();
+    spec.edges.retain(|e| e.to != "print");
+    let mut last = "label".to_string();
+    for i in 0..extra {
+        let id = format!("step{i}");
+        let map = MapConfig {
+            columns: vec!["id".into()],
+        };
+        spec.nodes
+            .push(NodeSpec::new(id.clone(), NodeKind::Map(map)));
+        spec.edges.push(EdgeSpec::new(last, id.clone()));
+        last = id;
+    }
+    spec.edges.push(EdgeSpec::new(last, "print"));
+    let path = dir.join(format!("chain-{extra}.ron"));
+    std::fs::write(&path, engine::spec::to_ron(&spec)).unwrap();
+    path
+}
+
+#[test]
+fn fit_shows_the_pipeline_in_the_visible_canvas_at_every_width() {
+    let dir = scratch("fit");
+    for size in [[900.0, 600.0], [1280.0, 800.0], [1920.0, 1080.0]] {
+        for extra in [0, 6, 12] {
+            let mut h = harness_sized(Editor::new(Some(&long_chain_file(&dir, extra))), size);
+            h.key_press(Key::Home);
+            h.run();
+            assert_fitted(&h, &format!("{} nodes at {size:?}", 4 + extra));
+        }
+    }
+    // A pipeline that fits readably is shown whole.
+    let h = harness_sized(Editor::new(Some(&hello_path())), [1280.0, 800.0]);
+    let canvas = h.state().canvas_rect();
+    assert!(screen_rects(&h).iter().all(|r| canvas.contains_rect(*r)));
+
+    // Sixteen nodes, the last thirteen added by double-click after one another.
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    h.state_mut().focus("label");
+    h.run();
+    for _ in 0..13 {
+        double_click(&mut h, "Map");
+    }
+    assert_eq!(h.state().spec().nodes.len(), 17);
+    h.key_press(Key::Home);
+    h.run();
+    assert_fitted(&h, "a chain built by double-click");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn nodes_added_from_scratch_start_at_100_percent_line_up_downstream_and_stay_in_view() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+    assert_eq!(h.state().zoom(), 1.0, "an empty canvas starts at 100%");
+    let mut ids = Vec::new();
+    for kind in ["Datagen", "Filter", "Map", "Console"] {
+        let before = h.state().spec();
+        let view_before = h
+            .state()
+            .screen_rect_of(ids.last().map_or("", |s: &String| s));
+        double_click(&mut h, kind);
+        let id = h.state().focused_id().unwrap();
+        if let Some(last) = ids.last() {
+            connect_from(&mut h, last);
+        }
+        let canvas = h.state().canvas_rect();
+        let new = h.state().screen_rect_of(&id).unwrap();
+        assert!(canvas.contains_rect(new), "{id} is in view");
+        if let Some(previous) = ids.last() {
+            let followed = h.state().screen_rect_of(previous).unwrap();
+            assert!(new.left() > followed.right(), "{id} is right of {previous}");
+            assert!(canvas.contains_rect(followed), "{previous} stays in view");
+            if before.nodes.len() == 1 {
+                assert_eq!(
+                    Some(followed.min),
+                    view_before.map(|r| r.min),
+                    "the view did not move for a node that was already in view"
+                );
+            }
+        }
+        for earlier in &ids {
+            let rect = h.state().screen_rect_of(earlier).unwrap();
+            assert!(canvas.contains_rect(rect), "{earlier} stays in view");
+        }
+        assert!(h.state().zoom() >= 0.75);
+        ids.push(id);
+    }
+    let layout = h.state().spec().layout.nodes;
+    let ys: Vec<f32> = ids.iter().map(|id| layout[id].y).collect();
+    assert!(ys.iter().all(|y| *y == ys[0]), "no drift: {ys:?}");
+
+    // A second sink off the map goes beside the first, below it, not back past the map.
+    select_on_canvas(&mut h, "map");
+    double_click(&mut h, "Console");
+    let second = h.state().focused_id().unwrap();
+    let layout = h.state().spec().layout.nodes;
+    assert_eq!(layout[&second].x, layout["console"].x);
+    assert!(layout[&second].y > layout["console"].y);
+}
+
+#[test]
+fn the_inspector_keeps_its_width_and_long_text_wraps_within_it() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    let width = h.state().inspector_width();
+    assert!(width > 0.0);
+    for id in ["sensors", "print", "hot"] {
+        select_on_canvas(&mut h, id);
+        assert_eq!(h.state().inspector_width(), width, "{id}'s form fits");
+    }
+    // A long message while an id is typed.
+    widget(&h, "Id").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    widget(&h, "Id").type_text("label");
+    h.run();
+    assert!(shows(&h, "another node has this id"));
+    assert_eq!(h.state().inspector_width(), width);
+}
+
+#[test]
+fn a_long_condition_scrolls_in_its_field_and_its_error_stays_in_view_with_filter_advice() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "hot");
+    let long = (0..141)
+        .map(|i| format!("temperature > {i}"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    type_into(&mut h, "Condition", &long);
+    let error = h
+        .get_all_by_label_contains("operators, more than")
+        .find(|n| n.accesskit_node().role() == Role::Label)
+        .expect("the error is shown under the field")
+        .rect();
+    let inspector_bottom = h.state().canvas_rect().bottom();
+    assert!(
+        error.bottom() <= inspector_bottom,
+        "the error {error:?} is in view, above {inspector_bottom}"
+    );
+    assert!(shows(
+        &h,
+        "conditions joined by AND can be Filters one after another"
+    ));
+    assert!(
+        !shows(&h, "several Map columns"),
+        "no Map advice for a Filter"
+    );
+}
+
+#[test]
+fn number_fields_show_what_they_store_and_say_when_a_value_was_set_in_range() {
+    use engine::spec::{FieldKind, NodeKind};
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "sensors");
+    type_into(&mut h, "Field 1 end", "99999999999999999999999");
+    let spec = h.state().spec();
+    let NodeKind::Datagen(config) = &spec.node("sensors").unwrap().kind else {
+        panic!("a datagen")
+    };
+    assert_eq!(
+        config.fields[0].kind,
+        FieldKind::Sequence {
+            start: 1,
+            end: i64::MAX
+        }
+    );
+    assert_eq!(
+        widget(&h, "Field 1 end").value().as_deref(),
+        Some("9223372036854775807"),
+        "the field shows the value stored"
+    );
+    assert!(shows(&h, "a BIGINT holds at most 9223372036854775807"));
+
+    h.key_press(Key::Escape);
+    h.run();
+    type_into(&mut h, "Batch size", "0");
+    assert_eq!(h.state().spec().job.batch_size, 1);
+    assert!(shows(
+        &h,
+        "0 is out of range: a batch holds at least 1 row. Set to 1."
+    ));
+    assert!(h.query_by_label("row").is_some(), "1 row, not 1 rows");
+    assert!(h.query_by_label("rows").is_none());
+    type_into(&mut h, "Batch size", "16");
+    assert!(
+        !shows(&h, "out of range"),
+        "the note goes with the next entry"
+    );
+    assert!(h.query_by_label("rows").is_some());
+}
+
+#[test]
+fn the_examples_menu_describes_each_example() {
+    let mut h = harness(Editor::new(None));
+    click(&mut h, "Examples");
+    assert!(shows(&h, "Trades from a CSV of quotes"));
+    h.get_by_label_contains("nexmark").click();
+    h.run();
+    for name in ["q0", "q1", "q2"] {
+        let path = repo().join(format!("saved-graphs/nexmark/{name}.ron"));
+        let description = engine::spec::load_file(&path).unwrap().description;
+        assert!(!description.is_empty(), "{name} has a description");
+        assert!(shows(&h, &description), "{name}: {description}");
+    }
+}
+
+#[test]
+fn new_rows_take_the_keyboard_and_the_palette_search_clears() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    select_on_canvas(&mut h, "label");
+    click_button(&mut h, "+ Add column");
+    h.run();
+    assert!(widget(&h, "Column 5").is_focused(), "type straight away");
+    h.key_press(Key::Tab);
+    h.run();
+
+    widget(&h, "Search nodes").focus();
+    h.run();
+    widget(&h, "Search nodes").type_text("key");
+    h.run();
+    assert!(h.query_by_role_and_label(Role::Button, "Datagen").is_none());
+    click(&mut h, "Clear search");
+    assert!(h.query_by_role_and_label(Role::Button, "Datagen").is_some());
+}
+
+/// Clicks the button called `label`; returns what that frame put on the clipboard.
+fn click_to_copy(harness: &mut Harness<'_, Editor>, label: &str) -> Option<String> {
+    widget(harness, label).click();
+    harness.step();
+    let text = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+    harness.run();
+    text
+}
+
+/// The console lines on screen.
+fn console_in_view(harness: &Harness<'_, Editor>) -> Vec<String> {
+    harness
+        .root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.starts_with("+I["))
+        .collect()
+}
+
+#[test]
+fn the_console_searches_pauses_clears_and_copies() {
+    let dir = scratch("console");
+    let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
+    click(&mut h, "▶ Run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while h.state().console_lines().len() < 3 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    // Paused, the view holds still while output goes on.
+    click(&mut h, "⏸ Pause");
+    let held = console_in_view(&h);
+    let printed = h.state().console_lines().len();
+    while h.state().console_lines().len() < printed + 2 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    let newer = h.state().console_lines().last().unwrap().clone();
+    assert_eq!(console_in_view(&h), held, "paused");
+    assert!(!held.contains(&newer));
+    click(&mut h, "▶ Resume");
+    assert!(shows(&h, &newer));
+
+    // Copy takes the lines in view; a search narrows them.
+    let all = click_to_copy(&mut h, "Copy").expect("copied");
+    assert!(all.lines().count() >= 3 && all.contains(&newer));
+    type_into(&mut h, "Search output", "sensor-3");
+    let found = click_to_copy(&mut h, "Copy").expect("copied");
+    assert!(found.lines().all(|l| l.contains("sensor-3")), "{found}");
+
+    // Clear empties the view; new output appears after it.
+    click(&mut h, "Clear");
+    let cleared_at = h.state().console_lines().len();
+    assert!(!shows(&h, &newer));
+    click(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+    assert!(h.state().console_lines().len() >= cleared_at);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_help_menu_has_shortcuts_a_tour_and_the_expression_reference() {
+    let mut h = harness(Editor::new(None));
+    for (page, says) in [
+        ("Keyboard shortcuts", "Fit the pipeline in view"),
+        (
+            "A tour of the designer",
+            "Add nodes by dragging them from the palette",
+        ),
+        ("Expression reference", "COALESCE(a, b, …)"),
+    ] {
+        click(&mut h, "Help");
+        click(&mut h, page);
+        assert!(shows(&h, says), "{page} says {says:?}");
+    }
+}
+
+#[test]
+fn browse_picks_a_data_file_starting_beside_the_current_one() {
+    let mut h = harness(Editor::new(Some(
+        &repo().join("saved-graphs/stock-quotes.ron"),
+    )));
+    select_on_canvas(&mut h, "quotes");
+    type_into(&mut h, "Path", "../assets/data/missing.csv");
+    assert!(shows(&h, "does not exist"));
+    click(&mut h, "Browse…");
+    assert!(
+        shows(&h, "quotes.csv"),
+        "the dialog opens in the data folder"
+    );
+    h.get_by_label_contains("quotes.csv").click();
+    h.run();
+    let open = h
+        .get_all_by_role(Role::Button)
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.trim_end().ends_with("Open"))
+        })
+        .expect("the dialog's Open button");
+    open.click();
+    h.run();
+    let spec = h.state().spec();
+    let engine::spec::NodeKind::FileSource(config) = &spec.node("quotes").unwrap().kind else {
+        panic!("a file source")
+    };
+    assert_eq!(config.path, "../assets/data/quotes.csv");
+    assert!(h.state().analysis().problems.is_empty());
+}

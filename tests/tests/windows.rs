@@ -70,8 +70,10 @@ fn run(window: &str, keyed: bool) -> (Vec<String>, Vec<String>) {
                 console: console.clone(),
             };
             JobHandle::start(&spec, options).unwrap().wait().unwrap();
-            let (mut late, mut rows): (Vec<String>, Vec<String>) =
-                console.lines().into_iter().partition(|l| l.starts_with("late> "));
+            let (mut late, mut rows): (Vec<String>, Vec<String>) = console
+                .lines()
+                .into_iter()
+                .partition(|l| l.starts_with("late> "));
             rows.sort();
             late.sort();
             match &seen {
@@ -119,7 +121,10 @@ fn tumbling_windows_drop_late_rows_to_the_late_output() {
         row("+I", "15.000", "20.000", "bob, 1, 1"),
         row("+I", "20.000", "25.000", "alice, 1, 2"),
     ];
-    assert_eq!(rows, sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(
+        rows,
+        sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>())
+    );
     assert_eq!(
         late,
         [
@@ -189,7 +194,10 @@ fn sliding_windows_count_a_row_in_every_window_it_falls_in() {
         format!("+I[2023-12-31 23:59:58.000, {T}04.000, alice, 2, 17, 7, 10, 8]"),
         format!("+I[2023-12-31 23:59:58.000, {T}04.000, bob, 1, 5, 5, 5, 5]"),
     ];
-    assert_eq!(rows, sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(
+        rows,
+        sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>())
+    );
     assert!(late.is_empty(), "{late:?}");
 }
 
@@ -214,7 +222,10 @@ fn sessions_merge_within_the_gap_but_not_into_fired_ones() {
         row("+I", "13.000", "19.000", "bob, 2, 7"),
         row("+I", "21.000", "24.000", "alice, 1, 2"),
     ];
-    assert_eq!(rows, sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(
+        rows,
+        sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>())
+    );
     // Row 14 (14.999 → [14.999, 17.999)) comes at 19.000: [13, 19) has fired and is gone.
     assert_eq!(late, [format!("late> +I[{T}14.999, bob, 9]")]);
 }
@@ -232,6 +243,9 @@ fn a_window_without_a_key_aggregates_the_whole_stream() {
         row("+I", "15.000", "20.000", "1, 1"),
         row("+I", "20.000", "25.000", "1, 2"),
     ];
-    assert_eq!(rows, sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(
+        rows,
+        sorted(&expected.iter().map(String::as_str).collect::<Vec<_>>())
+    );
     assert_eq!(late.len(), 2);
 }

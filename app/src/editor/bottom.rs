@@ -2,6 +2,8 @@
 
 use egui::{RichText, Ui};
 
+use super::form::plural;
+use super::outputs::{self, OutputFile};
 use super::{BottomTab, Editor, RunState, theme};
 
 impl Editor {
@@ -21,12 +23,51 @@ impl Editor {
                 BottomTab::Console,
                 format!("Console ({lines})"),
             );
+            let runs = self.runs.len();
+            ui.selectable_value(
+                &mut self.bottom_tab,
+                BottomTab::Runs,
+                format!("Runs ({runs})"),
+            );
         });
         ui.separator();
         match self.bottom_tab {
             BottomTab::Problems => self.problems_list(ui),
             BottomTab::Console => self.console(ui),
+            BottomTab::Runs => self.run_history(ui),
         }
+    }
+
+    /// Every run of this session, newest first: how it ended and the files it wrote.
+    pub(super) fn run_history(&mut self, ui: &mut Ui) {
+        let dark = ui.visuals().dark_mode;
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                if self.runs.len() == 0 {
+                    ui.label(RichText::new("Runs of this session are listed here.").weak());
+                }
+                for record in self.runs.newest_first() {
+                    let color = match record.state {
+                        RunState::Failed(_) => theme::error_color(dark),
+                        _ => ui.visuals().text_color(),
+                    };
+                    ui.label(
+                        RichText::new(format!(
+                            "Run {} · {} · {}",
+                            record.number,
+                            record.pipeline,
+                            record.state.describe()
+                        ))
+                        .color(color),
+                    );
+                    ui.push_id(record.number, |ui| {
+                        for (i, file) in record.outputs.iter().enumerate() {
+                            ui.push_id(i, |ui| output_line(ui, file));
+                        }
+                    });
+                }
+            });
     }
 
     pub(super) fn problems_list(&mut self, ui: &mut Ui) {
@@ -74,38 +115,42 @@ impl Editor {
     }
 
     pub(super) fn console(&mut self, ui: &mut Ui) {
-        let lines = self.runner.console_lines().to_vec();
-        let hidden = self
-            .runner
-            .console_total()
-            .saturating_sub(lines.len() as u64);
-        if lines.is_empty() {
-            ui.label(RichText::new("Console sinks print here when the pipeline runs.").weak());
-            return;
-        }
-        if hidden > 0 {
-            ui.label(
-                RichText::new(format!("{hidden} earlier lines not kept"))
-                    .weak()
-                    .small(),
-            );
-        }
-        let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-        // New output scrolls into view, as a terminal follows a running program.
-        let total = self.runner.console_total();
-        let mut area = egui::ScrollArea::vertical()
-            .auto_shrink(false)
-            .stick_to_bottom(true);
-        if total != self.console_shown {
-            self.console_shown = total;
-            // The offset that shows the last rows: beyond it the view would hold none.
-            let content = lines.len() as f32 * (row_height + ui.spacing().item_spacing.y);
-            area = area.vertical_scroll_offset((content - ui.available_height()).max(0.0));
-        }
-        area.show_rows(ui, row_height, lines.len(), |ui, range| {
-            for line in &lines[range] {
-                ui.label(RichText::new(line).monospace());
-            }
-        });
+        let (lines, total) = (self.runner.console_lines(), self.runner.console_total());
+        self.console.show(ui, lines, total);
     }
+}
+
+/// One file a run wrote: the sink, the path and its rows, with buttons to find it.
+pub(super) fn output_line(ui: &mut Ui, file: &OutputFile) {
+    ui.horizontal_wrapped(|ui| {
+        ui.add_space(12.0);
+        ui.label(format!(
+            "`{}` wrote {} to",
+            file.node,
+            plural(file.rows, "row", "rows")
+        ));
+        ui.label(RichText::new(file.path.display().to_string()).monospace());
+        let folder = file.path.parent().unwrap_or(&file.path);
+        let copied_instead = ui.id().with("copied-instead");
+        if ui
+            .small_button("Open folder")
+            .on_hover_text(folder.display().to_string())
+            .clicked()
+            && outputs::open_path(folder).is_err()
+        {
+            // No file manager to hand it to: the path goes to the clipboard instead.
+            ui.ctx().copy_text(folder.display().to_string());
+            ui.data_mut(|d| d.insert_temp(copied_instead, true));
+        }
+        if ui
+            .small_button("Copy path")
+            .on_hover_text("Copy the file's path")
+            .clicked()
+        {
+            ui.ctx().copy_text(file.path.display().to_string());
+        }
+        if ui.data(|d| d.get_temp(copied_instead).unwrap_or(false)) {
+            ui.label(RichText::new("No file manager found: the folder's path is copied.").weak());
+        }
+    });
 }

@@ -18,9 +18,7 @@ use engine::validate::{Analysis, PortType};
 use super::connect;
 use super::document::unused_id;
 use super::theme;
-
-/// The size a node is assumed to have when fitting the view.
-pub const NODE_SIZE: Vec2 = Vec2::new(300.0, 120.0);
+use super::view::{self, ViewRequest};
 
 /// One pin of one node: an input or an output, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,22 +58,11 @@ impl SnarlPin for DrawnPin {
 /// A wire the canvas refused, and why; shown by the pointer for a few seconds.
 #[derive(Clone, Debug)]
 pub struct Refusal {
+    /// What was refused ("Cannot connect"), then why.
+    pub title: &'static str,
     pub message: String,
     pub at: Pos2,
     pub time: f64,
-}
-
-/// A change of view the canvas should make on its next frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ViewRequest {
-    /// Show every node, measured as drawn (estimated before a node was ever drawn).
-    FitAll,
-    /// Show this graph-space rectangle whole.
-    Fit(Rect),
-    /// Keep the zoom, centre this graph-space point.
-    Center(Pos2),
-    /// Show exactly this view (kept across a rebuilt canvas).
-    Transform(TSTransform),
 }
 
 /// What the canvas needs to draw one frame, and what it reports back.
@@ -89,6 +76,8 @@ pub struct CanvasViewer<'a> {
     pub focused: Option<NodeId>,
     pub refused: &'a mut Option<Refusal>,
     pub view_request: Option<ViewRequest>,
+    /// Set when a fit could not show the whole pipeline readably.
+    pub fit_clipped: bool,
     /// Where the canvas is on screen, to fit views into.
     pub screen_rect: Rect,
     /// The graph-to-screen transform the canvas used this frame.
@@ -104,17 +93,23 @@ pub struct CanvasViewer<'a> {
     pub removed: Vec<NodeId>,
     pub pin_rects: PinRects,
     pub dark: bool,
+    /// While a job runs the canvas is the job: wires and nodes cannot change.
+    pub read_only: bool,
 }
 
-/// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%.
+/// Why the canvas refuses a change while a job runs.
+pub const READ_ONLY_REASON: &str = "the pipeline is running: stop it to change its wires";
+
+/// The canvas style: wires coloured by their stream, a grid, and zoom from 20% to 200%
+/// (the scales here are the zooms; see `view` for how they relate to the view's scale).
 pub fn style() -> SnarlStyle {
     let mut style = SnarlStyle::new();
     style.pin_size = Some(11.0);
     style.wire_width = Some(2.5);
     style.wire_style = Some(WireStyle::Bezier5);
     style.centering = Some(true);
-    style.min_scale = Some(0.2);
-    style.max_scale = Some(2.0);
+    style.min_scale = Some(view::MIN_ZOOM);
+    style.max_scale = Some(view::MAX_ZOOM);
     style.collapsible = Some(false);
     style.select_rect_contained = Some(false);
     style.crisp_magnified_text = Some(true);
@@ -196,7 +191,8 @@ pub fn summary(kind: &NodeKind) -> String {
 /// `tumbling 10 s: COUNT(*) AS n`.
 fn window_summary(c: &engine::spec::WindowConfig) -> String {
     use engine::spec::WindowKind;
-    let span = |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
+    let span =
+        |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
     let kind = match c.window {
         WindowKind::Tumbling { size_ms } => format!("tumbling {}", span(size_ms)),
         WindowKind::Sliding { size_ms, slide_ms } => {
@@ -218,15 +214,35 @@ pub fn format_name(format: engine::spec::FileFormat) -> &'static str {
     }
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
-    }
+/// Text sizes on nodes at 100%, in points: the title, the lines under it, and the counts.
+const TITLE: f32 = 14.0;
+const SUBTITLE: f32 = 12.0;
+const BODY: f32 = 13.0;
+/// The width of a node's body at 100%, in points.
+const BODY_POINTS: f32 = 120.0;
+/// Node contents are laid out at `MAX_ZOOM` times their size (see `view`), so sizes given in
+/// points at 100% are scaled by it.
+const BODY_WIDTH: f32 = BODY_POINTS * view::MAX_ZOOM;
+
+/// `text` at `points` points when the canvas is at 100%.
+fn sized(text: impl Into<String>, points: f32) -> RichText {
+    RichText::new(text).size(points * view::MAX_ZOOM)
 }
 
 impl CanvasViewer<'_> {
+    /// Whether a change must be refused because a job runs; if so, says why by the pointer.
+    fn refuse_while_running(&mut self) -> bool {
+        if self.read_only {
+            *self.refused = Some(Refusal {
+                title: "Read-only while the job runs",
+                message: READ_ONLY_REASON.to_string(),
+                at: self.pointer,
+                time: self.now,
+            });
+        }
+        self.read_only
+    }
+
     fn input_type(&self, snarl: &Snarl<NodeSpec>, pin: &InPin) -> Option<PortType> {
         let remote = pin.remotes.first()?;
         self.analysis.outputs.get(&snarl[remote.node].id).cloned()
@@ -272,8 +288,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui.horizontal(|ui| {
             let color = theme::category_color(spec.kind.category(), ui.visuals().dark_mode);
             theme::dot(ui, color);
-            ui.label(RichText::new(&spec.id).strong());
-            ui.label(RichText::new(spec.kind.name()).small());
+            ui.label(sized(&spec.id, TITLE).strong());
+            ui.label(sized(spec.kind.name(), SUBTITLE).weak());
             ui.add_space(4.0);
         });
     }
@@ -294,11 +310,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     ) -> impl SnarlPin + 'static {
         // Only a port that takes many streams says how many it has.
         if pin.remotes.len() > 1 {
-            ui.label(
-                RichText::new(format!("{}×", pin.remotes.len()))
-                    .small()
-                    .weak(),
-            );
+            ui.label(sized(format!("{}×", pin.remotes.len()), SUBTITLE).weak());
         }
         let port = self.input_type(snarl, pin);
         self.pin(port.as_ref(), pin.id.node, false, pin.id.input, ui)
@@ -329,16 +341,11 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         let spec = &snarl[node];
         ui.vertical(|ui| {
             // A steady width, so pins stay put while counts grow.
-            ui.set_min_width(180.0);
-            ui.set_max_width(220.0);
-            ui.label(
-                RichText::new(truncate(&summary(&spec.kind), 30))
-                    .monospace()
-                    .small(),
-            );
+            ui.set_width(BODY_WIDTH);
+            ui.add(egui::Label::new(sized(summary(&spec.kind), SUBTITLE)).truncate());
             // The counts line is always there, so a run does not make nodes grow.
             let Some(m) = self.metrics.get(&spec.id) else {
-                ui.label(RichText::new("not run yet").weak());
+                ui.label(sized("not run yet", BODY).weak());
                 return;
             };
             let text = match spec.kind.category() {
@@ -350,7 +357,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                     short_count(m.records_out)
                 ),
             };
-            ui.label(RichText::new(text).color(theme::running_color(ui.visuals().dark_mode)));
+            ui.label(sized(text, BODY).color(theme::running_color(ui.visuals().dark_mode)));
         });
     }
 
@@ -392,14 +399,10 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             1 => String::new(),
             n => format!(" (+{})", n - 1),
         };
-        ui.set_max_width(220.0);
+        ui.set_max_width(BODY_WIDTH);
         ui.add(
-            egui::Label::new(
-                RichText::new(format!("{icon} {}{more}", truncate(message, 34)))
-                    .small()
-                    .color(color),
-            )
-            .wrap_mode(egui::TextWrapMode::Truncate),
+            egui::Label::new(sized(format!("{icon} {message}{more}"), SUBTITLE).color(color))
+                .truncate(),
         )
         .on_hover_text(message);
     }
@@ -439,12 +442,18 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     }
 
     fn connect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<NodeSpec>) {
-        match connect::check(snarl, &self.analysis.outputs, from.id, to.id) {
+        let allowed = if self.read_only {
+            Err(READ_ONLY_REASON.to_string())
+        } else {
+            connect::check(snarl, &self.analysis.outputs, from.id, to.id)
+        };
+        match allowed {
             Ok(()) => {
                 snarl.connect(from.id, to.id);
             }
             Err(message) => {
                 *self.refused = Some(Refusal {
+                    title: "Cannot connect",
                     message,
                     at: self.pointer,
                     time: self.now,
@@ -453,11 +462,36 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         }
     }
 
+    fn disconnect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<NodeSpec>) {
+        if self.refuse_while_running() {
+            return;
+        }
+        snarl.disconnect(from.id, to.id);
+    }
+
+    fn drop_inputs(&mut self, pin: &InPin, snarl: &mut Snarl<NodeSpec>) {
+        if self.refuse_while_running() {
+            return;
+        }
+        snarl.drop_inputs(pin.id);
+    }
+
+    fn drop_outputs(&mut self, pin: &OutPin, snarl: &mut Snarl<NodeSpec>) {
+        if self.refuse_while_running() {
+            return;
+        }
+        snarl.drop_outputs(pin.id);
+    }
+
     fn has_graph_menu(&mut self, _pos: Pos2, _snarl: &mut Snarl<NodeSpec>) -> bool {
         true
     }
 
     fn show_graph_menu(&mut self, pos: Pos2, ui: &mut Ui, snarl: &mut Snarl<NodeSpec>) {
+        if self.read_only {
+            ui.label(RichText::new("Stop the job to add nodes.").weak());
+            return;
+        }
         ui.label(RichText::new("Add node").strong());
         for category in [Category::Source, Category::Transform, Category::Sink] {
             ui.menu_button(theme::category_name(category), |ui| {
@@ -497,16 +531,18 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             self.focus_request = Some(node);
             ui.close();
         }
-        if ui.button("Duplicate").clicked() {
+        let editable = !self.read_only;
+        if ui
+            .add_enabled(editable, egui::Button::new("Duplicate"))
+            .clicked()
+        {
             self.focus_request = Some(duplicate(snarl, node));
             ui.close();
         }
+        let wired = inputs.iter().any(|p| !p.remotes.is_empty())
+            || outputs.iter().any(|p| !p.remotes.is_empty());
         if ui
-            .add_enabled(
-                inputs.iter().any(|p| !p.remotes.is_empty())
-                    || outputs.iter().any(|p| !p.remotes.is_empty()),
-                egui::Button::new("Disconnect all"),
-            )
+            .add_enabled(editable && wired, egui::Button::new("Disconnect all"))
             .clicked()
         {
             for pin in inputs {
@@ -518,7 +554,10 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             ui.close();
         }
         ui.separator();
-        if ui.button("Delete").clicked() {
+        if ui
+            .add_enabled(editable, egui::Button::new("Delete"))
+            .clicked()
+        {
             snarl.remove_node(node);
             self.removed.push(node);
             ui.close();
@@ -528,14 +567,16 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
     fn current_transform(&mut self, to_global: &mut TSTransform, _snarl: &mut Snarl<NodeSpec>) {
         if let Some(request) = self.view_request.take() {
             *to_global = match request {
-                ViewRequest::Fit(view) => {
-                    let scale = (self.screen_rect.size() / view.size())
-                        .min_elem()
-                        .clamp(0.2, 1.0);
-                    matching(view.center(), self.screen_rect.center(), scale)
+                ViewRequest::Fit(rect) => {
+                    let (fitted, whole) = view::fit(rect, self.screen_rect);
+                    self.fit_clipped = !whole;
+                    fitted
                 }
                 ViewRequest::Center(point) => {
-                    matching(point, self.screen_rect.center(), to_global.scaling)
+                    view::matching(point, self.screen_rect.center(), to_global.scaling)
+                }
+                ViewRequest::Include { node, pipeline } => {
+                    view::include(node, pipeline, *to_global, self.screen_rect)
                 }
                 ViewRequest::Transform(transform) => transform,
                 ViewRequest::FitAll => *to_global, // resolved by the window before drawing
@@ -543,11 +584,6 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         }
         self.transform = *to_global;
     }
-}
-
-/// The transform that puts graph point `graph` at screen point `screen` with `scale`.
-fn matching(graph: Pos2, screen: Pos2, scale: f32) -> TSTransform {
-    TSTransform::new(screen.to_vec2() - graph.to_vec2() * scale, scale)
 }
 
 /// Copies a node (not its wires) a little below and right of it, with a fresh id.
@@ -575,7 +611,7 @@ pub fn bounds(snarl: &Snarl<NodeSpec>, drawn: &[(NodeId, Rect)]) -> Option<(Rect
             Some((_, rect)) => *rect,
             None => {
                 measured = false;
-                Rect::from_min_size(pos, NODE_SIZE)
+                Rect::from_min_size(pos, super::placement::NODE_SIZE)
             }
         })
         .reduce(|a, b| a.union(b))?;

@@ -6,7 +6,8 @@ use engine::spec::{DatagenConfig, DatagenField, FieldKind};
 use engine::types::DataType;
 
 use super::form::{self, row};
-use super::inspector::type_choice;
+use super::inspector::{rate_range, type_choice};
+use super::number_field::{Range, whole};
 
 pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
     form::rows(ui, "datagen", |ui| {
@@ -16,7 +17,8 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
                 "Rows per second",
                 &mut c.rows_per_second,
                 1000,
-                " rows/s",
+                &rate_range(),
+                ("row/s", "rows/s"),
                 "as fast as possible",
             )
         });
@@ -26,19 +28,24 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
                 "Number of rows",
                 &mut c.number_of_rows,
                 1000,
-                " rows",
+                &Range::of::<u64>(),
+                ("row", "rows"),
                 "until a sequence ends",
             )
         });
-        row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+        row(ui, "Seed", |ui| {
+            whole(ui, &mut c.seed, &Range::of::<u64>(), ("", ""))
+        });
     });
     ui.add_space(4.0);
     ui.label(RichText::new("Fields").strong());
     let mut remove = None;
+    let new_row = form::NewRowFocus::load(ui, "datagen-fields");
     for (i, field) in c.fields.iter_mut().enumerate() {
         ui.push_id(("field", i), |ui| {
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                datagen_field(ui, i, field, &mut remove);
+                let name = datagen_field(ui, i, field, &mut remove);
+                new_row.apply(i, &name);
             });
         });
     }
@@ -51,21 +58,29 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
             data_type: DataType::Int64,
             kind: FieldKind::default(),
         });
+        new_row.added(ui, c.fields.len() - 1);
     }
 }
 
-fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut Option<usize>) {
+/// One generated field's form; returns its name field.
+fn datagen_field(
+    ui: &mut Ui,
+    i: usize,
+    field: &mut DatagenField,
+    remove: &mut Option<usize>,
+) -> egui::Response {
     let name = |what: &str| format!("Field {} {what}", i + 1);
-    ui.horizontal(|ui| {
+    let name_field = ui.horizontal_wrapped(|ui| {
         ui.label(format!("Field {}", i + 1));
         let edit = ui.add(TextEdit::singleline(&mut field.name).desired_width(110.0));
-        form::named(ui, edit, &name("name"));
+        let edit = form::named(ui, edit, &name("name"));
         let types = type_choice(ui, "type", &mut field.data_type);
         form::named(ui, types, &name("type"));
         let remove_button = ui.small_button("🗙").on_hover_text("Remove this field");
         if form::named(ui, remove_button, &name("remove")).clicked() {
             *remove = Some(i);
         }
+        edit
     });
     let sequence = matches!(field.kind, FieldKind::Sequence { .. });
     ui.horizontal(|ui| {
@@ -92,10 +107,10 @@ fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut O
     ui.horizontal_wrapped(|ui| match &mut field.kind {
         FieldKind::Sequence { start, end } => {
             ui.label("from");
-            let r = ui.add(egui::DragValue::new(start));
+            let r = whole(ui, start, &Range::of::<i64>(), ("", ""));
             form::named(ui, r, &name("start"));
             ui.label("to");
-            let r = ui.add(egui::DragValue::new(end));
+            let r = whole(ui, end, &Range::of::<i64>(), ("", ""));
             form::named(ui, r, &name("end"));
         }
         FieldKind::Random {
@@ -108,35 +123,68 @@ fn datagen_field(ui: &mut Ui, i: usize, field: &mut DatagenField, remove: &mut O
             match field.data_type {
                 DataType::Int64 | DataType::Float64 => {
                     ui.label("min");
-                    form::optional(ui, &name("min"), min, 0.0, "", "any");
+                    form::optional_real(ui, &name("min"), min, 0.0, "any");
                     ui.label("max");
-                    form::optional(ui, &name("max"), max, 100.0, "", "any");
+                    form::optional_real(ui, &name("max"), max, 100.0, "any");
                 }
                 DataType::Utf8 => {
                     ui.label("length");
-                    form::optional(ui, &name("length"), length, 10, " chars", "100");
+                    form::optional(
+                        ui,
+                        &name("length"),
+                        length,
+                        10,
+                        &Range::of::<usize>(),
+                        ("char", "chars"),
+                        "100",
+                    );
                 }
                 DataType::Timestamp => {
                     ui.label("up to");
-                    form::optional(ui, &name("max age"), max_past_ms, 60_000, " ms ago", "now");
+                    form::optional(
+                        ui,
+                        &name("max age"),
+                        max_past_ms,
+                        60_000,
+                        &Range::of::<u64>(),
+                        ("ms ago", "ms ago"),
+                        "now",
+                    );
                 }
                 DataType::Bool => {}
             }
             ui.label("nulls");
+            let clamped = std::cell::Cell::new(None);
             let nulls = ui.add(
                 egui::DragValue::new(null_rate)
                     .range(0.0..=1.0)
                     .speed(0.01)
                     .custom_formatter(|v, _| format!("{:.0}%", v * 100.0))
                     .custom_parser(|s| {
-                        s.trim_end_matches('%')
-                            .trim()
-                            .parse::<f64>()
-                            .ok()
-                            .map(|v| v / 100.0)
+                        let percent = s.trim_end_matches('%').trim().parse::<f64>().ok()?;
+                        if !(0.0..=100.0).contains(&percent) {
+                            clamped.set(Some(format!(
+                                "{s} is out of range: a null rate is between 0% and 100%. \
+                                 Set to {:.0}%.",
+                                percent.clamp(0.0, 100.0)
+                            )));
+                        }
+                        Some(percent / 100.0)
                     }),
             );
+            let note = nulls.id.with("note");
+            if nulls.gained_focus() {
+                ui.data_mut(|d| d.remove::<String>(note));
+            }
+            if let Some(text) = clamped.take() {
+                ui.data_mut(|d| d.insert_temp(note, text));
+            }
+            if let Some(text) = ui.data(|d| d.get_temp::<String>(note)) {
+                let color = super::theme::warning_color(ui.visuals().dark_mode);
+                ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+            }
             form::named(ui, nulls, &name("nulls"));
         }
     });
+    name_field.inner
 }

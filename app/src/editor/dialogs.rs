@@ -16,6 +16,9 @@ impl Editor {
                     self.proceed(next);
                 }
             }
+            Some(DialogOutcome::Picked(DialogPurpose::DataFile { node, write }, path)) => {
+                self.set_file_path(&node, &path, write);
+            }
             // Whatever waited for the save (quit, open, new) is called off with it.
             Some(DialogOutcome::Cancelled) => self.after_save = None,
             None => {}

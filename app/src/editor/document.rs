@@ -10,9 +10,10 @@ use engine::spec::{EdgeSpec, JobSettings, Layout, NodeKind, NodeSpec, PipelineSp
 /// The name of a new pipeline until it is saved.
 const UNTITLED: &str = "untitled";
 
-/// Horizontal and vertical distance between nodes placed automatically.
-const COLUMN_WIDTH: f32 = 380.0;
-const ROW_HEIGHT: f32 = 180.0;
+/// Horizontal and vertical distance between nodes placed automatically, in graph units (a
+/// node is about 350 by 160 of them; see `view` for how they relate to the screen).
+const COLUMN_WIDTH: f32 = 420.0;
+const ROW_HEIGHT: f32 = 220.0;
 
 /// The canvas graph holds the nodes (`NodeSpec`, with their positions) and the wires; the rest
 /// of the pipeline file sits beside it. `to_spec` turns it back into the file's form.

@@ -7,6 +7,9 @@ use engine::expr::ExprError;
 
 use super::theme;
 
+/// Lines a long expression shows before its field scrolls, so the message beneath stays in
+/// view.
+const VISIBLE_LINES: f32 = 8.0;
 /// Shows `text` for editing; `error` is what the engine says of its current value.
 pub fn expr_field(
     ui: &mut Ui,
@@ -24,20 +27,27 @@ pub fn expr_field(
         let job = highlighted(ui, text, marked.as_deref(), red, wrap_width);
         ui.ctx().fonts_mut(|f| f.layout_job(job))
     };
-    let response = ui.add(
-        TextEdit::multiline(text)
-            .code_editor()
-            // Tab moves to the next field, as in the rest of the form.
-            .lock_focus(false)
-            .desired_rows(1)
-            // Clear of the scroll bar, which floats over the panel's right edge.
-            .desired_width(ui.available_width() - 12.0)
-            .hint_text("SQL expression")
-            .layouter(&mut layouter),
-    );
+    let line = ui.text_style_height(&egui::TextStyle::Monospace);
+    let response = egui::ScrollArea::vertical()
+        .id_salt(("expression", label))
+        .max_height(line * VISIBLE_LINES + 8.0)
+        .show(ui, |ui| {
+            ui.add(
+                TextEdit::multiline(text)
+                    .code_editor()
+                    // Tab moves to the next field, as in the rest of the form.
+                    .lock_focus(false)
+                    .desired_rows(1)
+                    // Clear of the scroll bar, which floats over the panel's right edge.
+                    .desired_width(super::form::field_width(ui))
+                    .hint_text("SQL expression")
+                    .layouter(&mut layouter),
+            )
+        })
+        .inner;
     let response = super::form::named(ui, response, label);
     if let Some(e) = error {
-        ui.label(egui::RichText::new(&e.message).color(red));
+        ui.add(egui::Label::new(egui::RichText::new(&e.message).color(red)).wrap());
     }
     response
 }

@@ -11,10 +11,15 @@ use engine::PipelineSpec;
 pub const RECENT: usize = 8;
 
 /// What the file dialog was opened for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DialogPurpose {
     Open,
     SaveAs,
+    /// A data file for the path field of node `node`: one to read, or one to write.
+    DataFile {
+        node: String,
+        write: bool,
+    },
 }
 
 /// How a file dialog ended.
@@ -35,6 +40,8 @@ pub struct Example {
 
 pub struct Files {
     pub dialog: FileDialog,
+    /// For data files (CSV, JSON Lines), with filters of their own.
+    data_dialog: FileDialog,
     pub purpose: Option<DialogPurpose>,
     pub recent: Vec<PathBuf>,
     /// The examples folder, found once at start: see `examples_dir`.
@@ -52,8 +59,18 @@ impl Files {
             .add_save_extension("Pipeline", "ron")
             .default_save_extension("Pipeline")
             .default_size([720.0, 460.0]);
+        let data_dialog = FileDialog::new()
+            .id("data-file-dialog")
+            .add_file_filter_extensions(
+                "Data (*.csv, *.jsonl, *.json)",
+                vec!["csv", "jsonl", "json"],
+            )
+            .default_file_filter("Data (*.csv, *.jsonl, *.json)")
+            .opening_mode(egui_file_dialog::OpeningMode::AlwaysInitialDir)
+            .default_size([720.0, 460.0]);
         Files {
             dialog,
+            data_dialog,
             purpose: None,
             recent: Vec::new(),
             examples: dir.as_deref().map(examples).unwrap_or_default(),
@@ -63,13 +80,35 @@ impl Files {
 
     pub fn open_dialog(&mut self) {
         self.purpose = Some(DialogPurpose::Open);
+        let folder = self.open_folder();
         let config = self.dialog.config_mut();
-        config.opening_mode = egui_file_dialog::OpeningMode::LastPickedDir;
-        config.initial_directory = self
-            .examples_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("."));
+        config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
+        config.initial_directory = folder;
         self.dialog.pick_file();
+    }
+
+    /// Where Open starts: the folder of the file last opened or saved (this session or an
+    /// earlier one), else the examples.
+    pub fn open_folder(&self) -> PathBuf {
+        self.recent
+            .iter()
+            .filter_map(|p| p.parent())
+            .find(|d| d.is_dir())
+            .map(Path::to_path_buf)
+            .or_else(|| self.examples_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Asks for a data file for node `node`'s path, starting in `folder`: one to read, or
+    /// (`write`) one to write.
+    pub fn data_file_dialog(&mut self, node: String, write: bool, folder: PathBuf) {
+        self.purpose = Some(DialogPurpose::DataFile { node, write });
+        self.data_dialog.config_mut().initial_directory = folder;
+        if write {
+            self.data_dialog.save_file();
+        } else {
+            self.data_dialog.pick_file();
+        }
     }
 
     /// Asks where to save `document`: beside its file, else where the user last saved, else
@@ -101,12 +140,16 @@ impl Files {
 
     /// Shows the dialog if open; returns what the user did with it, once.
     pub fn update(&mut self, ctx: &egui::Context) -> Option<DialogOutcome> {
-        self.dialog.update(ctx);
-        if let Some(path) = self.dialog.take_picked() {
+        let dialog = match self.purpose {
+            Some(DialogPurpose::DataFile { .. }) => &mut self.data_dialog,
+            _ => &mut self.dialog,
+        };
+        dialog.update(ctx);
+        if let Some(path) = dialog.take_picked() {
             let purpose = self.purpose.take()?;
             return Some(DialogOutcome::Picked(purpose, path));
         }
-        let closed = !matches!(self.dialog.state(), egui_file_dialog::DialogState::Open);
+        let closed = !matches!(dialog.state(), egui_file_dialog::DialogState::Open);
         if closed && self.purpose.take().is_some() {
             return Some(DialogOutcome::Cancelled);
         }
@@ -174,6 +217,40 @@ pub fn open(path: &Path) -> Result<PipelineSpec, String> {
     crate::cli::load(path)
 }
 
+/// `path` as a pipeline whose relative paths resolve against `base` should store it:
+/// relative when the two share a folder below the top two levels (a project, a home
+/// folder), so the pipeline and its data can move together; else absolute.
+pub fn as_stored(path: &Path, base: &Path) -> String {
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let base = real(base);
+    let path = match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => real(dir).join(name),
+        _ => path.to_path_buf(),
+    };
+    let (base_parts, path_parts): (Vec<_>, Vec<_>) =
+        (base.components().collect(), path.components().collect());
+    let common = base_parts
+        .iter()
+        .zip(&path_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shared_folders = base_parts[..common]
+        .iter()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .count();
+    if shared_folders < 2 {
+        return path.to_string_lossy().into_owned();
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base_parts.len() {
+        relative.push("..");
+    }
+    for part in &path_parts[common..] {
+        relative.push(part);
+    }
+    relative.to_string_lossy().into_owned()
+}
+
 /// Writes `spec` as RON; adds `.ron` when the name has no extension.
 pub fn save(path: &Path, spec: &PipelineSpec) -> Result<PathBuf, String> {
     let path = if path.extension().is_none() {
@@ -196,6 +273,33 @@ mod tests {
         let labels: Vec<String> = examples(&dir).into_iter().map(|e| e.label).collect();
         assert!(labels.contains(&"hello.ron".to_string()), "{labels:?}");
         assert!(labels.contains(&"nexmark/q1.ron".to_string()), "{labels:?}");
+    }
+
+    #[test]
+    fn open_starts_in_the_folder_of_the_last_file() {
+        let mut files = Files::new();
+        assert_eq!(Some(files.open_folder()), files.examples_dir.clone());
+        let dir = std::env::temp_dir();
+        files.remember(&dir.join("orders.ron"));
+        assert_eq!(files.open_folder(), dir.canonicalize().unwrap());
+    }
+
+    #[test]
+    fn a_picked_data_file_is_stored_relative_to_the_pipeline_within_a_project() {
+        let project = Path::new("/nonexistent/project");
+        let pipelines = project.join("saved-graphs");
+        assert_eq!(
+            as_stored(&pipelines.join("data/a.csv"), &pipelines),
+            "data/a.csv"
+        );
+        assert_eq!(
+            as_stored(&project.join("assets/data/quotes.csv"), &pipelines),
+            "../assets/data/quotes.csv"
+        );
+        assert_eq!(
+            as_stored(Path::new("/elsewhere/a.csv"), &pipelines),
+            "/elsewhere/a.csv"
+        );
     }
 
     #[test]

@@ -3,23 +3,36 @@
 
 use egui::{DragValue, Response, Ui};
 
-/// The width of a text field in a form row: the row's label and the field fit the inspector
-/// at its default width, clear of its scroll bar.
-pub const FIELD_WIDTH: f32 = 180.0;
+use super::number_field::{Range, Whole, whole};
 
-/// A two-column form (labels, then widgets) filled by `add` with `row`s.
+/// Room kept clear at the right of a form, for the inspector's scroll bar.
+const SCROLL_BAR_ROOM: f32 = 12.0;
+
+/// The width for a text field: what is left of the row, so fields grow and shrink with the
+/// inspector, clear of its scroll bar.
+pub fn field_width(ui: &Ui) -> f32 {
+    (ui.available_width() - SCROLL_BAR_ROOM).max(60.0)
+}
+
+/// A two-column form (labels, then widgets) filled by `add` with `row`s. Text in it wraps
+/// within the inspector's width rather than widening it.
 pub fn rows<R>(ui: &mut Ui, id_salt: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Grid::new(id_salt)
         .num_columns(2)
         .spacing([10.0, 6.0])
+        .max_col_width(ui.available_width())
         .show(ui, add)
         .inner
 }
 
-/// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it.
+/// One row of a two-column grid: `label`, then the widget `add` makes, labelled by it. What
+/// does not fit on the line goes on the next.
 pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> Response) -> Response {
     let label = ui.label(label);
-    let response = ui.horizontal(|ui| add(ui)).inner.labelled_by(label.id);
+    let response = ui
+        .horizontal_wrapped(|ui| add(ui))
+        .inner
+        .labelled_by(label.id);
     ui.end_row();
     response
 }
@@ -32,19 +45,43 @@ pub fn named(ui: &Ui, response: Response, name: &str) -> Response {
     response
 }
 
-/// A whole number with a unit after it.
-pub fn count<T: egui::emath::Numeric>(ui: &mut Ui, value: &mut T, unit: &str) -> Response {
-    ui.add(DragValue::new(value).speed(1.0).suffix(unit))
+/// Which row of a list just added should take the keyboard, so that typing can start at
+/// once: `take` says whether row `index` is it (once), `added` marks row `index` as new.
+pub struct NewRowFocus {
+    key: egui::Id,
+    pending: Option<usize>,
+}
+
+impl NewRowFocus {
+    pub fn load(ui: &Ui, list: &str) -> Self {
+        let key = ui.id().with(("new-row", list));
+        let pending = ui.data_mut(|d| d.remove_temp::<usize>(key));
+        NewRowFocus { key, pending }
+    }
+
+    /// Gives `response` the keyboard if it is the new row's field.
+    pub fn apply(&self, index: usize, response: &Response) {
+        if self.pending == Some(index) {
+            response.request_focus();
+        }
+    }
+
+    /// Row `index` was just added: its field takes the keyboard next frame.
+    pub fn added(&self, ui: &Ui, index: usize) {
+        ui.data_mut(|d| d.insert_temp(self.key, index));
+        ui.ctx().request_repaint();
+    }
+}
+
+/// `1 row`, `2 rows`, `0 rows`.
+pub fn plural(n: impl Into<u128>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Milliseconds, with the duration also written the way people say it.
 pub fn millis(ui: &mut Ui, value: &mut u64) -> Response {
-    let response = ui.add(
-        DragValue::new(value)
-            .speed(10.0)
-            .range(0..=u64::MAX)
-            .suffix(" ms"),
-    );
+    let response = whole(ui, value, &Range::of::<u64>(), ("ms", "ms"));
     if *value >= 1000 {
         ui.label(
             egui::RichText::new(format!(
@@ -57,15 +94,15 @@ pub fn millis(ui: &mut Ui, value: &mut u64) -> Response {
     response
 }
 
-/// An optional number called `name`: a checkbox (`name` + ` set`) turns it on with `default`
-/// or off, when `none` says what happens instead.
-pub fn optional<T: egui::emath::Numeric>(
+/// A checkbox called `name` + ` set` that turns an optional setting on (with `default`) or
+/// off, when `none` says what happens instead; `field` shows the value while it is on.
+fn optional_with<T>(
     ui: &mut Ui,
     name: &str,
     value: &mut Option<T>,
     default: T,
-    unit: &str,
     none: &str,
+    field: impl FnOnce(&mut Ui, &mut T) -> Response,
 ) -> Response {
     let mut on = value.is_some();
     let mut response = ui.checkbox(&mut on, "");
@@ -75,7 +112,7 @@ pub fn optional<T: egui::emath::Numeric>(
     let toggle = named(ui, response.clone(), &format!("{name} set"));
     match value {
         Some(v) => {
-            let number = ui.add(DragValue::new(v).speed(1.0).suffix(unit));
+            let number = field(ui, v);
             response = named(ui, number | toggle, name);
         }
         None => {
@@ -85,13 +122,41 @@ pub fn optional<T: egui::emath::Numeric>(
     response
 }
 
+/// An optional whole number called `name`, in `range`, with `unit` (singular, plural).
+pub fn optional<T: Whole>(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut Option<T>,
+    default: T,
+    range: &Range,
+    unit: (&str, &str),
+    none: &str,
+) -> Response {
+    optional_with(ui, name, value, default, none, |ui, v| {
+        whole(ui, v, range, unit)
+    })
+}
+
+/// An optional real number called `name`.
+pub fn optional_real(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut Option<f64>,
+    default: f64,
+    none: &str,
+) -> Response {
+    optional_with(ui, name, value, default, none, |ui, v| {
+        ui.add(DragValue::new(v).speed(1.0))
+    })
+}
+
 /// An optional text: empty means none.
 pub fn optional_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> Response {
     let mut text = value.clone().unwrap_or_default();
     let response = ui.add(
         egui::TextEdit::singleline(&mut text)
             .hint_text(hint)
-            .desired_width(FIELD_WIDTH),
+            .desired_width(field_width(ui)),
     );
     if response.changed() {
         *value = (!text.is_empty()).then_some(text);

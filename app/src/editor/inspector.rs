@@ -4,23 +4,48 @@
 use egui::{RichText, TextEdit, Ui};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 use engine::expr::{Predicate, SelectItem};
-use engine::spec::{FileFormat, NexmarkStream, NodeKind};
+use engine::spec::{FileFormat, NexmarkStream, NodeKind, NodeSpec};
 use engine::types::{DataType, Field, Schema};
 use engine::validate::{self, Analysis};
 
 use super::document::Document;
 use super::expr_field::expr_field;
 use super::form::{self, row};
+use super::number_field::{Range, whole};
+use super::outputs::OutputFile;
 use super::{connect, datagen_form, theme};
 
-/// The inspector of node `node`. `refusal` keeps the last refused connection's reason.
-pub fn node(
-    ui: &mut Ui,
-    doc: &mut Document,
-    node: NodeId,
-    analysis: &Analysis,
-    refusal: &mut Option<String>,
-) {
+/// What the inspector of a node needs besides the document.
+pub struct NodeContext<'a> {
+    pub analysis: &'a Analysis,
+    /// The last refused connection's reason.
+    pub refusal: &'a mut Option<String>,
+    /// Show the settings without letting them change (while a job runs).
+    pub read_only: bool,
+    /// For a file sink: the file a run writes, and what the last run wrote there.
+    pub output: Option<OutputNote>,
+    /// Set to the node's id when its Browse button asks for a file.
+    pub browse: &'a mut Option<String>,
+}
+
+/// Where a file sink's rows go, resolved as a run resolves it.
+pub struct OutputNote {
+    pub path: std::path::PathBuf,
+    /// Whether a relative path was moved into the per-user output folder.
+    pub redirected: bool,
+    /// The last run's file, if it wrote one.
+    pub written: Option<OutputFile>,
+}
+
+/// The inspector of node `node`.
+pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) {
+    let NodeContext {
+        analysis,
+        refusal,
+        read_only,
+        output: output_note,
+        browse,
+    } = cx;
     let input = input_schema(doc, node, analysis);
     let columns: Vec<String> = input
         .as_ref()
@@ -41,38 +66,33 @@ pub fn node(
     });
     ui.label(RichText::new(spec.kind.description()).weak());
     ui.add_space(6.0);
-    form::rows(ui, "node-common", |ui| {
-        row(ui, "Id", |ui| id_field(ui, &mut spec.id, &others));
-        let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
-        if one_file && spec.parallelism.is_none_or(|p| p == 1) {
-            // One file, one task: there is nothing to choose.
-            row(ui, "Parallelism", |ui| {
-                ui.label(RichText::new("1 (one file, one task)").weak())
-            });
-        } else {
-            row(ui, "Parallelism", |ui| {
-                form::optional(
-                    ui,
-                    "Parallelism",
-                    &mut spec.parallelism,
-                    job_parallelism,
-                    "",
-                    &format!("job default ({job_parallelism})"),
-                )
-            });
-        }
-    });
+    ui.add_enabled_ui(!read_only, |ui| common(ui, spec, &others, job_parallelism));
     ui.separator();
     // Field state (a text field's own undo) belongs to this node, not to whichever node the
     // inspector showed before.
     let salt = spec.id.clone();
-    ui.push_id(salt, |ui| {
-        config(ui, &mut spec.kind, input.as_ref(), &columns)
+    let mut browse_clicked = false;
+    ui.add_enabled_ui(!read_only, |ui| {
+        ui.push_id(salt, |ui| {
+            config(
+                ui,
+                &mut spec.kind,
+                input.as_ref(),
+                &columns,
+                &mut browse_clicked,
+            )
+        })
     });
+    if browse_clicked {
+        *browse = Some(spec.id.clone());
+    }
+    if let Some(note) = &output_note {
+        written_to(ui, note);
+    }
     let id = spec.id.clone();
     if !doc.snarl[node].kind.inputs().is_empty() {
         ui.separator();
-        inputs(ui, doc, node, analysis, refusal);
+        ui.add_enabled_ui(!read_only, |ui| inputs(ui, doc, node, analysis, refusal));
     }
     ui.separator();
     output(ui, analysis, &id, &doc.snarl[node].kind);
@@ -92,12 +112,55 @@ pub fn node(
     }
 }
 
+/// The settings every node has: its id and parallelism.
+fn common(ui: &mut Ui, spec: &mut NodeSpec, others: &[String], job_parallelism: u32) {
+    form::rows(ui, "node-common", |ui| {
+        row(ui, "Id", |ui| id_field(ui, &mut spec.id, others));
+        let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
+        if one_file && spec.parallelism.is_none_or(|p| p == 1) {
+            // One file, one task: there is nothing to choose.
+            row(ui, "Parallelism", |ui| {
+                ui.label(RichText::new("1 (one file, one task)").weak())
+            });
+        } else {
+            row(ui, "Parallelism", |ui| {
+                form::optional(
+                    ui,
+                    "Parallelism",
+                    &mut spec.parallelism,
+                    job_parallelism,
+                    &parallelism_range(),
+                    ("", ""),
+                    &format!("job default ({job_parallelism})"),
+                )
+            });
+        }
+    });
+}
+
+/// Where a file sink writes, and what the last run wrote there.
+fn written_to(ui: &mut Ui, note: &OutputNote) {
+    let why = if note.redirected {
+        "This pipeline has no file of its own yet, so relative paths write into your Streamlab \
+         output folder:"
+    } else {
+        "Relative paths are taken from the pipeline file's folder. Writes to:"
+    };
+    ui.label(RichText::new(why).weak());
+    match &note.written {
+        Some(file) => super::bottom::output_line(ui, file),
+        None => {
+            ui.label(RichText::new(note.path.display().to_string()).monospace());
+        }
+    }
+}
+
 /// The node's id. Edges and the layout refer to nodes by id, so a new id takes effect when
 /// the field is left, and only if it is not empty and not another node's.
 fn id_field(ui: &mut Ui, id: &mut String, others: &[String]) -> egui::Response {
     let key = ui.id().with(("id-draft", id.as_str()));
     let mut draft: String = ui.data(|d| d.get_temp(key)).unwrap_or_else(|| id.clone());
-    let response = ui.add(TextEdit::singleline(&mut draft).desired_width(160.0));
+    let response = ui.add(TextEdit::singleline(&mut draft).desired_width(form::field_width(ui)));
     let trimmed = draft.trim();
     let problem = if trimmed.is_empty() {
         Some("an id cannot be empty")
@@ -110,7 +173,7 @@ fn id_field(ui: &mut Ui, id: &mut String, others: &[String]) -> egui::Response {
         ui.data_mut(|d| d.insert_temp(key, draft.clone()));
         if let Some(problem) = problem {
             let red = theme::error_color(ui.visuals().dark_mode);
-            ui.label(RichText::new(problem).small().color(red));
+            ui.add(egui::Label::new(RichText::new(problem).color(red)).wrap());
         }
     } else {
         ui.data_mut(|d| d.remove::<String>(key));
@@ -128,13 +191,13 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
     ui.add_space(6.0);
     form::rows(ui, "pipeline", |ui| {
         row(ui, "Name", |ui| {
-            ui.add(TextEdit::singleline(&mut doc.name).desired_width(180.0))
+            ui.add(TextEdit::singleline(&mut doc.name).desired_width(form::field_width(ui)))
         });
         row(ui, "Description", |ui| {
             ui.add(
                 TextEdit::multiline(&mut doc.description)
                     .desired_rows(2)
-                    .desired_width(180.0),
+                    .desired_width(form::field_width(ui)),
             )
         });
     });
@@ -143,15 +206,17 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
     let job = &mut doc.job;
     form::rows(ui, "job", |ui| {
         row(ui, "Parallelism", |ui| {
-            ui.add(egui::DragValue::new(&mut job.parallelism).range(1..=validate::MAX_PARALLELISM))
+            whole(ui, &mut job.parallelism, &parallelism_range(), ("", ""))
         })
         .on_hover_text("Parallel instances of each node that does not set its own");
         row(ui, "Batch size", |ui| {
-            ui.add(
-                egui::DragValue::new(&mut job.batch_size)
-                    .range(1..=validate::MAX_BATCH_SIZE)
-                    .suffix(" rows"),
-            )
+            let range = Range::of::<usize>()
+                .at_least(1, "a batch holds at least 1 row")
+                .at_most(
+                    validate::MAX_BATCH_SIZE as i128,
+                    format!("a batch holds at most {} rows", validate::MAX_BATCH_SIZE),
+                );
+            whole(ui, &mut job.batch_size, &range, ("row", "rows"))
         })
         .on_hover_text("1 is event-at-a-time; larger batches trade latency for throughput");
         row(ui, "Buffer timeout", |ui| {
@@ -159,14 +224,40 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
         })
         .on_hover_text("The longest a partly filled batch waits before it is sent on");
         row(ui, "Channel capacity", |ui| {
-            ui.add(
-                egui::DragValue::new(&mut job.channel_capacity)
-                    .range(1..=validate::MAX_CHANNEL_CAPACITY)
-                    .suffix(" batches"),
-            )
+            let range = Range::of::<usize>()
+                .at_least(1, "a channel holds at least 1 batch")
+                .at_most(
+                    validate::MAX_CHANNEL_CAPACITY as i128,
+                    format!(
+                        "a channel holds at most {} batches",
+                        validate::MAX_CHANNEL_CAPACITY
+                    ),
+                );
+            whole(ui, &mut job.channel_capacity, &range, ("batch", "batches"))
         })
         .on_hover_text("Batches a channel holds before its sender waits (backpressure)");
     });
+}
+
+/// Parallel instances, of a job or a node.
+fn parallelism_range() -> Range {
+    Range::of::<u32>()
+        .at_least(1, "a node runs at least 1 instance")
+        .at_most(
+            validate::MAX_PARALLELISM as i128,
+            format!(
+                "a node runs at most {} instances",
+                validate::MAX_PARALLELISM
+            ),
+        )
+}
+
+/// A rate of rows or events a second, where unset means as fast as possible.
+pub(super) fn rate_range() -> Range {
+    Range::of::<u64>().at_least(
+        1,
+        "a rate is at least 1 a second (turn it off to run as fast as possible)",
+    )
 }
 
 /// The columns arriving at the node's first input, if known.
@@ -177,17 +268,20 @@ fn input_schema(doc: &Document, node: NodeId, analysis: &Analysis) -> Option<Sch
     analysis.outputs.get(id).map(|t| (*t.schema).clone())
 }
 
-fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[String]) {
+/// The form of the node's own settings. `browse` is set when a Browse button is clicked.
+fn config(
+    ui: &mut Ui,
+    kind: &mut NodeKind,
+    input: Option<&Schema>,
+    columns: &[String],
+    browse: &mut bool,
+) {
     match kind {
         NodeKind::Datagen(c) => datagen_form::datagen(ui, c),
         NodeKind::FileSource(c) => {
             form::rows(ui, "file-source", |ui| {
                 row(ui, "Path", |ui| {
-                    ui.add(
-                        TextEdit::singleline(&mut c.path)
-                            .hint_text("data.csv")
-                            .desired_width(form::FIELD_WIDTH),
-                    )
+                    path_field(ui, &mut c.path, "data.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
                 let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
@@ -222,7 +316,15 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                     )
                 });
                 row(ui, "Events", |ui| {
-                    form::optional(ui, "Events", &mut c.events, 100_000, " events", "endless")
+                    form::optional(
+                        ui,
+                        "Events",
+                        &mut c.events,
+                        100_000,
+                        &Range::of::<u64>(),
+                        ("event", "events"),
+                        "endless",
+                    )
                 });
                 row(ui, "Rate", |ui| {
                     form::optional(
@@ -230,11 +332,14 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                         "Rate",
                         &mut c.events_per_second,
                         10_000,
-                        " events/s",
+                        &rate_range(),
+                        ("event/s", "events/s"),
                         "as fast as possible",
                     )
                 });
-                row(ui, "Seed", |ui| form::count(ui, &mut c.seed, ""));
+                row(ui, "Seed", |ui| {
+                    whole(ui, &mut c.seed, &Range::of::<u64>(), ("", ""))
+                });
                 row(ui, "Base time", |ui| {
                     form::optional_text(ui, &mut c.base_time, "2024-01-02 09:30:00")
                 });
@@ -253,6 +358,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             ui.label(RichText::new("Columns").strong())
                 .on_hover_text("One SQL expression per output column: `expr AS name`");
             let mut remove = None;
+            let new_row = form::NewRowFocus::load(ui, "map-columns");
             for (i, text) in c.columns.iter_mut().enumerate() {
                 ui.push_id(i, |ui| {
                     ui.horizontal(|ui| {
@@ -263,7 +369,8 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
                         }
                     });
                     let error = input.and_then(|s| SelectItem::compile(text, i, s).err());
-                    expr_field(ui, &format!("Column {}", i + 1), text, error.as_ref());
+                    let field = expr_field(ui, &format!("Column {}", i + 1), text, error.as_ref());
+                    new_row.apply(i, &field);
                 });
             }
             if let Some(i) = remove {
@@ -271,6 +378,7 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             }
             if ui.button("+ Add column").clicked() {
                 c.columns.push(String::new());
+                new_row.added(ui, c.columns.len() - 1);
             }
             columns_hint(ui, columns);
         }
@@ -318,17 +426,10 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
         NodeKind::FileSink(c) => {
             form::rows(ui, "file-sink", |ui| {
                 row(ui, "Path", |ui| {
-                    ui.add(
-                        TextEdit::singleline(&mut c.path)
-                            .hint_text("out/result.csv")
-                            .desired_width(form::FIELD_WIDTH),
-                    )
+                    path_field(ui, &mut c.path, "out/result.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
             });
-            ui.label(
-                RichText::new("Relative paths are taken from the pipeline file's folder.").weak(),
-            );
         }
         NodeKind::Console(c) => {
             form::rows(ui, "console", |ui| {
@@ -341,6 +442,24 @@ fn config(ui: &mut Ui, kind: &mut NodeKind, input: Option<&Schema>, columns: &[S
             ui.label("Discards every row; useful to measure the rest of the pipeline.");
         }
     }
+}
+
+/// A file path with a Browse button beside it, which sets `browse` when clicked.
+fn path_field(ui: &mut Ui, path: &mut String, hint: &str, browse: &mut bool) -> egui::Response {
+    let button_room = 80.0;
+    let field = ui.add(
+        TextEdit::singleline(path)
+            .hint_text(hint)
+            .desired_width((form::field_width(ui) - button_room).max(80.0)),
+    );
+    if ui
+        .button("Browse…")
+        .on_hover_text("Choose the file")
+        .clicked()
+    {
+        *browse = true;
+    }
+    field
 }
 
 fn columns_hint(ui: &mut Ui, columns: &[String]) {
@@ -376,12 +495,14 @@ pub(super) fn type_choice(
 /// A list of named, typed columns (a file source's schema).
 fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
     let mut remove = None;
+    let new_row = form::NewRowFocus::load(ui, "schema-columns");
     egui::Grid::new("fields").num_columns(3).show(ui, |ui| {
         for (i, field) in schema.iter_mut().enumerate() {
-            ui.add_sized(
+            let name = ui.add_sized(
                 [120.0, 20.0],
                 TextEdit::singleline(&mut field.name).hint_text("name"),
             );
+            new_row.apply(i, &name);
             type_choice(ui, ("type", i), &mut field.data_type);
             if ui
                 .small_button("🗙")
@@ -399,6 +520,7 @@ fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
     if ui.button("+ Add column").clicked() {
         let name = format!("column{}", schema.len() + 1);
         schema.push(Field::new(name, DataType::Utf8));
+        new_row.added(ui, schema.len() - 1);
     }
 }
 

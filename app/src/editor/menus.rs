@@ -2,11 +2,14 @@
 
 use egui::{RichText, Ui, ViewportCommand};
 
-use super::canvas;
+use super::help::HelpPage;
 use super::{
     BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, RUN, RunState, SAVE, SAVE_AS, UNDO,
     theme,
 };
+
+/// The width of an entry in the Examples menu, its description wrapped within it.
+const EXAMPLE_WIDTH: f32 = 340.0;
 
 /// Run and Stop take the same room, so the toolbar does not shift between them.
 const RUN_BUTTON: egui::Vec2 = egui::vec2(72.0, 0.0);
@@ -79,7 +82,7 @@ impl Editor {
         ui.menu_button("Edit", |ui| {
             if ui
                 .add_enabled(
-                    self.history.can_undo(),
+                    self.can_undo_now(),
                     egui::Button::new("Undo").shortcut_text(ctx.format_shortcut(&UNDO)),
                 )
                 .clicked()
@@ -89,7 +92,7 @@ impl Editor {
             }
             if ui
                 .add_enabled(
-                    self.history.can_redo(),
+                    self.can_redo_now(),
                     egui::Button::new("Redo").shortcut_text(ctx.format_shortcut(&REDO)),
                 )
                 .clicked()
@@ -98,8 +101,9 @@ impl Editor {
                 ui.close();
             }
             ui.separator();
-            let any = self.focused.is_some()
-                || !egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx).is_empty();
+            let any = !self.is_read_only()
+                && (self.focused.is_some()
+                    || !egui_snarl::ui::get_selected_nodes(self.canvas_id(), &ctx).is_empty());
             if ui
                 .add_enabled(
                     any,
@@ -169,6 +173,14 @@ impl Editor {
                 });
             }
         });
+        ui.menu_button("Help", |ui| {
+            for page in [HelpPage::Shortcuts, HelpPage::Tour, HelpPage::Expressions] {
+                if ui.button(page.title()).clicked() {
+                    self.help = Some(page);
+                    ui.close();
+                }
+            }
+        });
     }
 
     /// One example in the menu: its file name, its description on hover; opens a copy.
@@ -179,13 +191,28 @@ impl Editor {
         name: &str,
     ) {
         let name = name.trim_end_matches(".ron");
-        let button = ui.button(name);
-        let button = if example.description.is_empty() {
-            button
-        } else {
-            button.on_hover_text(&example.description)
-        };
-        if button.clicked() {
+        // The description under the name, so the gallery can be read without hovering.
+        let style = ui.style().clone();
+        let mut job = egui::text::LayoutJob::default();
+        RichText::new(name).append_to(
+            &mut job,
+            &style,
+            egui::FontSelection::Default,
+            egui::Align::Min,
+        );
+        if !example.description.is_empty() {
+            RichText::new(format!("\n{}", example.description))
+                .size(12.0)
+                .weak()
+                .append_to(
+                    &mut job,
+                    &style,
+                    egui::FontSelection::Default,
+                    egui::Align::Min,
+                );
+        }
+        job.wrap.max_width = EXAMPLE_WIDTH;
+        if ui.add(egui::Button::new(job).wrap()).clicked() {
             self.guard(Pending::OpenExample(example.path.clone()));
             ui.close();
         }
@@ -225,14 +252,14 @@ impl Editor {
             }
             ui.separator();
             if ui
-                .add_enabled(self.history.can_undo(), egui::Button::new("Undo"))
+                .add_enabled(self.can_undo_now(), egui::Button::new("Undo"))
                 .on_hover_text(format!("Undo ({})", ui.ctx().format_shortcut(&UNDO)))
                 .clicked()
             {
                 self.undo();
             }
             if ui
-                .add_enabled(self.history.can_redo(), egui::Button::new("Redo"))
+                .add_enabled(self.can_redo_now(), egui::Button::new("Redo"))
                 .on_hover_text(format!("Redo ({})", ui.ctx().format_shortcut(&REDO)))
                 .clicked()
             {
@@ -244,6 +271,14 @@ impl Editor {
                 .clicked()
             {
                 self.fit_view();
+            }
+            let zoom = format!("{:.0}%", self.zoom() * 100.0);
+            if ui
+                .add(egui::Button::new(zoom).min_size(egui::vec2(48.0, 0.0)))
+                .on_hover_text("Zoom (Ctrl+scroll); click for 100%")
+                .clicked()
+            {
+                self.zoom_to_normal();
             }
             ui.separator();
             // Last on the left, so a changing status moves nothing else.
@@ -281,24 +316,16 @@ impl Editor {
         });
     }
 
+    /// Undo and Redo are offered when there is a step to take and the pipeline may change.
+    fn can_undo_now(&self) -> bool {
+        self.history.can_undo() && !self.is_read_only()
+    }
+
+    fn can_redo_now(&self) -> bool {
+        self.history.can_redo() && !self.is_read_only()
+    }
+
     pub(super) fn status_text(&self) -> String {
-        match &self.runner.state {
-            RunState::Idle => "Ready".into(),
-            RunState::Running => "Running…".into(),
-            RunState::Stopping => "Stopping…".into(),
-            RunState::Finished { records, seconds } => {
-                format!(
-                    "Finished: {} records in {seconds:.1} s",
-                    canvas::short_count(*records)
-                )
-            }
-            RunState::Stopped { records, seconds } => {
-                format!(
-                    "Stopped: {} records in {seconds:.1} s",
-                    canvas::short_count(*records)
-                )
-            }
-            RunState::Failed(message) => format!("Failed: {message}"),
-        }
+        self.runner.state.describe()
     }
 }

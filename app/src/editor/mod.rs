@@ -4,19 +4,26 @@
 mod bottom;
 mod canvas;
 mod connect;
+mod console;
 mod datagen_form;
 mod dialogs;
 pub mod document;
 mod expr_field;
 mod files;
 mod form;
+mod help;
 mod history;
 mod inspector;
 mod menus;
+mod number_field;
+mod outputs;
 mod palette;
+mod placement;
 mod run;
+mod runs;
 mod stage;
 mod theme;
+mod view;
 mod window;
 mod window_form;
 
@@ -28,13 +35,15 @@ use egui_snarl::NodeId;
 use engine::PipelineSpec;
 use engine::validate::{self, Analysis};
 
-use canvas::{Refusal, ViewRequest};
+use canvas::Refusal;
 use document::Document;
 use files::Files;
 use history::History;
 use palette::Palette;
 pub use run::RunState;
 use run::Runner;
+use runs::RunHistory;
+use view::ViewRequest;
 
 /// The pipeline shown when the app opens without a file and no examples folder is found.
 const HELLO: &str = include_str!("../../../saved-graphs/hello.ron");
@@ -75,6 +84,7 @@ fn faithful(path: &Path, spec: PipelineSpec) -> Result<PipelineSpec, String> {
 enum BottomTab {
     Problems,
     Console,
+    Runs,
 }
 
 /// Something that would lose unsaved changes, waiting for the user's answer.
@@ -95,6 +105,10 @@ pub struct Editor {
     analyzed: PipelineSpec,
     palette: Palette,
     runner: Runner,
+    runs: RunHistory,
+    /// Where pipelines without a file of their own write relative output paths, one folder
+    /// per pipeline; `None` leaves them beside the pipeline's inputs.
+    output_root: Option<PathBuf>,
     files: Files,
     /// The node the inspector shows.
     focused: Option<NodeId>,
@@ -111,18 +125,23 @@ pub struct Editor {
     pin_rects: Vec<(canvas::PinSpot, egui::Rect)>,
     /// Fit the view again next frame, once the nodes have been measured.
     refit: bool,
+    /// When a fit last fell short of showing the whole pipeline, to say so for a while.
+    fit_note_since: Option<f64>,
     /// Where the canvas was drawn last frame, on screen.
     last_canvas_rect: egui::Rect,
+    /// The inspector's width last frame.
+    inspector_width: f32,
     bottom_tab: BottomTab,
     /// An error to show in a dialog (a file that would not open or save).
     error: Option<String>,
     pending: Option<Pending>,
+    /// The Help window shown, if any.
+    help: Option<help::HelpPage>,
     /// What to do once a Save As started by the unsaved-changes prompt is done.
     after_save: Option<Pending>,
     allow_close: bool,
     title: String,
-    /// Console lines in all when the console was last drawn, to follow new output.
-    console_shown: u64,
+    console: console::ConsoleView,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -175,6 +194,8 @@ impl Editor {
             doc,
             palette: Palette::default(),
             runner: Runner::default(),
+            runs: RunHistory::default(),
+            output_root: outputs::user_output_root(),
             files: Files::new(),
             focused: None,
             last_selection: Vec::new(),
@@ -185,18 +206,21 @@ impl Editor {
             transform: TSTransform::IDENTITY,
             node_rects: Vec::new(),
             refit: false,
+            fit_note_since: None,
             pin_rects: Vec::new(),
             last_canvas_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0)),
+            inspector_width: 0.0,
             bottom_tab: BottomTab::Problems,
             error: None,
             pending: None,
+            help: None,
             after_save: None,
             allow_close: false,
             title: String::new(),
             last_focus: None,
             dirty: false,
             canvas_generation: 0,
-            console_shown: 0,
+            console: console::ConsoleView::default(),
         }
     }
 
@@ -246,6 +270,16 @@ impl Editor {
         Some(self.transform * rect.center())
     }
 
+    /// The inspector's width as last drawn.
+    pub fn inspector_width(&self) -> f32 {
+        self.inspector_width
+    }
+
+    /// The canvas's zoom as last drawn: 1.0 is 100%.
+    pub fn zoom(&self) -> f32 {
+        view::zoom_of(&self.transform)
+    }
+
     /// Where the canvas was last drawn, in screen points.
     pub fn canvas_rect(&self) -> egui::Rect {
         self.last_canvas_rect
@@ -262,6 +296,12 @@ impl Editor {
         self.history.can_undo()
     }
 
+    /// Whether the pipeline is locked against edits: while a job runs, the canvas shows that
+    /// job, so nothing that changes the pipeline is allowed until it is stopped.
+    pub fn is_read_only(&self) -> bool {
+        self.runner.is_active()
+    }
+
     // ----- actions -----
 
     fn replace_document(&mut self, doc: Document) {
@@ -273,6 +313,7 @@ impl Editor {
         self.focused = None;
         // The last run belonged to the pipeline being replaced; stop it if it still runs.
         self.runner = Runner::default();
+        self.console.reset();
         self.new_canvas();
         self.view_request = Some(ViewRequest::FitAll);
     }
@@ -345,6 +386,9 @@ impl Editor {
     }
 
     pub fn undo(&mut self) {
+        if self.is_read_only() {
+            return;
+        }
         // An edit not yet recorded (text typed in a field still focused) is a step of its own.
         self.history.record(self.doc.to_spec());
         if let Some(spec) = self.history.undo().cloned() {
@@ -353,6 +397,9 @@ impl Editor {
     }
 
     pub fn redo(&mut self) {
+        if self.is_read_only() {
+            return;
+        }
         self.history.record(self.doc.to_spec());
         if let Some(spec) = self.history.redo().cloned() {
             self.show_state(&spec);
@@ -395,8 +442,41 @@ impl Editor {
         self.analysis.problems.extend(missing);
     }
 
+    /// Where this pipeline's relative output paths are written: below the per-user output
+    /// folder while it has no file of its own (an example copy must not write among the
+    /// shipped files), else beside its file.
+    fn output_folder(&self) -> Option<PathBuf> {
+        match (&self.doc.path, &self.output_root) {
+            (None, Some(root)) => Some(outputs::folder_for(root, &self.doc.name)),
+            _ => None,
+        }
+    }
+
+    /// Sends unsaved pipelines' relative outputs to `root`/<pipeline name>/ instead of the
+    /// per-user data folder (tests keep their files to themselves this way).
+    pub fn set_output_root(&mut self, root: PathBuf) {
+        self.output_root = Some(root);
+    }
+
+    /// The pipeline as it is run: relative outputs redirected while it has no file.
+    fn spec_to_run(&self) -> PipelineSpec {
+        let spec = self.doc.to_spec();
+        match self.output_folder() {
+            Some(folder) => outputs::redirect_sinks(&spec, &folder),
+            None => spec,
+        }
+    }
+
+    /// The files of the last run (or the one running), with their rows so far.
+    pub fn output_files(&self) -> Vec<outputs::OutputFile> {
+        self.runner.outputs()
+    }
+
     pub fn run(&mut self) {
-        self.runner.start(&self.doc.to_spec(), self.base_dir());
+        if !self.runner.is_active() {
+            self.console.reset();
+        }
+        self.runner.start(&self.spec_to_run(), self.base_dir());
         match self.runner.state {
             RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
             _ => self.bottom_tab = BottomTab::Console,
@@ -407,52 +487,107 @@ impl Editor {
         self.runner.stop();
     }
 
-    /// Adds a node of `kind`: at `at`, else right of the node in the inspector (the next step
-    /// of a pipeline usually goes there), else in the middle of the view; then below any
-    /// node it would cover.
-    pub fn add_node(&mut self, kind: engine::spec::NodeKind, at: Option<egui::Pos2>) -> NodeId {
-        let drawn = |node: NodeId, pos: egui::Pos2| {
-            self.node_rects.iter().find(|(n, _)| *n == node).map_or(
-                egui::Rect::from_min_size(pos, canvas::NODE_SIZE),
-                |(_, r)| *r,
-            )
-        };
-        let beside_focused = self.focused.and_then(|node| {
-            let info = self.doc.snarl.get_node_info(node)?;
-            let rect = drawn(node, info.pos);
-            Some(egui::pos2(rect.right() + 80.0, rect.top()))
-        });
-        let mut pos = at.or(beside_focused).unwrap_or_else(|| {
-            let centre = self.transform.inverse() * self.canvas_centre();
-            centre - canvas::NODE_SIZE / 2.0
-        });
-        let taken: Vec<egui::Rect> = self
-            .doc
-            .snarl
-            .nodes_pos_ids()
-            .map(|(node, p, _)| drawn(node, p).expand(16.0))
-            .collect();
-        while let Some(below) = taken
-            .iter()
-            .filter(|r| r.intersects(egui::Rect::from_min_size(pos, canvas::NODE_SIZE)))
-            .map(|r| r.bottom())
-            .reduce(f32::max)
-        {
-            pos.y = below + 16.0;
+    /// Adds a node of `kind`: at `at` (a drop), else downstream of the node it follows (see
+    /// `placement`). The view changes only if the new node would be out of it (see
+    /// `view::include`). Nothing is added
+    /// while the pipeline is read-only.
+    pub fn add_node(
+        &mut self,
+        kind: engine::spec::NodeKind,
+        at: Option<egui::Pos2>,
+    ) -> Option<NodeId> {
+        if self.is_read_only() {
+            return None;
         }
+        let placed = self.placed_nodes();
+        let pos = at.unwrap_or_else(|| {
+            let centre = self.transform.inverse() * self.last_canvas_rect.center();
+            placement::place(&placed, self.focused, centre)
+        });
         let node = self.doc.add_node(document::starter(kind), pos);
         self.focused = Some(node);
-        // A node placed beside another may fall outside the view: bring it in.
-        let visible = self.transform.inverse() * self.last_canvas_rect;
-        let rect = egui::Rect::from_min_size(pos, canvas::NODE_SIZE);
-        if !visible.contains_rect(rect) {
-            self.view_request = Some(ViewRequest::Center(rect.center()));
-        }
-        node
+        let offset = placed
+            .first()
+            .map_or(egui::Vec2::ZERO, |p| p.rect.min - p.pos);
+        let rect = egui::Rect::from_min_size(pos + offset, placement::NODE_SIZE);
+        let pipeline = canvas::bounds(&self.doc.snarl, &self.node_rects)
+            .map_or(rect, |(bounds, _)| bounds.union(rect));
+        self.view_request = Some(ViewRequest::Include {
+            node: rect,
+            pipeline,
+        });
+        Some(node)
     }
 
-    fn canvas_centre(&self) -> egui::Pos2 {
-        self.last_canvas_rect.center()
+    /// The nodes as placement sees them: where each is and was drawn, and what feeds it.
+    fn placed_nodes(&self) -> Vec<placement::Placed> {
+        self.doc
+            .snarl
+            .nodes_pos_ids()
+            .map(|(node, pos, spec)| {
+                let rect = self.node_rects.iter().find(|(n, _)| *n == node).map_or(
+                    egui::Rect::from_min_size(pos, placement::NODE_SIZE),
+                    |(_, r)| *r,
+                );
+                let upstream = (!spec.kind.inputs().is_empty())
+                    .then(|| {
+                        let pin = self
+                            .doc
+                            .snarl
+                            .in_pin(egui_snarl::InPinId { node, input: 0 });
+                        pin.remotes.first().map(|r| r.node)
+                    })
+                    .flatten();
+                placement::Placed {
+                    node,
+                    pos,
+                    rect,
+                    has_outputs: !spec.kind.outputs().is_empty(),
+                    upstream,
+                }
+            })
+            .collect()
+    }
+
+    /// Gives file node `id` the file at `path`, picked in the file dialog: relative to the
+    /// pipeline's folder when it is inside it. A file to write for a pipeline without a file
+    /// of its own is kept absolute, as its relative outputs go to the output folder.
+    fn set_file_path(&mut self, id: &str, path: &Path, write: bool) {
+        if self.is_read_only() {
+            return;
+        }
+        let stored = if write && self.output_folder().is_some() {
+            path.to_string_lossy().into_owned()
+        } else {
+            files::as_stored(path, &self.base_dir())
+        };
+        let Some(node) = self.doc.find(id) else {
+            return;
+        };
+        match &mut self.doc.snarl[node].kind {
+            engine::spec::NodeKind::FileSource(c) => c.path = stored,
+            engine::spec::NodeKind::FileSink(c) => c.path = stored,
+            _ => {}
+        }
+    }
+
+    /// Opens the file dialog for node `id`'s path, in the folder of its current file.
+    fn browse_for(&mut self, id: String, write: bool) {
+        let base = self.base_dir();
+        let current = self
+            .doc
+            .find(&id)
+            .and_then(|n| match &self.doc.snarl[n].kind {
+                engine::spec::NodeKind::FileSource(c) => Some(c.path.clone()),
+                engine::spec::NodeKind::FileSink(c) => Some(c.path.clone()),
+                _ => None,
+            });
+        let folder = current
+            .filter(|p| !p.trim().is_empty())
+            .and_then(|p| base.join(p).parent().map(outputs::tidy))
+            .filter(|d| d.is_dir())
+            .unwrap_or(base);
+        self.files.data_file_dialog(id, write, folder);
     }
 
     /// Shows node `id` in the inspector and centres the canvas on it.
@@ -462,13 +597,16 @@ impl Editor {
             let pos = self.doc.snarl.get_node_info(node).expect("found").pos;
             let centre = match self.node_rects.iter().find(|(n, _)| *n == node) {
                 Some((_, rect)) => rect.center(),
-                None => pos + canvas::NODE_SIZE / 2.0,
+                None => pos + placement::NODE_SIZE / 2.0,
             };
             self.view_request = Some(ViewRequest::Center(centre));
         }
     }
 
     fn delete_selected(&mut self, ctx: &egui::Context) {
+        if self.is_read_only() {
+            return;
+        }
         let mut doomed = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ctx);
         if doomed.is_empty() {
             doomed.extend(self.focused);
@@ -482,6 +620,9 @@ impl Editor {
     }
 
     fn duplicate_selected(&mut self, ctx: &egui::Context) {
+        if self.is_read_only() {
+            return;
+        }
         let mut nodes = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ctx);
         if nodes.is_empty() {
             nodes.extend(self.focused);

@@ -19,11 +19,23 @@ impl Palette {
     /// Shows the palette; returns a kind the user asked to add by double-click or Enter.
     pub fn show(&mut self, ui: &mut Ui) -> Option<NodeKind> {
         let mut chosen = None;
-        ui.add(
-            egui::TextEdit::singleline(&mut self.search)
-                .hint_text("🔍 Search nodes")
-                .desired_width(f32::INFINITY),
-        );
+        ui.horizontal(|ui| {
+            let clear_room = if self.search.is_empty() { 0.0 } else { 28.0 };
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .hint_text("🔍 Search nodes")
+                    .desired_width(ui.available_width() - clear_room),
+            );
+            super::form::named(ui, field.clone(), "Search nodes");
+            // Esc in the box clears it, as the button does.
+            let escaped = field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape));
+            if !self.search.is_empty() {
+                let clear = ui.small_button("🗙").on_hover_text("Clear the search (Esc)");
+                if super::form::named(ui, clear, "Clear search").clicked() || escaped {
+                    self.search.clear();
+                }
+            }
+        });
         ui.add_space(4.0);
         let query = self.search.trim().to_lowercase();
         let kinds: Vec<NodeKind> = NodeKind::all()

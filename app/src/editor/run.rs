@@ -9,6 +9,10 @@ use engine::metrics::NodeMetrics;
 use engine::operators::ConsoleCapture;
 use engine::{JobError, JobHandle, PipelineSpec, RunOptions};
 
+use super::canvas::short_count;
+use super::outputs::{self, OutputFile};
+use super::runs::RunRecord;
+
 /// Console lines kept for the bottom panel; older ones scroll away.
 const CONSOLE_LINES: usize = 5_000;
 
@@ -29,6 +33,30 @@ pub enum RunState {
     Failed(String),
 }
 
+impl RunState {
+    /// The state in a few words, for the status bar and the run history.
+    pub fn describe(&self) -> String {
+        match self {
+            RunState::Idle => "Ready".into(),
+            RunState::Running => "Running…".into(),
+            RunState::Stopping => "Stopping…".into(),
+            RunState::Finished { records, seconds } => {
+                format!(
+                    "Finished: {} records in {seconds:.1} s",
+                    short_count(*records)
+                )
+            }
+            RunState::Stopped { records, seconds } => {
+                format!(
+                    "Stopped: {} records in {seconds:.1} s",
+                    short_count(*records)
+                )
+            }
+            RunState::Failed(message) => format!("Failed: {message}"),
+        }
+    }
+}
+
 pub struct Runner {
     job: Option<JobHandle>,
     console: Arc<ConsoleCapture>,
@@ -39,6 +67,11 @@ pub struct Runner {
     pub metrics: HashMap<String, NodeMetrics>,
     /// The node the run failed on, and why.
     pub error: Option<(String, String)>,
+    /// The run's pipeline name and its file sinks' files, by node id.
+    pipeline: String,
+    sinks: Vec<(String, PathBuf)>,
+    /// The run that just ended, until the window files it in the history.
+    ended: Option<RunRecord>,
 }
 
 impl Default for Runner {
@@ -51,6 +84,9 @@ impl Default for Runner {
             state: RunState::Idle,
             metrics: HashMap::new(),
             error: None,
+            pipeline: String::new(),
+            sinks: Vec::new(),
+            ended: None,
         }
     }
 }
@@ -67,6 +103,8 @@ impl Runner {
             return;
         }
         *self = Runner::default();
+        self.pipeline = spec.name.clone();
+        self.sinks = outputs::sink_files(spec, &base_dir);
         let missing = engine::validate::check_files(spec, &base_dir);
         if let Some(problem) = missing.first() {
             self.fail_on(problem.node.clone(), problem.message.clone());
@@ -84,13 +122,13 @@ impl Runner {
             Err(JobError::Invalid(problems)) => {
                 let count = problems.iter().filter(|p| p.is_error()).count();
                 let first = problems.iter().find(|p| p.is_error());
-                self.state = RunState::Failed(format!(
-                    "cannot run: {count} problem{} (see Problems)",
-                    if count == 1 { "" } else { "s" }
-                ));
                 if let Some(p) = first {
                     self.error = p.node.clone().map(|n| (n, p.message.clone()));
                 }
+                self.end(RunState::Failed(format!(
+                    "cannot run: {count} problem{} (see Problems)",
+                    if count == 1 { "" } else { "s" }
+                )));
             }
             Err(JobError::Failed { node, message }) => self.fail_on(Some(node), message),
             Err(e @ JobError::Start(_)) => self.fail_on(None, e.to_string()),
@@ -98,11 +136,56 @@ impl Runner {
     }
 
     fn fail_on(&mut self, node: Option<String>, message: String) {
-        self.state = RunState::Failed(match &node {
+        let state = RunState::Failed(match &node {
             Some(n) => format!("`{n}`: {message}"),
             None => message.clone(),
         });
         self.error = node.map(|n| (n, message));
+        self.end(state);
+    }
+
+    /// Ends the run in `state` and notes it for the history.
+    fn end(&mut self, state: RunState) {
+        let outputs = if matches!(state, RunState::Failed(_)) {
+            Vec::new() // a failed run commits no file: the previous ones stay
+        } else {
+            self.outputs()
+        };
+        self.ended = Some(RunRecord {
+            number: 0,
+            pipeline: self.pipeline.clone(),
+            state: state.clone(),
+            outputs,
+        });
+        self.state = state;
+    }
+
+    /// The run that ended since the last call, once.
+    pub fn take_ended(&mut self) -> Option<RunRecord> {
+        self.ended.take()
+    }
+
+    /// The files the file sinks write (or wrote), with the rows each took in so far.
+    pub fn outputs(&self) -> Vec<OutputFile> {
+        self.sinks
+            .iter()
+            .map(|(node, path)| OutputFile {
+                node: node.clone(),
+                path: path.clone(),
+                rows: self.metrics.get(node).map_or(0, |m| m.records_in),
+            })
+            .collect()
+    }
+
+    /// Forgets the last run's outcome (its state, error, counts and files): the pipeline
+    /// changed, so they describe a graph that is no longer there. The history keeps them.
+    pub fn clear_outcome(&mut self) {
+        if self.job.is_none() {
+            self.state = RunState::Idle;
+            self.error = None;
+            self.metrics.clear();
+            self.sinks.clear();
+        }
     }
 
     pub fn stop(&mut self) {
@@ -131,7 +214,7 @@ impl Runner {
             return;
         }
         let job = self.job.take().expect("checked above");
-        self.state = match job.wait() {
+        let state = match job.wait() {
             Ok(summary) => {
                 let records = summary.records_in;
                 let seconds = summary.elapsed.as_secs_f64();
@@ -154,6 +237,7 @@ impl Runner {
         };
         self.lines = self.console.lines();
         self.lines_total = self.console.total();
+        self.end(state);
     }
 
     pub fn console_lines(&self) -> &[String] {

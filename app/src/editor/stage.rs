@@ -4,13 +4,18 @@
 use egui::{Id, RichText, Ui};
 use egui_snarl::ui::SnarlWidget;
 
-use super::canvas::{self, CanvasViewer, ViewRequest};
+use super::canvas::{self, CanvasViewer};
 use super::palette::PaletteDrag;
+use super::view::{self, ViewRequest};
 use super::{Editor, REFUSAL_SECONDS, theme};
 
 impl Editor {
     pub(super) fn canvas(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        let read_only = self.is_read_only();
+        if read_only {
+            self.running_banner(ui);
+        }
         let screen_rect = ui.available_rect_before_wrap();
         self.last_canvas_rect = screen_rect;
         let (pointer, now) = ctx.input(|i| {
@@ -29,7 +34,11 @@ impl Editor {
                     }
                     Some(ViewRequest::Fit(rect))
                 }
-                None => None,
+                // Nothing to fit: an empty canvas at 100%, ready for a first node.
+                None => Some(ViewRequest::Transform(view::at_normal_size(
+                    egui::Pos2::ZERO,
+                    screen_rect,
+                ))),
             };
         }
         let canvas_id = self.canvas_id();
@@ -40,6 +49,7 @@ impl Editor {
             focused: self.focused,
             refused: &mut self.refused,
             view_request: self.view_request.take(),
+            fit_clipped: false,
             screen_rect,
             transform: self.transform,
             focus_request: None,
@@ -49,14 +59,28 @@ impl Editor {
             removed: Vec::new(),
             pin_rects: Default::default(),
             dark: ui.visuals().dark_mode,
+            read_only,
+        };
+        // The canvas rewires a ctrl-dragged pin by itself, past the viewer: while a job runs,
+        // put back what it changed.
+        let wires_before: Vec<_> = if read_only {
+            self.doc.snarl.wires().collect()
+        } else {
+            Vec::new()
         };
         // Node titles are handles for dragging, not text to select.
         ui.style_mut().interaction.selectable_labels = false;
         let widget = SnarlWidget::new().id(canvas_id).style(canvas::style());
         let response = widget.show(&mut self.doc.snarl, &mut viewer, ui);
+        if read_only {
+            restore_wires(&mut self.doc.snarl, &wires_before);
+        }
         self.transform = viewer.transform;
         self.node_rects = std::mem::take(&mut viewer.node_rects);
         self.pin_rects = std::mem::take(&mut *viewer.pin_rects.lock().expect("not poisoned"));
+        if viewer.fit_clipped {
+            self.fit_note_since = Some(now);
+        }
         if std::mem::take(&mut self.refit) {
             self.view_request = Some(ViewRequest::FitAll);
         }
@@ -68,7 +92,7 @@ impl Editor {
         }
         // A palette entry dropped on the canvas becomes a node where it was dropped.
         if let Some(drag) = response.dnd_release_payload::<PaletteDrag>() {
-            let at = self.transform.inverse() * pointer - canvas::NODE_SIZE / 2.0;
+            let at = self.transform.inverse() * pointer - super::placement::NODE_SIZE / 2.0;
             self.add_node(drag.0.clone(), Some(at));
         } else if let Some(drag) = egui::DragAndDrop::payload::<PaletteDrag>(&ctx) {
             egui::Tooltip::always_open(
@@ -113,6 +137,68 @@ impl Editor {
             );
         }
         self.refusal_note(&ctx, now);
+        self.fit_note(ui, screen_rect, now);
+    }
+
+    /// After a fit that could not show the whole pipeline readably, for a few seconds: why,
+    /// and how to see the rest.
+    fn fit_note(&mut self, ui: &mut Ui, screen_rect: egui::Rect, now: f64) {
+        let Some(since) = self.fit_note_since else {
+            return;
+        };
+        let left = REFUSAL_SECONDS - (now - since);
+        if left <= 0.0 {
+            self.fit_note_since = None;
+            return;
+        }
+        let text = format!(
+            "Zoomed out as far as text stays readable ({:.0}%): drag or scroll to see the \
+             rest, Ctrl+scroll to zoom out further.",
+            view::LEAST_READABLE_ZOOM * 100.0
+        );
+        egui::Area::new(Id::new("fit-note"))
+            .order(egui::Order::Foreground)
+            .pivot(egui::Align2::LEFT_BOTTOM)
+            .fixed_pos(screen_rect.left_bottom() + egui::vec2(10.0, -10.0))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(screen_rect.width() - 40.0);
+                    ui.label(text);
+                });
+            });
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(left));
+    }
+
+    /// A strip above the canvas while a job runs: the canvas is the job, so it is read-only,
+    /// and one click stops the job to edit it.
+    fn running_banner(&mut self, ui: &mut Ui) {
+        let dark = ui.visuals().dark_mode;
+        egui::Frame::new()
+            .fill(ui.visuals().extreme_bg_color)
+            .inner_margin(egui::Margin::symmetric(10, 5))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    let stopping = self.runner.state == super::RunState::Stopping;
+                    let stop = ui.add_enabled(
+                        !stopping,
+                        egui::Button::new(RichText::new("■ Stop and edit").strong()),
+                    );
+                    if stop
+                        .on_hover_text("Stop the job (sinks are flushed), then edit")
+                        .clicked()
+                    {
+                        self.stop();
+                    }
+                    let text = if stopping {
+                        "Stopping the job…"
+                    } else {
+                        "The job is running this pipeline: the canvas is read-only until it stops."
+                    };
+                    ui.label(RichText::new(text).color(theme::running_color(dark)));
+                });
+            });
     }
 
     /// The reason a wire was refused, by where it was dropped, for a few seconds.
@@ -133,7 +219,7 @@ impl Editor {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_max_width(340.0);
                     ui.label(
-                        RichText::new("Cannot connect")
+                        RichText::new(refusal.title)
                             .strong()
                             .color(theme::error_color(dark)),
                     );
@@ -141,5 +227,22 @@ impl Editor {
                 });
             });
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(left));
+    }
+}
+
+/// Makes the canvas's wires exactly `wires` again.
+fn restore_wires(
+    snarl: &mut egui_snarl::Snarl<engine::spec::NodeSpec>,
+    wires: &[(egui_snarl::OutPinId, egui_snarl::InPinId)],
+) {
+    let now: Vec<_> = snarl.wires().collect();
+    if now.len() == wires.len() && now.iter().all(|w| wires.contains(w)) {
+        return;
+    }
+    for (out, inp) in now {
+        snarl.disconnect(out, inp);
+    }
+    for &(out, inp) in wires {
+        snarl.connect(out, inp);
     }
 }

@@ -3,9 +3,10 @@
 
 use egui::{RichText, Ui, ViewportCommand};
 
-use super::canvas::ViewRequest;
+use super::view::ViewRequest;
 use super::{
-    DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, RUN, SAVE, SAVE_AS, UNDO, inspector,
+    BottomTab, DUPLICATE, Editor, NEW, OPEN, Pending, REDO, REDO_Y, RUN, RunState, SAVE, SAVE_AS,
+    UNDO, inspector,
 };
 
 impl Editor {
@@ -13,6 +14,13 @@ impl Editor {
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.runner.poll();
+        if let Some(record) = self.runner.take_ended() {
+            // Files written and nothing printed: the Runs tab says where the rows went.
+            if !record.outputs.is_empty() && self.runner.console_total() == 0 {
+                self.bottom_tab = BottomTab::Runs;
+            }
+            self.runs.push(record);
+        }
         self.shortcuts(&ctx);
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| self.menu_bar(ui));
@@ -29,24 +37,45 @@ impl Editor {
             .min_size(150.0)
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                if let Some(kind) = self.palette.show(ui) {
+                let read_only = self.is_read_only();
+                if read_only {
+                    ui.label(RichText::new("Stop the job to add nodes.").weak());
+                }
+                let chosen = ui.add_enabled_ui(!read_only, |ui| self.palette.show(ui));
+                if let Some(kind) = chosen.inner {
                     self.add_node(kind, None);
                 }
             });
-        egui::Panel::right("inspector")
+        // The inspector keeps the width it is given (drag its edge to change it): long text
+        // wraps within it, and anything wider still scrolls rather than widening the panel.
+        let inspector = egui::Panel::right("inspector")
             .resizable(true)
             .default_size(330.0)
             .min_size(260.0)
+            .max_size((ui.available_width() * 0.5).max(260.0))
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    ui.add_space(4.0);
-                    self.inspector(ui);
-                });
+                egui::ScrollArea::both()
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        self.inspector(ui);
+                    });
             });
+        self.inspector_width = inspector.response.rect.width();
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas(ui));
         self.dialogs(&ctx);
+        // The README beside the examples, for the tour's "open the whole README".
+        let readme = self
+            .files
+            .examples_dir
+            .as_deref()
+            .filter(|_| self.help == Some(super::help::HelpPage::Tour))
+            .and_then(std::path::Path::parent)
+            .map(|d| d.join("README.md"))
+            .filter(|p| p.is_file());
+        super::help::show(&ctx, &mut self.help, readme.as_deref());
         self.end_frame(&ctx);
     }
 
@@ -56,7 +85,7 @@ impl Editor {
         // or deleting under it must wait until the button is released.
         let dragging = ctx.input(|i| i.pointer.any_down());
         let pressed = |shortcut| ctx.input_mut(|i| i.consume_shortcut(&shortcut));
-        if !typing && !dragging {
+        if !typing && !dragging && !self.is_read_only() {
             // In a text field these keys belong to the field (its own undo, its own Delete).
             if pressed(REDO) || pressed(REDO_Y) {
                 self.redo();
@@ -69,6 +98,8 @@ impl Editor {
             if pressed(DUPLICATE) {
                 self.duplicate_selected(ctx);
             }
+        }
+        if !typing && !dragging {
             if ctx.input(|i| i.key_pressed(egui::Key::Escape))
                 && self.pending.is_none()
                 && self.error.is_none()
@@ -106,7 +137,21 @@ impl Editor {
     pub(super) fn fit_view(&mut self) {
         self.view_request = Some(ViewRequest::FitAll);
     }
+
+    /// 100%, keeping the middle of the view where it is.
+    pub(super) fn zoom_to_normal(&mut self) {
+        let centre = self.transform.inverse() * self.last_canvas_rect.center();
+        self.view_request = Some(ViewRequest::Transform(super::view::at_normal_size(
+            centre,
+            self.last_canvas_rect,
+        )));
+    }
     pub(super) fn inspector(&mut self, ui: &mut Ui) {
+        let read_only = self.is_read_only();
+        if read_only {
+            ui.label(RichText::new("Read-only while the job runs: stop it to edit.").weak());
+            ui.add_space(4.0);
+        }
         let selected = egui_snarl::ui::get_selected_nodes(self.canvas_id(), ui.ctx()).len();
         if selected > 1 {
             ui.label(
@@ -134,16 +179,57 @@ impl Editor {
                     self.focused = None;
                     return;
                 }
-                inspector::node(
-                    ui,
-                    &mut self.doc,
-                    node,
-                    &self.analysis,
-                    &mut self.inspector_refusal,
-                );
+                let output = self.output_note(node);
+                let mut browse = None;
+                let cx = inspector::NodeContext {
+                    analysis: &self.analysis,
+                    refusal: &mut self.inspector_refusal,
+                    read_only,
+                    output,
+                    browse: &mut browse,
+                };
+                inspector::node(ui, &mut self.doc, node, cx);
+                if let Some(id) = browse {
+                    let write = matches!(
+                        self.doc.snarl[node].kind,
+                        engine::spec::NodeKind::FileSink(_)
+                    );
+                    self.browse_for(id, write);
+                }
             }
-            None => inspector::pipeline(ui, &mut self.doc),
+            None => {
+                ui.add_enabled_ui(!read_only, |ui| inspector::pipeline(ui, &mut self.doc));
+            }
         }
+    }
+
+    /// For a file sink: the file a run writes (as the run will resolve it) and the last run's.
+    fn output_note(&self, node: egui_snarl::NodeId) -> Option<inspector::OutputNote> {
+        let spec = self.doc.snarl.get_node(node)?;
+        let engine::spec::NodeKind::FileSink(config) = &spec.kind else {
+            return None;
+        };
+        let redirected =
+            self.output_folder().is_some() && std::path::Path::new(&config.path).is_relative();
+        let (_, path) = super::outputs::sink_files(&self.spec_to_run(), &self.base_dir())
+            .into_iter()
+            .find(|(id, _)| *id == spec.id)?;
+        let written = self
+            .runner
+            .outputs()
+            .into_iter()
+            .find(|f| f.node == spec.id && f.path == path)
+            .filter(|_| {
+                matches!(
+                    self.runner.state,
+                    RunState::Finished { .. } | RunState::Stopped { .. }
+                )
+            });
+        Some(inspector::OutputNote {
+            path,
+            redirected,
+            written,
+        })
     }
 
     /// After the widgets: record an undo step, re-validate, keep the title and close state.
@@ -171,10 +257,8 @@ impl Editor {
                 self.inspector_refusal = None; // it was about the wiring as it was
             }
             self.analyse(&spec);
-            // The last run's error was about the graph as it was.
-            if !self.runner.is_active() && spec.nodes != self.analyzed.nodes {
-                self.runner.error = None;
-            }
+            // The last run's outcome was about the graph as it was; the history keeps it.
+            self.runner.clear_outcome();
             self.analyzed = spec.clone();
         }
         if !busy {

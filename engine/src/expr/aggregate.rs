@@ -51,13 +51,18 @@ fn error(kind: ExprErrorKind, message: impl Into<String>) -> ExprError {
 impl Aggregate {
     /// Compiles item `text`, the `position`th column of the Window's output.
     pub fn compile(text: &str, position: usize, schema: &Schema) -> Result<Aggregate, ExprError> {
-        let (expr, alias) = match parse::parse_select_item(text)? {
+        let parsed = parse::parse_select_item(text)
+            .map_err(|e| e.advise("work parts of it out in a Map before the Window"))?;
+        let (expr, alias) = match parsed {
             ast::SelectItem::UnnamedExpr(e) => (e, None),
             ast::SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value)),
             _ => {
                 return Err(error(
                     ExprErrorKind::Unsupported,
-                    format!("`{}` is not an aggregate; write e.g. `COUNT(*) AS n`", text.trim()),
+                    format!(
+                        "`{}` is not an aggregate; write e.g. `COUNT(*) AS n`",
+                        text.trim()
+                    ),
                 ));
             }
         };
@@ -87,7 +92,10 @@ impl Aggregate {
         let FunctionArguments::List(list) = &f.args else {
             return Err(error(
                 ExprErrorKind::Parse,
-                format!("`{expr}` needs an argument, e.g. `{}(price)`", func.sql_name()),
+                format!(
+                    "`{expr}` needs an argument, e.g. `{}(price)`",
+                    func.sql_name()
+                ),
             ));
         };
         if list.duplicate_treatment.is_some()
@@ -162,21 +170,51 @@ mod tests {
     fn types_and_names_as_flink() {
         let s = schema();
         let a = Aggregate::compile("COUNT(*) AS n", 2, &s).unwrap();
-        assert_eq!((a.func, a.name.as_str(), a.data_type), (AggFunc::Count, "n", DataType::Int64));
+        assert_eq!(
+            (a.func, a.name.as_str(), a.data_type),
+            (AggFunc::Count, "n", DataType::Int64)
+        );
         assert!(a.arg.is_none());
         let a = Aggregate::compile("sum(price * 2)", 3, &s).unwrap();
-        assert_eq!((a.func, a.name.as_str(), a.data_type), (AggFunc::Sum, "EXPR$3", DataType::Int64));
-        assert_eq!(Aggregate::compile("AVG(rate) AS r", 0, &s).unwrap().data_type, DataType::Float64);
-        assert_eq!(Aggregate::compile("AVG(price) AS r", 0, &s).unwrap().data_type, DataType::Int64);
-        assert_eq!(Aggregate::compile("MAX(name) AS m", 0, &s).unwrap().data_type, DataType::Utf8);
-        assert_eq!(Aggregate::compile("COUNT(name) AS m", 0, &s).unwrap().data_type, DataType::Int64);
+        assert_eq!(
+            (a.func, a.name.as_str(), a.data_type),
+            (AggFunc::Sum, "EXPR$3", DataType::Int64)
+        );
+        assert_eq!(
+            Aggregate::compile("AVG(rate) AS r", 0, &s)
+                .unwrap()
+                .data_type,
+            DataType::Float64
+        );
+        assert_eq!(
+            Aggregate::compile("AVG(price) AS r", 0, &s)
+                .unwrap()
+                .data_type,
+            DataType::Int64
+        );
+        assert_eq!(
+            Aggregate::compile("MAX(name) AS m", 0, &s)
+                .unwrap()
+                .data_type,
+            DataType::Utf8
+        );
+        assert_eq!(
+            Aggregate::compile("COUNT(name) AS m", 0, &s)
+                .unwrap()
+                .data_type,
+            DataType::Int64
+        );
     }
 
     #[test]
     fn mistakes_say_what_is_wrong() {
         let s = schema();
         let e = Aggregate::compile("MEDIAN(price) AS m", 0, &s).unwrap_err();
-        assert!(e.message.contains("unknown aggregate `MEDIAN`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown aggregate `MEDIAN`"),
+            "{}",
+            e.message
+        );
         let e = Aggregate::compile("SUM(name) AS m", 0, &s).unwrap_err();
         assert_eq!(e.message, "SUM needs a number, found STRING");
         assert_eq!(e.column.as_deref(), Some("name"));

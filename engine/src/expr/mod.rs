@@ -54,6 +54,8 @@ pub enum ExprErrorKind {
     Unsupported,
     /// A part made only of constants fails on every row (`CAST('abc' AS BIGINT)`).
     AlwaysFails,
+    /// More operators than an expression may have.
+    TooLong,
 }
 
 impl ExprError {
@@ -64,7 +66,21 @@ impl ExprError {
             column: None,
         }
     }
+
+    /// A too-long expression is told how to split it where it is (a Filter's condition, a
+    /// Map column, a Window's aggregate).
+    pub(crate) fn advise(mut self, how_to_split: &str) -> Self {
+        if self.kind == ExprErrorKind::TooLong {
+            self.message = format!("{}; {how_to_split}", self.message);
+        }
+        self
+    }
 }
+
+/// How to split a condition that is too long.
+const FILTER_ADVICE: &str = "split it: conditions joined by AND can be Filters one after \
+     another, and a long calculation can be worked out in columns of a Map before this Filter";
+const MAP_ADVICE: &str = "split it across several Map columns";
 
 impl fmt::Display for ExprError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -112,7 +128,7 @@ struct Compiled {
 
 impl CompiledExpr {
     pub fn compile(text: &str, schema: &Schema) -> Result<CompiledExpr, ExprError> {
-        let expr = parse::parse_expr(text)?;
+        let expr = parse::parse_expr(text).map_err(|e| e.advise(MAP_ADVICE))?;
         Self::from_ast(&expr, schema)
     }
 
@@ -229,7 +245,7 @@ pub struct Predicate {
 
 impl Predicate {
     pub fn compile(text: &str, schema: &Schema) -> Result<Predicate, ExprError> {
-        let expr = parse::parse_expr(text)?;
+        let expr = parse::parse_expr(text).map_err(|e| e.advise(FILTER_ADVICE))?;
         let node = match Checker::new(schema).check(&expr)? {
             // `WHERE NULL` is a NULL condition: no row passes.
             Checked::Null => Checked::Null.typed(DataType::Bool),
@@ -284,7 +300,8 @@ impl SelectItem {
     /// Output name: the alias; else the column name for a bare column reference; else
     /// `EXPR$<index>` like Flink.
     pub fn compile(text: &str, index: usize, schema: &Schema) -> Result<SelectItem, ExprError> {
-        let (expr, alias) = match parse::parse_select_item(text)? {
+        let parsed = parse::parse_select_item(text).map_err(|e| e.advise(MAP_ADVICE))?;
+        let (expr, alias) = match parsed {
             ast::SelectItem::UnnamedExpr(e) => (e, None),
             ast::SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value)),
             ast::SelectItem::Wildcard(_) | ast::SelectItem::QualifiedWildcard(..) => {

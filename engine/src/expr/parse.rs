@@ -50,11 +50,11 @@ fn parser(text: &str) -> Result<Parser<'static>, ExprError> {
         .map_err(|e| parse_error(text, e.into()))?;
     let operators = tokens.iter().filter(|t| is_operator(t)).count();
     if operators > MAX_OPERATORS {
+        // The advice to split it depends on the node; each compiler adds its own.
         return Err(ExprError::new(
-            ExprErrorKind::Parse,
+            ExprErrorKind::TooLong,
             format!(
-                "the expression has {operators} operators, more than the {MAX_OPERATORS} allowed; \
-                 split it across several Map columns"
+                "the expression has {operators} operators, more than the {MAX_OPERATORS} allowed"
             ),
         ));
     }

@@ -1287,10 +1287,23 @@ fn long_operator_chains_are_refused_before_they_can_exhaust_the_stack() {
     .join()
     .expect("no stack overflow");
     let e = compile_err(&chain(parse::MAX_OPERATORS + 1));
-    assert_eq!(e.kind, ExprErrorKind::Parse);
+    assert_eq!(e.kind, ExprErrorKind::TooLong);
     assert!(e.message.contains("129 operators"), "{}", e.message);
     let e = compile_err(&format!("f{}", " AND f".repeat(2000)));
-    assert!(e.message.contains("split it across"), "{}", e.message);
+    assert!(
+        e.message.contains("split it across several Map columns"),
+        "{}",
+        e.message
+    );
+    // A Filter's condition is told to split as a Filter can.
+    let long = format!("f{}", " AND f".repeat(200));
+    let e = Predicate::compile(&long, &schema()).unwrap_err();
+    assert!(
+        e.message.contains("Filters one after another"),
+        "{}",
+        e.message
+    );
+    assert!(!e.message.contains("Map columns"), "{}", e.message);
 }
 
 #[test]

@@ -116,7 +116,13 @@ pub fn format_row(kind: RowKind, row: &[Value]) -> String {
 impl Operator for Console {
     fn process(&mut self, _port: usize, batch: Batch, _out: &mut Outputs) -> OpResult {
         let lines: Vec<String> = (0..batch.num_rows())
-            .map(|i| format!("{}{}", self.prefix, format_row(batch.kind(i), &batch.row(i))))
+            .map(|i| {
+                format!(
+                    "{}{}",
+                    self.prefix,
+                    format_row(batch.kind(i), &batch.row(i))
+                )
+            })
             .collect();
         self.ctx
             .console

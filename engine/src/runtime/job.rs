@@ -437,7 +437,11 @@ fn watermark_assigner(
     source: &crate::spec::NodeSpec,
 ) -> Option<WatermarkAssigner> {
     let time = source.kind.source_time()?;
-    let column = analysis.outputs.get(&source.id)?.schema.index_of(time.column)?;
+    let column = analysis
+        .outputs
+        .get(&source.id)?
+        .schema
+        .index_of(time.column)?;
     Some(WatermarkAssigner::new(
         column,
         time.delay_ms,

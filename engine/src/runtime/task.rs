@@ -179,12 +179,7 @@ impl Task {
     }
 
     /// Runs `batches` arriving on `port` through the chain from link `start` on, then out.
-    fn push(
-        &mut self,
-        start: usize,
-        port: usize,
-        batches: Vec<Batch>,
-    ) -> Result<(), TaskFailure> {
+    fn push(&mut self, start: usize, port: usize, batches: Vec<Batch>) -> Result<(), TaskFailure> {
         let mut input: Vec<(usize, Batch)> = batches.into_iter().map(|b| (port, b)).collect();
         let last = self.chain.len().saturating_sub(1);
         for (i, link) in self.chain.iter_mut().enumerate().skip(start) {

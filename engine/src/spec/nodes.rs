@@ -166,10 +166,16 @@ impl NodeKind {
     /// How a source gives its rows event time, if it does.
     pub fn source_time(&self) -> Option<SourceTime<'_>> {
         let (column, delay_ms, idle_timeout_ms) = match self {
-            NodeKind::Datagen(c) => (c.event_time.as_deref()?, c.watermark_delay_ms, c.idle_timeout_ms),
-            NodeKind::FileSource(c) => {
-                (c.event_time.as_deref()?, c.watermark_delay_ms, c.idle_timeout_ms)
-            }
+            NodeKind::Datagen(c) => (
+                c.event_time.as_deref()?,
+                c.watermark_delay_ms,
+                c.idle_timeout_ms,
+            ),
+            NodeKind::FileSource(c) => (
+                c.event_time.as_deref()?,
+                c.watermark_delay_ms,
+                c.idle_timeout_ms,
+            ),
             NodeKind::Nexmark(c) => ("dateTime", c.watermark_delay_ms, c.idle_timeout_ms),
             _ => return None,
         };

@@ -63,14 +63,22 @@ impl WatermarkAssigner {
         match column.validity.as_deref() {
             None => {
                 for &t in times {
-                    in_force.push(if seen { watermark_for(max, delay) } else { i64::MIN });
+                    in_force.push(if seen {
+                        watermark_for(max, delay)
+                    } else {
+                        i64::MIN
+                    });
                     max = max.max(t);
                     seen = true;
                 }
             }
             Some(valid) => {
                 for (&t, &ok) in times.iter().zip(valid) {
-                    in_force.push(if seen { watermark_for(max, delay) } else { i64::MIN });
+                    in_force.push(if seen {
+                        watermark_for(max, delay)
+                    } else {
+                        i64::MIN
+                    });
                     if ok {
                         max = max.max(t);
                         seen = true;
@@ -172,7 +180,11 @@ mod tests {
         let now = Instant::now();
         assert_eq!(a.due(now), Some(7));
         a.stamp(&mut batch(&[20]));
-        assert_eq!(a.due(now + Duration::from_secs(1)), None, "within the interval");
+        assert_eq!(
+            a.due(now + Duration::from_secs(1)),
+            None,
+            "within the interval"
+        );
         assert_eq!(a.due(now + Duration::from_secs(3600)), Some(20));
     }
 }

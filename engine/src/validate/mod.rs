@@ -11,8 +11,8 @@ mod sources;
 mod window;
 
 pub use files::check_files;
-pub use resources::plural;
 use resources::check_resources;
+pub use resources::plural;
 use sources::{NULL_LITERAL_IS_CSV, check_datagen, check_file_source, check_nexmark};
 
 use crate::expr::{ExprError, Predicate, SelectItem};
@@ -191,7 +191,12 @@ impl Analysis {
 
 type Types = std::collections::HashMap<String, PortType>;
 
-fn port_type<'a>(outputs: &'a Types, late: &'a Types, id: &str, port: &str) -> Option<&'a PortType> {
+fn port_type<'a>(
+    outputs: &'a Types,
+    late: &'a Types,
+    id: &str,
+    port: &str,
+) -> Option<&'a PortType> {
     match port {
         LATE_OUTPUT => late.get(id),
         _ => outputs.get(id),
@@ -314,7 +319,6 @@ fn check_job(job: &JobSettings, problems: &mut Vec<Problem>) {
 pub const MAX_STRING_LENGTH: usize = 1 << 20;
 /// The longest node id: ids appear in every message about their node.
 pub const MAX_ID_LENGTH: usize = 200;
-
 
 /// Node ids must be present and unique; returns the nodes by id.
 fn check_nodes<'a>(
@@ -585,7 +589,6 @@ pub(super) fn expr_problem(node: &NodeSpec, what: &str, e: ExprError) -> Problem
     Problem::error(Some(&node.id), format!("{what}: {}", e.message)).with_column(e.column)
 }
 
-
 /// The output type of a node given its input types, or the problems of its configuration.
 /// Filter conditions already checked against a schema during one analysis: a condition
 /// repeated along a chain of Filters (whose schema is one shared `Arc`) is parsed once.
@@ -668,7 +671,11 @@ fn output_type<'a>(
             // Event time and windows survive only where every input agrees on them.
             let agreed = |f: fn(&PortType) -> &Option<_>| {
                 let first = f(inputs[0]);
-                inputs.iter().all(|t| f(t) == first).then(|| first.clone()).flatten()
+                inputs
+                    .iter()
+                    .all(|t| f(t) == first)
+                    .then(|| first.clone())
+                    .flatten()
             };
             Ok(Typed::out(PortType {
                 time: agreed(|t| &t.time),
@@ -697,7 +704,11 @@ fn output_type<'a>(
 
 /// A Map's output: one column per item. Event time and windows follow the columns that
 /// carry them when those pass through unchanged (renamed or not).
-fn map_type(node: &NodeSpec, config: &MapConfig, input: &PortType) -> Result<PortType, Vec<Problem>> {
+fn map_type(
+    node: &NodeSpec,
+    config: &MapConfig,
+    input: &PortType,
+) -> Result<PortType, Vec<Problem>> {
     let id = node.id.as_str();
     if config.columns.is_empty() {
         return Err(vec![Problem::error(
@@ -819,4 +830,3 @@ pub(super) fn check_field_names<'a>(
         }
     }
 }
-

@@ -88,7 +88,10 @@ pub(super) fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, 
 pub(super) const NULL_LITERAL_IS_CSV: &str =
     "a null literal applies to CSV files; JSON Lines writes NULL as null";
 
-pub(super) fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<Schema, Vec<Problem>> {
+pub(super) fn check_file_source(
+    id: &str,
+    config: &FileSourceConfig,
+) -> Result<Schema, Vec<Problem>> {
     let mut problems = Vec::new();
     if config.path.trim().is_empty() {
         problems.push(Problem::error(Some(id), "the file path is empty"));
@@ -114,7 +117,6 @@ pub(super) fn check_file_source(id: &str, config: &FileSourceConfig) -> Result<S
         Err(problems)
     }
 }
-
 
 pub(super) fn check_nexmark(id: &str, config: &NexmarkConfig) -> Result<Schema, Vec<Problem>> {
     let mut problems = Vec::new();

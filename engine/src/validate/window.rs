@@ -23,7 +23,9 @@ pub(super) fn window_type(
     let mut problems = Vec::new();
     let mut problem = |message: String| problems.push(Problem::error(Some(id), message));
     match config.window {
-        WindowKind::Tumbling { size_ms: 0 } => problem("the window size must be at least 1 ms".into()),
+        WindowKind::Tumbling { size_ms: 0 } => {
+            problem("the window size must be at least 1 ms".into())
+        }
         WindowKind::Sliding { size_ms, slide_ms } => {
             if size_ms == 0 || slide_ms == 0 {
                 problem("the window size and slide must be at least 1 ms".into());
@@ -75,7 +77,10 @@ pub(super) fn window_type(
         Field::new(WINDOW_END, DataType::Timestamp),
     ];
     for key in &keys {
-        let field = input.schema.field(key).expect("keys are columns of their stream");
+        let field = input
+            .schema
+            .field(key)
+            .expect("keys are columns of their stream");
         fields.push(field.clone());
     }
     for (i, text) in config.aggregates.iter().enumerate() {

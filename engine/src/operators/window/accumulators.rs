@@ -4,20 +4,52 @@
 use crate::expr::{AggFunc, Aggregate};
 use crate::types::{Column, ColumnBuilder, DataType, Values};
 
+/// Whether `x` replaces `current` as the maximum (`max`) or the minimum.
+fn better<T: PartialOrd>(max: bool, x: T, current: T) -> bool {
+    if max { x > current } else { x < current }
+}
+
 /// One aggregate's state for every group (slot) of a window or slice.
 #[derive(Clone, Debug)]
 pub enum Acc {
     /// `COUNT(*)`, or `COUNT(x)` counting rows where `x` is not NULL.
     Count(Vec<i64>),
-    SumInt { sum: Vec<i64>, seen: Vec<bool> },
-    SumFloat { sum: Vec<f64>, seen: Vec<bool> },
+    SumInt {
+        sum: Vec<i64>,
+        seen: Vec<bool>,
+    },
+    SumFloat {
+        sum: Vec<f64>,
+        seen: Vec<bool>,
+    },
     /// MIN or MAX of BIGINT and TIMESTAMP values.
-    ExtremeInt { value: Vec<i64>, seen: Vec<bool>, max: bool },
-    ExtremeFloat { value: Vec<f64>, seen: Vec<bool>, max: bool },
-    ExtremeBool { value: Vec<bool>, seen: Vec<bool>, max: bool },
-    ExtremeText { value: Vec<Option<Box<str>>>, max: bool },
-    AvgInt { sum: Vec<i64>, count: Vec<i64> },
-    AvgFloat { sum: Vec<f64>, count: Vec<i64> },
+    ExtremeInt {
+        value: Vec<i64>,
+        seen: Vec<bool>,
+        max: bool,
+    },
+    ExtremeFloat {
+        value: Vec<f64>,
+        seen: Vec<bool>,
+        max: bool,
+    },
+    ExtremeBool {
+        value: Vec<bool>,
+        seen: Vec<bool>,
+        max: bool,
+    },
+    ExtremeText {
+        value: Vec<Option<Box<str>>>,
+        max: bool,
+    },
+    AvgInt {
+        sum: Vec<i64>,
+        count: Vec<i64>,
+    },
+    AvgFloat {
+        sum: Vec<f64>,
+        count: Vec<i64>,
+    },
 }
 
 impl Acc {
@@ -163,7 +195,7 @@ impl Acc {
             (Acc::ExtremeInt { value, seen, max }, Values::Int64(v) | Values::Timestamp(v)) => {
                 for (&r, &s) in pairs {
                     let (x, s) = (v[r as usize], s as usize);
-                    if !seen[s] || (*max && x > value[s]) || (!*max && x < value[s]) {
+                    if !seen[s] || better(*max, x, value[s]) {
                         value[s] = x;
                         seen[s] = true;
                     }
@@ -172,7 +204,7 @@ impl Acc {
             (Acc::ExtremeFloat { value, seen, max }, Values::Float64(v)) => {
                 for (&r, &s) in pairs {
                     let (x, s) = (v[r as usize], s as usize);
-                    if !seen[s] || (*max && x > value[s]) || (!*max && x < value[s]) {
+                    if !seen[s] || better(*max, x, value[s]) {
                         value[s] = x;
                         seen[s] = true;
                     }
@@ -181,7 +213,7 @@ impl Acc {
             (Acc::ExtremeBool { value, seen, max }, Values::Bool(v)) => {
                 for (&r, &s) in pairs {
                     let (x, s) = (v[r as usize], s as usize);
-                    if !seen[s] || (*max && x > value[s]) || (!*max && x < value[s]) {
+                    if !seen[s] || better(*max, x, value[s]) {
                         value[s] = x;
                         seen[s] = true;
                     }
@@ -192,7 +224,7 @@ impl Acc {
                     let (x, s) = (v.get(r as usize), s as usize);
                     let better = match &value[s] {
                         None => true,
-                        Some(current) => (*max && x > &**current) || (!*max && x < &**current),
+                        Some(current) => better(*max, x, &**current),
                     };
                     if better {
                         value[s] = Some(x.into());
@@ -240,8 +272,7 @@ impl Acc {
                     ..
                 },
             ) => {
-                if k2[f] && (!seen[i] || (*max && v2[f] > value[i]) || (!*max && v2[f] < value[i]))
-                {
+                if k2[f] && (!seen[i] || better(*max, v2[f], value[i])) {
                     value[i] = v2[f];
                     seen[i] = true;
                 }
@@ -254,8 +285,7 @@ impl Acc {
                     ..
                 },
             ) => {
-                if k2[f] && (!seen[i] || (*max && v2[f] > value[i]) || (!*max && v2[f] < value[i]))
-                {
+                if k2[f] && (!seen[i] || better(*max, v2[f], value[i])) {
                     value[i] = v2[f];
                     seen[i] = true;
                 }
@@ -268,8 +298,7 @@ impl Acc {
                     ..
                 },
             ) => {
-                if k2[f] && (!seen[i] || (*max && v2[f] > value[i]) || (!*max && v2[f] < value[i]))
-                {
+                if k2[f] && (!seen[i] || better(*max, v2[f], value[i])) {
                     value[i] = v2[f];
                     seen[i] = true;
                 }
@@ -278,7 +307,7 @@ impl Acc {
                 if let Some(x) = &v2[f] {
                     let better = match &value[i] {
                         None => true,
-                        Some(current) => (*max && x > current) || (!*max && x < current),
+                        Some(current) => better(*max, x, current),
                     };
                     if better {
                         value[i] = Some(x.clone());
@@ -297,14 +326,20 @@ impl Acc {
             let s = s as usize;
             match self {
                 Acc::Count(n) => out.push_i64(n[s]),
-                Acc::SumInt { sum, seen } | Acc::ExtremeInt { value: sum, seen, .. } => {
+                Acc::SumInt { sum, seen }
+                | Acc::ExtremeInt {
+                    value: sum, seen, ..
+                } => {
                     if seen[s] {
                         out.push_i64(sum[s]);
                     } else {
                         out.push_null();
                     }
                 }
-                Acc::SumFloat { sum, seen } | Acc::ExtremeFloat { value: sum, seen, .. } => {
+                Acc::SumFloat { sum, seen }
+                | Acc::ExtremeFloat {
+                    value: sum, seen, ..
+                } => {
                     if seen[s] {
                         out.push(&crate::types::Value::Float64(sum[s]));
                     } else {
@@ -400,7 +435,9 @@ mod tests {
 
     #[test]
     fn merging_slices_equals_one_pass() {
-        let s = Column::new(Values::Utf8(["pear", "apple", "zoo", "fig"].into_iter().collect()));
+        let s = Column::new(Values::Utf8(
+            ["pear", "apple", "zoo", "fig"].into_iter().collect(),
+        ));
         let a = agg("MAX(s)");
         let (mut one, mut left, mut right) = (Acc::new(&a), Acc::new(&a), Acc::new(&a));
         for acc in [&mut one, &mut left, &mut right] {
@@ -413,7 +450,13 @@ mod tests {
         merged.grow(1);
         merged.merge(0, &left, 0);
         merged.merge(0, &right, 0);
-        assert_eq!(values(&merged.finish(&[0], a.data_type)), values(&one.finish(&[0], a.data_type)));
-        assert_eq!(values(&one.finish(&[0], a.data_type)), [Value::Utf8("zoo".into())]);
+        assert_eq!(
+            values(&merged.finish(&[0], a.data_type)),
+            values(&one.finish(&[0], a.data_type))
+        );
+        assert_eq!(
+            values(&one.finish(&[0], a.data_type)),
+            [Value::Utf8("zoo".into())]
+        );
     }
 }

@@ -230,7 +230,10 @@ mod tests {
     #[test]
     fn equal_keys_share_a_slot_and_come_back_out() {
         let batch = Batch::from_columns(vec![
-            Column::with_validity(Values::Int64(vec![7, 8, 7, 0]), Some(vec![true, true, true, false])),
+            Column::with_validity(
+                Values::Int64(vec![7, 8, 7, 0]),
+                Some(vec![true, true, true, false]),
+            ),
             Column::new(Values::Utf8(["a", "b", "a", "a"].into_iter().collect())),
         ]);
         let mut one = Groups::new(&[DataType::Int64]);

@@ -114,7 +114,10 @@ fn now_ms() -> i64 {
 
 impl Window {
     pub fn new(config: &WindowConfig, ctx: &Context) -> OpResult<Self> {
-        let input = ctx.inputs.first().ok_or("a Window needs its input's type")?;
+        let input = ctx
+            .inputs
+            .first()
+            .ok_or("a Window needs its input's type")?;
         let schema = &input.schema;
         let key_columns: Vec<usize> = input
             .keys
@@ -146,7 +149,12 @@ impl Window {
         let state = match config.window {
             WindowKind::Tumbling { size_ms } => {
                 let size = millis(size_ms)?;
-                State::Slices(SliceWindows::new(size, size, key_types.clone(), aggregates.clone()))
+                State::Slices(SliceWindows::new(
+                    size,
+                    size,
+                    key_types.clone(),
+                    aggregates.clone(),
+                ))
             }
             WindowKind::Sliding { size_ms, slide_ms } => State::Slices(SliceWindows::new(
                 millis(size_ms)?,
@@ -204,13 +212,16 @@ impl Window {
                 let mut results: Vec<Rows> = Vec::new();
                 let mut current = None;
                 for end in windows.fire(watermark) {
-                    let Some(WindowResult { start, columns }) = windows.result(end)
-                    else {
+                    let Some(WindowResult { start, columns }) = windows.result(end) else {
                         continue;
                     };
                     let c = carried(end);
                     if let Some(previous) = current.filter(|p| *p != c) {
-                        out.push(shape.batch(std::mem::take(&mut results), RowKind::Insert, previous));
+                        out.push(shape.batch(
+                            std::mem::take(&mut results),
+                            RowKind::Insert,
+                            previous,
+                        ));
                     }
                     current = Some(c);
                     results.push((start, end, columns));
@@ -227,7 +238,11 @@ impl Window {
                     columns,
                 } in sessions.fire(watermark, self.lateness)
                 {
-                    out.push(shape.batch(vec![(start, end, columns)], RowKind::Insert, carried(end)));
+                    out.push(shape.batch(
+                        vec![(start, end, columns)],
+                        RowKind::Insert,
+                        carried(end),
+                    ));
                 }
             }
         }
@@ -345,9 +360,12 @@ impl Window {
         let lateness = self.lateness;
         let fired: Vec<i64> = windows
             .ends_of(t)
-            .filter(|e| window_fired(*e, in_force) && !window_fired(e.saturating_add(lateness), in_force))
+            .filter(|e| {
+                window_fired(*e, in_force) && !window_fired(e.saturating_add(lateness), in_force)
+            })
             .collect();
-        let old: Vec<Option<WindowResult>> = fired.iter().map(|&e| windows.key_result(e, &key)).collect();
+        let old: Vec<Option<WindowResult>> =
+            fired.iter().map(|&e| windows.key_result(e, &key)).collect();
         windows.insert(batch, &self.key_columns, times, &[row], args, in_force);
         for (&end, old) in fired.iter().zip(old) {
             let Some(new) = windows.key_result(end, &key) else {
@@ -355,7 +373,11 @@ impl Window {
             };
             let kind = match old {
                 Some(old) => {
-                    out.push(shape.batch(vec![(old.start, end, old.columns)], RowKind::UpdateBefore, in_force));
+                    out.push(shape.batch(
+                        vec![(old.start, end, old.columns)],
+                        RowKind::UpdateBefore,
+                        in_force,
+                    ));
                     RowKind::UpdateAfter
                 }
                 None => RowKind::Insert,
@@ -378,7 +400,15 @@ impl Window {
         let State::Sessions(sessions) = &mut self.state else {
             return true;
         };
-        match sessions.place(batch, &self.key_columns, row, t, args, in_force, self.lateness) {
+        match sessions.place(
+            batch,
+            &self.key_columns,
+            row,
+            t,
+            args,
+            in_force,
+            self.lateness,
+        ) {
             Placed::Open => true,
             Placed::TooLate => false,
             Placed::Changed { retracted, merged } => {

@@ -126,7 +126,8 @@ impl SessionWindows {
         }
         let now_fired = window_fired(end, watermark);
         merged.fired = now_fired;
-        let emitted = now_fired.then(|| result_of(&self.key_types, &self.aggregates, &key, &merged));
+        let emitted =
+            now_fired.then(|| result_of(&self.key_types, &self.aggregates, &key, &merged));
         let at = sessions.partition_point(|s| s.start < start);
         sessions.insert(at, merged);
         self.ends.entry(end).or_default().push(key);
@@ -190,7 +191,12 @@ impl SessionWindows {
     }
 }
 
-fn result_of(key_types: &[DataType], aggregates: &[Aggregate], key: &Key, s: &Session) -> SessionResult {
+fn result_of(
+    key_types: &[DataType],
+    aggregates: &[Aggregate],
+    key: &Key,
+    s: &Session,
+) -> SessionResult {
     let mut groups = Groups::new(key_types);
     let slot = groups.slot_of(key);
     let mut columns = groups.key_columns(&[slot]);
@@ -247,9 +253,18 @@ mod tests {
     fn a_late_row_that_bridges_into_an_open_session_is_not_late() {
         let mut s = count_sessions(10);
         let batch = Batch::from_columns(vec![Column::new(Values::Int64(vec![1, 1]))]);
-        assert!(matches!(s.place(&batch, &[0], 0, 10, &[None], i64::MIN, 0), Placed::Open));
+        assert!(matches!(
+            s.place(&batch, &[0], 0, 10, &[None], i64::MIN, 0),
+            Placed::Open
+        ));
         // Alone, [2, 12) fired at watermark 15; merged with the open [10, 20) it has not.
-        assert!(matches!(s.place(&batch, &[0], 1, 2, &[None], 15, 0), Placed::Open));
-        assert!(matches!(s.place(&batch, &[0], 1, -20, &[None], 15, 0), Placed::TooLate));
+        assert!(matches!(
+            s.place(&batch, &[0], 1, 2, &[None], 15, 0),
+            Placed::Open
+        ));
+        assert!(matches!(
+            s.place(&batch, &[0], 1, -20, &[None], 15, 0),
+            Placed::TooLate
+        ));
     }
 }

@@ -42,7 +42,12 @@ fn gcd(a: i64, b: i64) -> i64 {
 }
 
 impl SliceWindows {
-    pub fn new(size: i64, slide: i64, key_types: Vec<DataType>, aggregates: Vec<Aggregate>) -> Self {
+    pub fn new(
+        size: i64,
+        slide: i64,
+        key_types: Vec<DataType>,
+        aggregates: Vec<Aggregate>,
+    ) -> Self {
         SliceWindows {
             size,
             slide,
@@ -61,7 +66,6 @@ impl SliceWindows {
         let first_start = (t - self.size).div_euclid(self.slide) * self.slide + self.slide;
         (first_start + self.size, last_start + self.size)
     }
-
 
     /// Adds `rows` of `batch` at event times `times[row]`. `args[i]` is aggregate `i`'s
     /// argument evaluated over the batch. Windows that already fired (at `watermark`) are
@@ -165,7 +169,14 @@ impl SliceWindows {
             .take_while(move |e| *e <= last)
     }
 
-    fn finish(&self, start: i64, end: i64, groups: &Groups, accs: &[Acc], slots: &[u32]) -> WindowResult {
+    fn finish(
+        &self,
+        start: i64,
+        end: i64,
+        groups: &Groups,
+        accs: &[Acc],
+        slots: &[u32],
+    ) -> WindowResult {
         let mut columns = groups.key_columns(slots);
         for (acc, aggregate) in accs.iter().zip(&self.aggregates) {
             columns.push(acc.finish(slots, aggregate.data_type));
@@ -246,7 +257,12 @@ mod tests {
         // [-5,5): 1, 4; [0,10): 1, 4, 6; [5,15): 6, 12; [10,20): 12.
         assert_eq!(
             counts,
-            [(5, Value::Int64(2)), (10, Value::Int64(3)), (15, Value::Int64(2)), (20, Value::Int64(1))]
+            [
+                (5, Value::Int64(2)),
+                (10, Value::Int64(3)),
+                (15, Value::Int64(2)),
+                (20, Value::Int64(1))
+            ]
         );
         w.expire(i64::MAX, 0);
         assert!(w.is_empty());
