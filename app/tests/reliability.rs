@@ -109,7 +109,7 @@ fn sizes_beyond_what_the_machine_holds_are_refused_before_running() {
                (id: "key", kind: KeyBy(columns: ["n"])),
                (id: "drop", kind: Blackhole())"#,
             r#"(from: "gen", to: "key"), (from: "key", to: "drop")"#,
-            "batch_size: 1048576, channel_capacity: 4096",
+            "parallelism: 2, batch_size: 1048576, channel_capacity: 4096",
         ),
     );
     run(&["run", arg(&file), "--duration", "1s"])
@@ -464,8 +464,11 @@ fn a_thread_the_system_refuses_fails_the_start_cleanly() {
         env!("CARGO_BIN_EXE_streamlab"),
         arg(&file)
     );
+    // One malloc arena, so heap allocations do not reserve address space per thread and run
+    // out of it before a thread's stack does.
     let child = Command::new("sh")
         .args(["-c", &script])
+        .env("MALLOC_ARENA_MAX", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

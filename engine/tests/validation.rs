@@ -1367,7 +1367,7 @@ fn settings_whose_buffers_could_not_fit_in_memory_are_refused() {
     let a = analyze(&pipeline_with_job(
         &[GEN, keyed, OUT],
         r#"(from: "gen", to: "key"), (from: "key", to: "out")"#,
-        "batch_size: 1048576, channel_capacity: 512",
+        "parallelism: 2, batch_size: 1048576, channel_capacity: 512",
     ));
     check(
         sole(&a),
@@ -1376,7 +1376,7 @@ fn settings_whose_buffers_could_not_fit_in_memory_are_refused() {
         None,
         &[
             "could buffer about",
-            "1 channel of 512 batches",
+            "4 channels of 512 batches",
             "a quarter of this machine's",
         ],
     );
@@ -1384,7 +1384,7 @@ fn settings_whose_buffers_could_not_fit_in_memory_are_refused() {
     let a = analyze(&pipeline_with_job(
         &[GEN, keyed, OUT],
         r#"(from: "gen", to: "key"), (from: "key", to: "out")"#,
-        "batch_size: 1048576",
+        "parallelism: 2, batch_size: 1048576",
     ));
     assert!(a.is_valid(), "{}", dump(&a));
 }

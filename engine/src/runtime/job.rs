@@ -309,7 +309,9 @@ impl JobHandle {
 
         let total = tasks.len();
         let mut threads = Vec::with_capacity(total);
-        for (name, task) in tasks {
+        let mut tasks = tasks.into_iter();
+        let mut refused = None;
+        for (name, task) in tasks.by_ref() {
             let task_shared = shared.clone();
             let spawned = std::thread::Builder::new()
                 .name(name.chars().filter(|c| !c.is_control()).take(60).collect())
@@ -317,19 +319,25 @@ impl JobHandle {
             match spawned {
                 Ok(thread) => threads.push(thread),
                 Err(e) => {
-                    // The tasks not started drop their channels, so the started ones end.
-                    shared.stop.store(true, Ordering::Relaxed);
-                    let started = threads.len();
-                    for thread in threads {
-                        let _ = thread.join();
-                    }
-                    return Err(JobError::Start(format!(
-                        "the system refused to start thread {} of the {total} the job needs \
-                         ({e}); lower the parallelism or run fewer jobs at once",
-                        started + 1
-                    )));
+                    refused = Some(e);
+                    break;
                 }
             }
+        }
+        // The tasks not started drop their channels here, so the started ones see their
+        // neighbours gone and end; sources see the stop.
+        drop(tasks);
+        if let Some(e) = refused {
+            shared.stop.store(true, Ordering::Relaxed);
+            let started = threads.len();
+            for thread in threads {
+                let _ = thread.join();
+            }
+            return Err(JobError::Start(format!(
+                "the system refused to start thread {} of the {total} the job needs \
+                 ({e}); lower the parallelism or run fewer jobs at once",
+                started + 1
+            )));
         }
         Ok(JobHandle {
             shared,

@@ -8,17 +8,23 @@ use crossbeam_channel::Sender;
 use super::message::Message;
 use super::partition::split_by_key;
 use super::plan::Partition;
-use crate::types::{Batch, SchemaRef};
+use crate::types::{Batch, BatchBuilder, SchemaRef};
 
 /// The receiving side has gone away: the job is stopping after a failure.
 #[derive(Debug)]
 pub struct Disconnected;
 
+/// Rows waiting to fill a batch: a whole batch kept as it is, or rows copied together.
+enum Pending {
+    Empty,
+    One(Batch),
+    Gathering(BatchBuilder),
+}
+
 /// One downstream channel with its not-yet-sent rows.
 struct Channel {
     tx: Sender<Message>,
-    pending: Vec<Batch>,
-    pending_rows: usize,
+    pending: Pending,
     /// When the oldest pending row arrived.
     since: Option<Instant>,
 }
@@ -28,34 +34,56 @@ impl Channel {
         self.tx.send(message).map_err(|_| Disconnected)
     }
 
-    fn flush(&mut self, schema: &SchemaRef) -> Result<(), Disconnected> {
-        if self.pending.is_empty() {
-            return Ok(());
+    fn pending_rows(&self) -> usize {
+        match &self.pending {
+            Pending::Empty => 0,
+            Pending::One(b) => b.num_rows(),
+            Pending::Gathering(b) => b.len(),
         }
-        let batch = Batch::concat(schema, &self.pending);
-        self.pending.clear();
-        self.pending_rows = 0;
+    }
+
+    fn flush(&mut self) -> Result<(), Disconnected> {
+        let batch = match std::mem::replace(&mut self.pending, Pending::Empty) {
+            Pending::Empty => return Ok(()),
+            Pending::One(batch) => batch,
+            Pending::Gathering(mut builder) => builder.finish(),
+        };
         self.since = None;
         self.send(Message::Batch(batch))
     }
 
+    /// Adds rows `rows` of `batch` (all of them for `None`); sends once `batch_size` are
+    /// waiting. A whole batch that is full already goes as it is, without a copy.
     fn push(
         &mut self,
-        batch: Batch,
+        batch: &Batch,
+        rows: Option<&[u32]>,
         schema: &SchemaRef,
         batch_size: usize,
     ) -> Result<(), Disconnected> {
-        if batch.is_empty() {
+        let count = rows.map_or(batch.num_rows(), <[u32]>::len);
+        if count == 0 {
             return Ok(());
         }
-        if self.pending.is_empty() && batch.num_rows() >= batch_size {
-            return self.send(Message::Batch(batch));
+        match (&mut self.pending, rows) {
+            (Pending::Empty, None) if count >= batch_size => {
+                return self.send(Message::Batch(batch.clone()));
+            }
+            (Pending::Empty, None) => self.pending = Pending::One(batch.clone()),
+            (Pending::Empty, Some(_)) | (Pending::One(_), _) => {
+                // Room for a batch and one more part, so filling it never grows the buffers.
+                let mut builder = BatchBuilder::new(schema, 2 * batch_size);
+                if let Pending::One(first) = &self.pending {
+                    builder.append(first, None);
+                }
+                builder.append(batch, rows);
+                self.pending = Pending::Gathering(builder);
+            }
+            (Pending::Gathering(builder), _) => builder.append(batch, rows),
         }
-        self.pending_rows += batch.num_rows();
-        self.pending.push(batch);
         self.since.get_or_insert_with(Instant::now);
-        if self.pending_rows >= batch_size {
-            self.flush(schema)?;
+        if self.pending_rows() >= batch_size {
+            self.flush()?;
         }
         Ok(())
     }
@@ -86,8 +114,7 @@ impl OutEdge {
             .into_iter()
             .map(|tx| Channel {
                 tx,
-                pending: Vec::new(),
-                pending_rows: 0,
+                pending: Pending::Empty,
                 since: None,
             })
             .collect();
@@ -119,32 +146,25 @@ impl Output {
 
     /// Sends rows of output `port` to the edges that carry it.
     pub fn emit(&mut self, port: usize, batch: Batch) -> Result<(), Disconnected> {
+        let size = self.batch_size;
         for edge in self.edges.iter_mut().filter(|e| e.from_port == port) {
-            // Columns are shared, so a copy per edge costs a few reference counts.
-            let batch = batch.clone();
+            let schema = &edge.schema;
             match &edge.partition {
-                Partition::Forward => {
-                    edge.channels[0].push(batch, &edge.schema, self.batch_size)?
-                }
+                Partition::Forward => edge.channels[0].push(&batch, None, schema, size)?,
                 Partition::Rebalance => {
                     let n = edge.channels.len();
-                    edge.channels[edge.next].push(batch, &edge.schema, self.batch_size)?;
+                    edge.channels[edge.next].push(&batch, None, schema, size)?;
                     edge.next = (edge.next + 1) % n;
                 }
                 Partition::Hash(keys) => {
                     let n = edge.channels.len();
                     if n == 1 {
-                        edge.channels[0].push(batch, &edge.schema, self.batch_size)?;
+                        edge.channels[0].push(&batch, None, schema, size)?;
                         continue;
                     }
+                    // Each row is copied once, straight into the batch its channel gathers.
                     for (target, rows) in split_by_key(&batch, keys, n).into_iter().enumerate() {
-                        if !rows.is_empty() {
-                            edge.channels[target].push(
-                                batch.take(&rows),
-                                &edge.schema,
-                                self.batch_size,
-                            )?;
-                        }
+                        edge.channels[target].push(&batch, Some(&rows), schema, size)?;
                     }
                 }
             }
@@ -156,7 +176,7 @@ impl Output {
     pub fn broadcast(&mut self, message: impl Fn() -> Message) -> Result<(), Disconnected> {
         for edge in &mut self.edges {
             for channel in &mut edge.channels {
-                channel.flush(&edge.schema)?;
+                channel.flush()?;
                 channel.send(message())?;
             }
         }
@@ -168,7 +188,7 @@ impl Output {
         for edge in &mut self.edges {
             for channel in &mut edge.channels {
                 if channel.since.is_some_and(|t| now - t >= self.timeout) {
-                    channel.flush(&edge.schema)?;
+                    channel.flush()?;
                 }
             }
         }

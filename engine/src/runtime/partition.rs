@@ -17,36 +17,64 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A hash of each row's key columns, computed column by column.
+/// Keys hash into this many groups, and each parallel instance owns a contiguous range of
+/// them (as Flink's key groups under its max parallelism): the owner of a key is the same
+/// function of its group at every parallelism, which is what lets keyed state move between
+/// parallelisms.
+pub const KEY_GROUPS: u64 = crate::validate::MAX_PARALLELISM as u64;
+
+/// A hash of each row's key columns, computed column by column in tight loops.
 pub fn hash_rows(batch: &Batch, keys: &[usize]) -> Vec<u64> {
     let mut hashes = vec![0u64; batch.num_rows()];
     for &k in keys {
         let column = batch.column(k);
-        let value_hash = |i: usize, h: u64| -> u64 {
-            if !column.is_valid(i) {
-                return mix(h ^ 0x5555);
+        let before = column.validity.is_some().then(|| hashes.clone());
+        let step = |h: &mut u64, v: u64| *h = mix(h.rotate_left(5) ^ v);
+        match &column.values {
+            Values::Int64(v) | Values::Timestamp(v) => hashes
+                .iter_mut()
+                .zip(v)
+                .for_each(|(h, x)| step(h, *x as u64)),
+            // Equal numbers hash equal: -0.0 and 0.0 are one key.
+            Values::Float64(v) => hashes
+                .iter_mut()
+                .zip(v)
+                .for_each(|(h, x)| step(h, (x + 0.0).to_bits())),
+            Values::Bool(v) => hashes
+                .iter_mut()
+                .zip(v)
+                .for_each(|(h, x)| step(h, *x as u64)),
+            Values::Utf8(v) => hashes
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, h)| step(h, hash_bytes(v.get(i).as_bytes()))),
+        }
+        // A NULL hashes alike whatever its slot holds.
+        if let (Some(valid), Some(before)) = (&column.validity, before) {
+            for (i, ok) in valid.iter().enumerate() {
+                if !ok {
+                    hashes[i] = mix(before[i] ^ 0x5555);
+                }
             }
-            let v = match &column.values {
-                Values::Int64(v) | Values::Timestamp(v) => v[i] as u64,
-                // Equal numbers hash equal: -0.0 and 0.0 are one key.
-                Values::Float64(v) => (v[i] + 0.0).to_bits(),
-                Values::Bool(v) => v[i] as u64,
-                Values::Utf8(v) => hash_bytes(v.get(i).as_bytes()),
-            };
-            mix(h.rotate_left(5) ^ v)
-        };
-        for (i, h) in hashes.iter_mut().enumerate() {
-            *h = value_hash(i, *h);
         }
     }
     hashes
 }
 
+/// The parallel instance, of `targets`, that owns a key's hash.
+#[inline]
+pub fn instance_of(hash: u64, targets: usize) -> usize {
+    let group = hash & (KEY_GROUPS - 1);
+    (group * targets as u64 / KEY_GROUPS) as usize
+}
+
 /// Row indices per target instance: `result[t]` lists the rows for instance `t`.
 pub fn split_by_key(batch: &Batch, keys: &[usize], targets: usize) -> Vec<Vec<u32>> {
-    let mut out = vec![Vec::new(); targets];
-    for (i, h) in hash_rows(batch, keys).into_iter().enumerate() {
-        out[(h % targets as u64) as usize].push(i as u32);
+    let hashes = hash_rows(batch, keys);
+    let expected = hashes.len() / targets.max(1) + hashes.len() / 8 + 8;
+    let mut out: Vec<Vec<u32>> = (0..targets).map(|_| Vec::with_capacity(expected)).collect();
+    for (i, h) in hashes.into_iter().enumerate() {
+        out[instance_of(h, targets)].push(i as u32);
     }
     out
 }

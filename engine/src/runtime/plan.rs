@@ -48,8 +48,9 @@ pub struct JobGraph {
 
 impl JobGraph {
     /// Builds the graph of a validated pipeline. A node joins its input's chain when the edge
-    /// between them is the only way in and out (forward, same parallelism, not after a KeyBy):
-    /// chained operators pass batches by a function call instead of a channel.
+    /// between them is the only way in and out (forward, same parallelism, not after a KeyBy
+    /// that spreads keys over several instances): chained operators pass batches by a
+    /// function call instead of a channel.
     pub fn build(spec: &PipelineSpec, analysis: &Analysis) -> JobGraph {
         Self::plan(spec, analysis, &spec.topology())
     }
@@ -67,8 +68,10 @@ impl JobGraph {
                 [edge] => {
                     let upstream = topology.node(&edge.from).expect("validated edge");
                     let v: usize = vertex_of[edge.from.as_str()];
+                    // After a KeyBy rows change instance by key, unless there is only one.
+                    let keyed_hop = matches!(upstream.kind, NodeKind::KeyBy(_)) && parallelism > 1;
                     let chainable = topology.outputs_of(&edge.from).len() == 1
-                        && !matches!(upstream.kind, NodeKind::KeyBy(_))
+                        && !keyed_hop
                         && graph.vertices[v].parallelism == parallelism
                         && graph.vertices[v].nodes.last() == Some(&edge.from);
                     chainable.then_some(v)

@@ -58,7 +58,7 @@ impl WatermarkAssigner {
         let mut max = self.max.unwrap_or(i64::MIN);
         let mut seen = self.max.is_some();
         let delay = self.delay;
-        let mut in_force = Vec::with_capacity(times.len());
+        let mut in_force: Vec<i64> = Vec::with_capacity(times.len());
         // A running maximum, one row at a time: the loop the compiler keeps in registers.
         match column.validity.as_deref() {
             None => {

@@ -342,6 +342,35 @@ impl ColumnBuilder {
         }
     }
 
+    /// Appends rows `rows` of `column`, which must have the builder's type.
+    pub fn extend_from_rows(&mut self, column: &Column, rows: &[u32]) {
+        fn pick<T: Copy>(out: &mut Vec<T>, values: &[T], rows: &[u32]) {
+            out.extend(rows.iter().map(|&r| values[r as usize]));
+        }
+        match (&mut self.values, &column.values) {
+            (Values::Int64(v), Values::Int64(c)) | (Values::Timestamp(v), Values::Timestamp(c)) => {
+                pick(v, c, rows)
+            }
+            (Values::Float64(v), Values::Float64(c)) => pick(v, c, rows),
+            (Values::Bool(v), Values::Bool(c)) => pick(v, c, rows),
+            (Values::Utf8(v), Values::Utf8(c)) => {
+                rows.iter().for_each(|&r| v.push(c.get(r as usize)))
+            }
+            (values, other) => panic!(
+                "a {} column appended to a {} column",
+                other.data_type(),
+                values.data_type()
+            ),
+        }
+        match &column.validity {
+            Some(valid) => {
+                self.has_null = true;
+                pick(&mut self.validity, valid, rows);
+            }
+            None => self.validity.resize(self.validity.len() + rows.len(), true),
+        }
+    }
+
     pub fn finish(self) -> Column {
         let validity = self.has_null.then_some(self.validity);
         Column::with_validity(self.values, validity)

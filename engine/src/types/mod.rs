@@ -1,6 +1,7 @@
 //! Data types, schemas and the columnar batch that flows on every channel.
 
 mod batch;
+mod batch_builder;
 mod column;
 mod row_kind;
 mod schema;
@@ -8,6 +9,7 @@ mod time;
 mod value;
 
 pub use batch::Batch;
+pub use batch_builder::BatchBuilder;
 pub use column::{Column, ColumnBuilder, ColumnRef, Utf8Values, Values};
 pub use row_kind::RowKind;
 pub use schema::{DataType, Field, Schema, SchemaRef};

@@ -26,21 +26,33 @@ pub struct Groups {
 #[derive(Debug)]
 enum Lookup {
     Global,
-    Int(HashMap<Option<i64>, u32>),
+    /// Numbers by value; the NULL key has a slot of its own.
+    Int {
+        map: HashMap<i64, u32>,
+        null: Option<u32>,
+    },
     Bytes(HashMap<Box<[u8]>, u32>),
 }
 
 impl Groups {
     pub fn new(types: &[DataType]) -> Self {
+        Self::with_capacity(types, 0)
+    }
+
+    /// Room for `groups` keys before the table grows.
+    pub fn with_capacity(types: &[DataType], groups: usize) -> Self {
         let lookup = match types {
             [] => Lookup::Global,
-            [DataType::Int64 | DataType::Timestamp] => Lookup::Int(HashMap::new()),
-            _ => Lookup::Bytes(HashMap::new()),
+            [DataType::Int64 | DataType::Timestamp] => Lookup::Int {
+                map: HashMap::with_capacity(groups),
+                null: None,
+            },
+            _ => Lookup::Bytes(HashMap::with_capacity(groups)),
         };
         Groups {
             types: types.to_vec(),
             lookup,
-            keys: Vec::new(),
+            keys: Vec::with_capacity(groups),
         }
     }
 
@@ -60,7 +72,8 @@ impl Groups {
     pub fn find(&self, key: &Key) -> Option<u32> {
         match (&self.lookup, key) {
             (Lookup::Global, _) => (!self.keys.is_empty()).then_some(0),
-            (Lookup::Int(map), Key::Int(k)) => map.get(k).copied(),
+            (Lookup::Int { map, .. }, Key::Int(Some(k))) => map.get(k).copied(),
+            (Lookup::Int { null, .. }, Key::Int(None)) => *null,
             (Lookup::Bytes(map), Key::Bytes(b)) => map.get(b).copied(),
             _ => None,
         }
@@ -71,7 +84,8 @@ impl Groups {
         let next = self.keys.len() as u32;
         let slot = match (&mut self.lookup, key) {
             (Lookup::Global, _) => 0,
-            (Lookup::Int(map), Key::Int(k)) => *map.entry(*k).or_insert(next),
+            (Lookup::Int { map, .. }, Key::Int(Some(k))) => *map.entry(*k).or_insert(next),
+            (Lookup::Int { null, .. }, Key::Int(None)) => *null.get_or_insert(next),
             (Lookup::Bytes(map), Key::Bytes(b)) => match map.get(b) {
                 Some(&s) => s,
                 None => {
@@ -97,19 +111,31 @@ impl Groups {
                 }
                 vec![0; rows.len()]
             }
-            Lookup::Int(map) => {
+            Lookup::Int { map, null } => {
                 let column = batch.column(columns[0]);
                 let (Values::Int64(v) | Values::Timestamp(v)) = &column.values else {
                     unreachable!("a number key column")
                 };
                 let mut out = Vec::with_capacity(rows.len());
+                // The hot loop of a keyed window: one lookup per row, an insert per new key.
                 for &r in rows {
-                    let key = column.is_valid(r as usize).then(|| v[r as usize]);
-                    let next = self.keys.len() as u32;
-                    let slot = *map.entry(key).or_insert(next);
-                    if slot == next {
-                        self.keys.push(Key::Int(key));
-                    }
+                    let r = r as usize;
+                    let slot = if column.is_valid(r) {
+                        match map.get(&v[r]) {
+                            Some(&slot) => slot,
+                            None => {
+                                let slot = self.keys.len() as u32;
+                                map.insert(v[r], slot);
+                                self.keys.push(Key::Int(Some(v[r])));
+                                slot
+                            }
+                        }
+                    } else {
+                        *null.get_or_insert_with(|| {
+                            self.keys.push(Key::Int(None));
+                            self.keys.len() as u32 - 1
+                        })
+                    };
                     out.push(slot);
                 }
                 out

@@ -27,6 +27,16 @@ use crate::types::{Batch, Column, ColumnBuilder, ColumnRef, DataType, RowKind, V
 /// The `late` output port.
 const LATE: usize = 1;
 
+/// Where a row of a tumbling or sliding window goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    OnTime,
+    /// Late for some of its windows but not all, or within the allowed lateness.
+    Update,
+    /// Too late for every window it falls in.
+    Late,
+}
+
 enum State {
     Slices(SliceWindows),
     Sessions(SessionWindows),
@@ -256,7 +266,13 @@ impl Window {
         let (Values::Int64(values) | Values::Timestamp(values)) = &time_column.values else {
             return Err("the event time column is not in milliseconds".into());
         };
-        let times: Vec<i64> = values.iter().map(|t| t.saturating_add(shift)).collect();
+        let shifted: Vec<i64>;
+        let times: &[i64] = if shift == 0 {
+            values
+        } else {
+            shifted = values.iter().map(|t| t.saturating_add(shift)).collect();
+            &shifted
+        };
         // The watermark in force before each row: what it carries, never below what this
         // operator has reached.
         let before = self.watermark;
@@ -282,34 +298,55 @@ impl Window {
             let State::Slices(windows) = &self.state else {
                 unreachable!()
             };
-            let mut on_time: Vec<u32> = Vec::with_capacity(rows);
+            let mut on_time: Vec<u32> = Vec::new();
             let mut updates: Vec<u32> = Vec::new();
-            for k in 0..rows {
-                if !time_column.is_valid(k) {
-                    late.push(k as u32);
-                    continue;
+            // The times that share the window ends of the last time looked at, and the last
+            // milliseconds of its first and last windows (plus the allowed lateness): a row
+            // is late once the watermark in force reaches them.
+            let (mut lo, mut hi) = (0, 0);
+            let (mut first_due, mut last_due) = (0, 0);
+            let lateness = self.lateness;
+            let mut class = |k: usize| -> Class {
+                let t = times[k];
+                if t < lo || t >= hi {
+                    let ((first_end, last_end), same) = windows.window_ends_around(t);
+                    (lo, hi) = same;
+                    first_due = first_end.saturating_sub(1);
+                    last_due = last_end.saturating_add(lateness).saturating_sub(1);
                 }
-                let (first_end, last_end) = windows.window_ends(times[k]);
-                if window_fired(last_end.saturating_add(self.lateness), in_force[k]) {
-                    late.push(k as u32);
-                } else if window_fired(first_end, in_force[k]) {
+                let w = in_force[k];
+                if last_due <= w || !time_column.is_valid(k) {
+                    Class::Late
+                } else if first_due <= w {
                     // Late for some of its windows: those fire first, so the slice it joins
                     // does not reach into them (unless it updates them).
-                    updates.push(k as u32);
+                    Class::Update
                 } else {
-                    on_time.push(k as u32);
+                    Class::OnTime
+                }
+            };
+            // Most batches are all on time: count first, and list rows only when they differ.
+            if (0..rows).all(|k| class(k) == Class::OnTime) {
+                on_time = (0..rows as u32).collect();
+            } else {
+                for k in 0..rows {
+                    match class(k) {
+                        Class::OnTime => on_time.push(k as u32),
+                        Class::Update => updates.push(k as u32),
+                        Class::Late => late.push(k as u32),
+                    }
                 }
             }
             // Rows in order; a row late for some windows after those have fired.
             let mut next = 0;
             for &u in &updates {
                 let run_end = next + on_time[next..].partition_point(|&r| r < u);
-                self.insert(&batch, &times, &on_time[next..run_end], &args);
+                self.insert(&batch, times, &on_time[next..run_end], &args);
                 next = run_end;
                 self.advance(in_force[u as usize], &carried_at, out);
-                self.update(&batch, &times, u, &args, in_force[u as usize], out);
+                self.update(&batch, times, u, &args, in_force[u as usize], out);
             }
-            self.insert(&batch, &times, &on_time[next..], &args);
+            self.insert(&batch, times, &on_time[next..], &args);
         } else {
             for k in 0..rows {
                 self.advance(in_force[k], &carried_at, out);

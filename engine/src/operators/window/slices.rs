@@ -35,6 +35,8 @@ pub struct SliceWindows {
     slices: BTreeMap<i64, Slice>,
     /// Ends of windows with rows that have not fired.
     pending: BTreeSet<i64>,
+    /// Groups of the latest slice: the next one is made that large, not grown to it.
+    groups_hint: usize,
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -56,15 +58,29 @@ impl SliceWindows {
             aggregates,
             slices: BTreeMap::new(),
             pending: BTreeSet::new(),
+            groups_hint: 0,
         }
     }
 
     /// The end of the first and of the last window that contains time `t`.
     pub fn window_ends(&self, t: i64) -> (i64, i64) {
+        self.window_ends_around(t).0
+    }
+
+    /// The ends of the first and last windows containing `t`, and the times `lo..hi` around
+    /// it that have the same ones, so that a run of close times divides once.
+    pub fn window_ends_around(&self, t: i64) -> ((i64, i64), (i64, i64)) {
         let last_start = t.div_euclid(self.slide) * self.slide;
+        if self.size == self.slide {
+            let end = last_start.saturating_add(self.size);
+            return ((end, end), (last_start, end));
+        }
         // The first start above `t - size`, a multiple of the slide.
-        let first_start = (t - self.size).div_euclid(self.slide) * self.slide + self.slide;
-        (first_start + self.size, last_start + self.size)
+        let below = (t - self.size).div_euclid(self.slide) * self.slide;
+        let first_start = below + self.slide;
+        let lo = last_start.max(below + self.size);
+        let hi = (last_start + self.slide).min(below + self.size + self.slide);
+        ((first_start + self.size, last_start + self.size), (lo, hi))
     }
 
     /// Adds `rows` of `batch` at event times `times[row]`. `args[i]` is aggregate `i`'s
@@ -83,12 +99,14 @@ impl SliceWindows {
         let mut run_start = 0;
         while run_start < rows.len() {
             let slice_start = times[rows[run_start] as usize].div_euclid(self.slice) * self.slice;
-            let mut run_end = run_start + 1;
-            while run_end < rows.len()
-                && times[rows[run_end] as usize].div_euclid(self.slice) * self.slice == slice_start
-            {
-                run_end += 1;
-            }
+            let slice_end = slice_start.saturating_add(self.slice);
+            let in_slice = |r: u32| (slice_start..slice_end).contains(&times[r as usize]);
+            let run_end = run_start
+                + 1
+                + rows[run_start + 1..]
+                    .iter()
+                    .take_while(|&&r| in_slice(r))
+                    .count();
             let run = &rows[run_start..run_end];
             if !self.slices.contains_key(&slice_start) {
                 let ends: Vec<i64> = self
@@ -97,7 +115,7 @@ impl SliceWindows {
                     .collect();
                 self.pending.extend(ends);
                 let slice = Slice {
-                    groups: Groups::new(&self.key_types),
+                    groups: Groups::with_capacity(&self.key_types, self.groups_hint),
                     accs: self.aggregates.iter().map(Acc::new).collect(),
                 };
                 self.slices.insert(slice_start, slice);
@@ -105,6 +123,7 @@ impl SliceWindows {
             let slice = self.slices.get_mut(&slice_start).expect("just made");
             let slots = slice.groups.slots(batch, key_columns, run);
             let groups = slice.groups.len();
+            self.groups_hint = groups;
             for (acc, arg) in slice.accs.iter_mut().zip(args) {
                 acc.grow(groups);
                 acc.update(arg.as_deref(), run, &slots);
