@@ -249,3 +249,42 @@ fn a_window_without_a_key_aggregates_the_whole_stream() {
     );
     assert_eq!(late.len(), 2);
 }
+
+#[test]
+fn a_window_takes_rows_until_the_watermark_reaches_its_last_millisecond() {
+    // Tumbling 10 s windows, 1 s delay (Flink gives the same):
+    //   00.000 a      watermark none
+    //   10.998 b      watermark none; after it 09.998
+    //   10.500 x      09.998
+    //   09.999 c      09.998: [0, 10) has not fired (its last millisecond is 09.999): counted
+    //   10.999 d      09.998; after it 09.999, which fires [0, 10)
+    //   09.999 e      09.999: late
+    let text = r#"(version: 1, nodes: [
+        (id: "events", kind: FileSource(path: "window-edge.jsonl", format: JsonLines, schema: [
+            (name: "ts", type: Timestamp), (name: "user", type: Utf8), (name: "amount", type: Int64),
+        ], event_time: "ts", watermark_delay_ms: 1000)),
+        (id: "w", kind: Window(window: Tumbling(size_ms: 10000), aggregates: ["COUNT(*) AS n", "SUM(amount) AS total"])),
+        (id: "out", kind: Console()),
+        (id: "late", kind: Console(print_identifier: "late")),
+    ], edges: [(from: "events", to: "w"), (from: "w", to: "out"), (from: "w", from_port: "late", to: "late")],
+    job: (batch_size: 1))"#;
+    let console = Arc::new(ConsoleCapture::new(100));
+    let options = RunOptions {
+        base_dir: repo_root().join("tests/data"),
+        console: console.clone(),
+    };
+    JobHandle::start(&parse(text).unwrap(), options)
+        .unwrap()
+        .wait()
+        .unwrap();
+    let mut lines = console.lines();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "+I[1970-01-01 00:00:00.000, 1970-01-01 00:00:10.000, 2, 4]",
+            "+I[1970-01-01 00:00:10.000, 1970-01-01 00:00:20.000, 3, 16]",
+            "late> +I[1970-01-01 00:00:09.999, e, 5]",
+        ]
+    );
+}

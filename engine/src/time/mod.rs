@@ -20,10 +20,15 @@ pub fn watermark_for(max: i64, delay: i64) -> i64 {
     max.saturating_sub(delay)
 }
 
-/// Whether a window `[start, end)` has fired at `watermark`: its last millisecond, `end - 1`,
-/// is at or below the watermark, as Flink SQL decides.
+/// A window `[start, end)` fires when the watermark reaches its last millisecond, `end - 1`,
+/// as Flink SQL decides.
+pub fn last_millisecond(end: i64) -> i64 {
+    end.saturating_sub(1)
+}
+
+/// Whether a window ending at `end` has fired at `watermark`.
 pub fn window_fired(end: i64, watermark: i64) -> bool {
-    end.saturating_sub(1) <= watermark
+    last_millisecond(end) <= watermark
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use slices::{SliceWindows, WindowResult};
 use super::{Context, OpResult, Operator, Outputs};
 use crate::expr::Aggregate;
 use crate::spec::{TimeKind, WindowConfig, WindowKind};
-use crate::time::window_fired;
+use crate::time::{last_millisecond, window_fired};
 use crate::types::{Batch, Column, ColumnBuilder, ColumnRef, DataType, RowKind, Values};
 
 /// The `late` output port.
@@ -311,8 +311,8 @@ impl Window {
                 if t < lo || t >= hi {
                     let ((first_end, last_end), same) = windows.window_ends_around(t);
                     (lo, hi) = same;
-                    first_due = first_end.saturating_sub(1);
-                    last_due = last_end.saturating_add(lateness).saturating_sub(1);
+                    first_due = last_millisecond(first_end);
+                    last_due = last_millisecond(last_end.saturating_add(lateness));
                 }
                 let w = in_force[k];
                 if last_due <= w || !time_column.is_valid(k) {
