@@ -1466,3 +1466,155 @@ fn a_huge_id_is_quoted_by_its_start() {
         assert!(m.len() < 400, "a message of {} bytes", m.len());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Windows and joins
+// ---------------------------------------------------------------------------------------------
+
+/// A source with event time `ts`, a user and an amount.
+const TIMED: &str = r#"(id: "gen", kind: Datagen(fields: [
+    (name: "ts", type: Timestamp, kind: Sequence(start: 0, end: 1000)),
+    (name: "user", type: Int64, kind: Random(min: 1, max: 5)),
+    (name: "amount", type: Int64, kind: Random(min: 1, max: 100)),
+], event_time: "ts"))"#;
+
+/// A second one, with `seller` for a key.
+const TIMED2: &str = r#"(id: "gen2", kind: Datagen(fields: [
+    (name: "ts", type: Timestamp, kind: Sequence(start: 0, end: 1000)),
+    (name: "seller", type: Utf8, kind: Random(length: 3)),
+], event_time: "ts"))"#;
+
+fn window(config: &str) -> Analysis {
+    analyze_nodes(
+        &[TIMED, &format!(r#"(id: "w", kind: Window({config}))"#), OUT],
+        r#"(from: "gen", to: "w"), (from: "w", to: "out")"#,
+    )
+}
+
+#[test]
+fn a_window_has_the_columns_of_flink_sqls_window_aggregation() {
+    let a = analyze_nodes(
+        &[
+            TIMED,
+            r#"(id: "k", kind: KeyBy(columns: ["user"]))"#,
+            r#"(id: "w", kind: Window(window: Sliding(size_ms: 10000, slide_ms: 2000), aggregates: ["COUNT(*) AS n", "AVG(amount) AS mean", "MAX(ts)"]))"#,
+            OUT,
+        ],
+        r#"(from: "gen", to: "k"), (from: "k", to: "w"), (from: "w", to: "out")"#,
+    );
+    assert!(a.is_valid(), "{}", dump(&a));
+    let out = &a.outputs["w"];
+    assert_eq!(
+        out.schema.to_string(),
+        "(window_start TIMESTAMP(3), window_end TIMESTAMP(3), user BIGINT, n BIGINT, mean BIGINT, EXPR$5 TIMESTAMP(3))"
+    );
+    assert_eq!(out.keys.as_deref(), Some(&["user".to_string()][..]));
+    assert!(out.window.is_some());
+    // The late rows keep the input's columns.
+    assert_eq!(a.late["w"].schema, a.outputs["gen"].schema);
+}
+
+#[test]
+fn window_mistakes_are_named_on_the_node() {
+    let cases = [
+        ("window: Session(gap_ms: 0)", "session gap must be at least 1 ms"),
+        ("window: Sliding(size_ms: 1000, slide_ms: 5000)", "slide (5000 ms) is larger than the size"),
+        ("window: Tumbling(size_ms: 0)", "size must be at least 1 ms"),
+        (r#"aggregates: ["MEDIAN(amount)"]"#, "unknown aggregate `MEDIAN`"),
+        (r#"aggregates: ["SUM(nope)"]"#, "unknown column `nope`"),
+        (r#"aggregates: ["COUNT(*) AS user2", "SUM(amount) AS user2"]"#, "two columns named `user2`"),
+        ("time: ProcessingTime, allowed_lateness_ms: 5", "allowed lateness applies to event time"),
+    ];
+    for (config, says) in cases {
+        let a = window(config);
+        let p = find(&a, says);
+        assert_eq!(p.node.as_deref(), Some("w"), "{config}");
+    }
+}
+
+#[test]
+fn a_window_needs_event_time_rows_that_are_only_added_and_a_key_to_run_parallel() {
+    let a = analyze_nodes(
+        &[GEN, r#"(id: "w", kind: Window())"#, OUT],
+        r#"(from: "gen", to: "w"), (from: "w", to: "out")"#,
+    );
+    find(&a, "needs a stream with event time");
+    // Processing time needs none.
+    let a = analyze_nodes(
+        &[GEN, r#"(id: "w", kind: Window(time: ProcessingTime))"#, OUT],
+        r#"(from: "gen", to: "w"), (from: "w", to: "out")"#,
+    );
+    assert!(a.is_valid(), "{}", dump(&a));
+    let a = analyze_nodes(
+        &[
+            TIMED,
+            r#"(id: "w", kind: Window(allowed_lateness_ms: 100))"#,
+            r#"(id: "w2", kind: Window())"#,
+            OUT,
+        ],
+        r#"(from: "gen", to: "w"), (from: "w", to: "w2"), (from: "w2", to: "out")"#,
+    );
+    assert_eq!(find(&a, "rows that are only added").node.as_deref(), Some("w2"));
+    let a = analyze(&pipeline_with_job(
+        &[TIMED, r#"(id: "w", kind: Window())"#, OUT],
+        r#"(from: "gen", to: "w"), (from: "w", to: "out")"#,
+        "parallelism: 2",
+    ));
+    find(&a, "without a key runs as one instance");
+}
+
+fn join(config: &str, job: &str) -> Analysis {
+    analyze(&pipeline_with_job(
+        &[TIMED, TIMED2, &format!(r#"(id: "j", kind: Join({config}))"#), OUT],
+        r#"(from: "gen", to: "j", to_port: "left"), (from: "gen2", to: "j", to_port: "right"), (from: "j", to: "out")"#,
+        job,
+    ))
+}
+
+#[test]
+fn a_join_puts_the_window_then_the_left_then_the_right_columns() {
+    let a = join("kind: Window(window: Tumbling(size_ms: 1000))", "");
+    assert!(a.is_valid(), "{}", dump(&a));
+    assert_eq!(
+        a.outputs["j"].schema.to_string(),
+        "(window_start TIMESTAMP(3), window_end TIMESTAMP(3), ts TIMESTAMP(3), user BIGINT, amount BIGINT, ts0 TIMESTAMP(3), seller STRING)"
+    );
+    let a = join("kind: Interval(before_ms: 10, after_ms: 10)", "");
+    assert_eq!(
+        a.outputs["j"].schema.to_string(),
+        "(ts TIMESTAMP(3), user BIGINT, amount BIGINT, ts0 TIMESTAMP(3), seller STRING)"
+    );
+    assert_eq!(a.outputs["j"].time.as_ref().unwrap().column, "ts");
+}
+
+#[test]
+fn join_mistakes_are_named_on_the_node() {
+    let a = join(r#"keys: [(left: "user", right: "seller")]"#, "");
+    find(&a, "is BIGINT on the left but `seller` is STRING");
+    let a = join(r#"keys: [(left: "nope", right: "seller")]"#, "");
+    find(&a, "unknown left key column `nope`");
+    let a = join("kind: Window(window: Session(gap_ms: 10))", "");
+    find(&a, "tumbling or sliding windows");
+    let a = join("", "parallelism: 2");
+    assert_eq!(
+        a.errors()
+            .filter(|p| p.message.contains("both inputs must be keyed by their join keys"))
+            .count(),
+        2,
+        "{}",
+        dump(&a)
+    );
+    // A Join with one input wired is told which is missing.
+    let a = analyze_nodes(
+        &[TIMED, r#"(id: "j", kind: Join())"#, OUT],
+        r#"(from: "gen", to: "j", to_port: "left"), (from: "j", to: "out")"#,
+    );
+    find(&a, "connect a stream to its `right` port");
+    // Inputs without event time.
+    let a = analyze_nodes(
+        &[GEN, GEN2, r#"(id: "j", kind: Join())"#, OUT],
+        r#"(from: "gen", to: "j", to_port: "left"), (from: "gen2", to: "j", to_port: "right"), (from: "j", to: "out")"#,
+    );
+    find(&a, "the left input has no event time");
+    find(&a, "the right input has no event time");
+}

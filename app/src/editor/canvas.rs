@@ -179,6 +179,7 @@ pub fn summary(kind: &NodeKind) -> String {
         NodeKind::KeyBy(c) => format!("by {}", c.columns.join(", ")),
         NodeKind::Union(_) => "merges its inputs".into(),
         NodeKind::Window(c) => window_summary(c),
+        NodeKind::Join(c) => join_summary(c),
         NodeKind::FileSink(c) => format!("{} {}", format_name(c.format), c.path),
         NodeKind::Console(c) => c
             .print_identifier
@@ -203,6 +204,28 @@ fn window_summary(c: &engine::spec::WindowConfig) -> String {
     match c.aggregates.as_slice() {
         [] => kind,
         aggregates => format!("{kind}: {}", aggregates.join(", ")),
+    }
+}
+
+/// `window join 10 s on id = seller`.
+fn join_summary(c: &engine::spec::JoinConfig) -> String {
+    use engine::spec::{JoinKind, JoinType, WindowKind};
+    let span = |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
+    let kind = match c.kind {
+        JoinKind::Window { window: WindowKind::Tumbling { size_ms } } => format!("window join {}", span(size_ms)),
+        JoinKind::Window { window: WindowKind::Sliding { size_ms, slide_ms } } => {
+            format!("window join {} every {}", span(size_ms), span(slide_ms))
+        }
+        JoinKind::Window { window: WindowKind::Session { gap_ms } } => format!("session join {}", span(gap_ms)),
+        JoinKind::Interval { before_ms, after_ms } => {
+            format!("interval join -{} +{}", span(after_ms), span(before_ms))
+        }
+    };
+    let outer = if c.join_type == JoinType::LeftOuter { " (left outer)" } else { "" };
+    let keys: Vec<String> = c.keys.iter().map(|k| format!("{} = {}", k.left, k.right)).collect();
+    match keys.as_slice() {
+        [] => format!("{kind}{outer}"),
+        keys => format!("{kind}{outer} on {}", keys.join(", ")),
     }
 }
 
@@ -245,7 +268,9 @@ impl CanvasViewer<'_> {
 
     fn input_type(&self, snarl: &Snarl<NodeSpec>, pin: &InPin) -> Option<PortType> {
         let remote = pin.remotes.first()?;
-        self.analysis.outputs.get(&snarl[remote.node].id).cloned()
+        let from = &snarl[remote.node];
+        let port = from.kind.outputs().get(remote.output)?;
+        self.analysis.port_type(&from.id, port).cloned()
     }
 }
 
@@ -322,7 +347,12 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui: &mut Ui,
         snarl: &mut Snarl<NodeSpec>,
     ) -> impl SnarlPin + 'static {
-        let port = self.analysis.outputs.get(&snarl[pin.id.node].id);
+        let node = &snarl[pin.id.node];
+        let port = node
+            .kind
+            .outputs()
+            .get(pin.id.output)
+            .and_then(|name| self.analysis.port_type(&node.id, name));
         self.pin(port, pin.id.node, true, pin.id.output, ui)
     }
 
@@ -445,7 +475,7 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         let allowed = if self.read_only {
             Err(READ_ONLY_REASON.to_string())
         } else {
-            connect::check(snarl, &self.analysis.outputs, from.id, to.id)
+            connect::check(snarl, self.analysis, from.id, to.id)
         };
         match allowed {
             Ok(()) => {

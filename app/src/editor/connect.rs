@@ -6,12 +6,12 @@ use std::collections::{HashMap, HashSet};
 
 use egui_snarl::{InPinId, NodeId, OutPinId, Snarl};
 use engine::spec::{Arity, NodeSpec};
-use engine::validate::PortType;
+use engine::validate::Analysis;
 
-/// Checks the wire `from` → `to`. `outputs` are the port types of the last analysis.
+/// Checks the wire `from` → `to`, with the port types of the last analysis.
 pub fn check(
     snarl: &Snarl<NodeSpec>,
-    outputs: &HashMap<String, PortType>,
+    analysis: &Analysis,
     from: OutPinId,
     to: InPinId,
 ) -> Result<(), String> {
@@ -44,12 +44,12 @@ pub fn check(
         ));
     }
     // A Union merges streams of one shape: the new stream must match those already wired.
-    if let (Some(new), Some(other)) = (
-        outputs.get(&source.id),
-        existing
-            .first()
-            .and_then(|o| outputs.get(&snarl[o.node].id)),
-    ) && new.schema != other.schema
+    let type_of = |pin: OutPinId| {
+        let node = &snarl[pin.node];
+        analysis.port_type(&node.id, node.kind.outputs().get(pin.output)?)
+    };
+    if let (Some(new), Some(other)) = (type_of(from), existing.first().and_then(|o| type_of(*o)))
+        && new.schema != other.schema
     {
         return Err(format!(
             "`{}` merges streams with the same columns: `{}` gives {} but `{}` gives {}",
@@ -106,8 +106,8 @@ mod tests {
         Document::from_spec(&spec, None)
     }
 
-    fn outputs(document: &Document) -> HashMap<String, PortType> {
-        engine::validate::analyze(&document.to_spec()).outputs
+    fn outputs(document: &Document) -> Analysis {
+        engine::validate::analyze(&document.to_spec())
     }
 
     #[test]

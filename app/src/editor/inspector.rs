@@ -46,7 +46,8 @@ pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) 
         output: output_note,
         browse,
     } = cx;
-    let input = input_schema(doc, node, analysis);
+    let input = input_schema(doc, node, 0, analysis);
+    let second = input_schema(doc, node, 1, analysis);
     let columns: Vec<String> = input
         .as_ref()
         .map(|s| s.names().map(String::from).collect())
@@ -77,7 +78,7 @@ pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) 
             config(
                 ui,
                 &mut spec.kind,
-                input.as_ref(),
+                [input.as_ref(), second.as_ref()],
                 &columns,
                 &mut browse_clicked,
             )
@@ -260,22 +261,24 @@ pub(super) fn rate_range() -> Range {
     )
 }
 
-/// The columns arriving at the node's first input, if known.
-fn input_schema(doc: &Document, node: NodeId, analysis: &Analysis) -> Option<Schema> {
-    let pin = doc.snarl.in_pin(InPinId { node, input: 0 });
+/// The columns arriving at input `input` of the node, if known.
+fn input_schema(doc: &Document, node: NodeId, input: usize, analysis: &Analysis) -> Option<Schema> {
+    let pin = doc.snarl.in_pin(InPinId { node, input });
     let remote = pin.remotes.first()?;
-    let id = &doc.snarl.get_node(remote.node)?.id;
-    analysis.outputs.get(id).map(|t| (*t.schema).clone())
+    let from = doc.snarl.get_node(remote.node)?;
+    let port = from.kind.outputs().get(remote.output)?;
+    analysis.port_type(&from.id, port).map(|t| (*t.schema).clone())
 }
 
 /// The form of the node's own settings. `browse` is set when a Browse button is clicked.
 fn config(
     ui: &mut Ui,
     kind: &mut NodeKind,
-    input: Option<&Schema>,
+    inputs: [Option<&Schema>; 2],
     columns: &[String],
     browse: &mut bool,
 ) {
+    let input = inputs[0];
     match kind {
         NodeKind::Datagen(c) => datagen_form::datagen(ui, c),
         NodeKind::FileSource(c) => {
@@ -423,6 +426,7 @@ fn config(
             ui.label("Merges every stream wired into it. They must have the same columns.");
         }
         NodeKind::Window(c) => super::window_form::window(ui, c, input),
+        NodeKind::Join(c) => super::join_form::join(ui, c, inputs[0], inputs[1]),
         NodeKind::FileSink(c) => {
             form::rows(ui, "file-sink", |ui| {
                 row(ui, "Path", |ui| {
@@ -563,7 +567,7 @@ fn inputs(
                             node: candidate,
                             output: 0,
                         };
-                        match connect::check(&doc.snarl, &analysis.outputs, from, pin) {
+                        match connect::check(&doc.snarl, analysis, from, pin) {
                             Ok(()) => {
                                 doc.snarl.connect(from, pin);
                                 *refusal = None;

@@ -13,6 +13,7 @@ mod files;
 mod form;
 mod help;
 mod history;
+mod join_form;
 mod inspector;
 mod menus;
 mod number_field;

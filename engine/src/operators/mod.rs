@@ -8,6 +8,8 @@ mod datagen;
 mod file_sink;
 mod file_source;
 mod filter;
+mod join;
+mod keys;
 mod map;
 pub mod nexmark;
 mod rate;
@@ -36,6 +38,8 @@ pub type OpResult<T = ()> = Result<T, String>;
 #[derive(Debug, Default)]
 pub struct Outputs {
     batches: Vec<(usize, Batch)>,
+    /// Rows dropped as too late by an operator with no `late` output (a Join).
+    late: usize,
 }
 
 impl Outputs {
@@ -54,6 +58,16 @@ impl Outputs {
         self.batches.is_empty()
     }
 
+    /// Counts rows too late to be used, for an operator that has nowhere to send them.
+    pub fn dropped_late(&mut self, rows: usize) {
+        self.late += rows;
+    }
+
+    /// Rows counted as dropped late since the last call.
+    pub fn take_late(&mut self) -> usize {
+        std::mem::take(&mut self.late)
+    }
+
     /// The batches produced, with their ports, in order.
     pub fn take(&mut self) -> Vec<(usize, Batch)> {
         std::mem::take(&mut self.batches)
@@ -68,6 +82,13 @@ pub trait Operator: Send {
     /// Event time has advanced to `watermark` on all inputs.
     fn on_watermark(&mut self, _watermark: i64, _out: &mut Outputs) -> OpResult {
         Ok(())
+    }
+
+    /// The watermark the operator's output may carry once its input has reached
+    /// `watermark`: lower when it emits rows older than its input's watermark (an interval
+    /// join), so they are not late downstream.
+    fn watermark_out(&self, watermark: i64) -> i64 {
+        watermark
     }
 
     /// When the operator next wants `on_timer` (processing-time windows), if ever.
@@ -173,6 +194,7 @@ pub fn build_operator(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Operat
         // Partitioning happens on the edge; the node itself passes rows through.
         NodeKind::KeyBy(_) | NodeKind::Union(_) => Box::new(PassThrough),
         NodeKind::Window(config) => Box::new(window::Window::new(config, ctx)?),
+        NodeKind::Join(config) => Box::new(join::Join::new(config, ctx)?),
         NodeKind::FileSink(config) => Box::new(file_sink::FileSink::create(config, ctx)?),
         NodeKind::Console(config) => Box::new(console::Console::new(config, ctx)),
         NodeKind::Blackhole(_) => Box::new(blackhole::Blackhole),

@@ -214,11 +214,14 @@ impl Task {
     }
 
     fn advance_watermark(&mut self, watermark: i64) -> Result<(), TaskFailure> {
+        // Each operator may hold the watermark back for what it emits after.
+        let mut watermark = watermark;
         for i in 0..self.chain.len() {
             let mut out = Outputs::default();
             let link = &mut self.chain[i];
             link.counters.set_watermark(watermark);
             guarded(&link.node, || link.op.on_watermark(watermark, &mut out))?;
+            watermark = self.chain[i].op.watermark_out(watermark);
             self.push_produced(i, out)?;
         }
         self.output.broadcast(|| Message::Watermark(watermark))?;
@@ -260,6 +263,7 @@ impl Link {
     /// chain every port's batches (the output routes them by port), else those of the port
     /// that feeds the next link, as its input 0. Rows of unconnected ports end here.
     fn hand_on(&self, mut out: Outputs, last: bool) -> Vec<(usize, Batch)> {
+        self.counters.add_late(out.take_late());
         let mut produced = out.take();
         for (port, batch) in &produced {
             if Some(*port) == self.late_port {

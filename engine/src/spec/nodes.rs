@@ -15,6 +15,7 @@ pub enum NodeKind {
     KeyBy(KeyByConfig),
     Union(UnionConfig),
     Window(WindowConfig),
+    Join(JoinConfig),
     FileSink(FileSinkConfig),
     Console(ConsoleConfig),
     Blackhole(BlackholeConfig),
@@ -46,6 +47,19 @@ const SINGLE_INPUT: &[InputPort] = &[InputPort {
     name: super::DEFAULT_PORT,
     arity: Arity::One,
 }];
+/// A Join's two inputs.
+pub const LEFT_INPUT: &str = "left";
+pub const RIGHT_INPUT: &str = "right";
+const JOIN_INPUTS: &[InputPort] = &[
+    InputPort {
+        name: LEFT_INPUT,
+        arity: Arity::One,
+    },
+    InputPort {
+        name: RIGHT_INPUT,
+        arity: Arity::One,
+    },
+];
 const MANY_INPUTS: &[InputPort] = &[InputPort {
     name: super::DEFAULT_PORT,
     arity: Arity::Many,
@@ -77,6 +91,7 @@ impl NodeKind {
             NodeKind::KeyBy(KeyByConfig::default()),
             NodeKind::Union(UnionConfig::default()),
             NodeKind::Window(WindowConfig::default()),
+            NodeKind::Join(JoinConfig::default()),
             NodeKind::FileSink(FileSinkConfig::default()),
             NodeKind::Console(ConsoleConfig::default()),
             NodeKind::Blackhole(BlackholeConfig::default()),
@@ -94,6 +109,7 @@ impl NodeKind {
             NodeKind::KeyBy(_) => "KeyBy",
             NodeKind::Union(_) => "Union",
             NodeKind::Window(_) => "Window",
+            NodeKind::Join(_) => "Join",
             NodeKind::FileSink(_) => "FileSink",
             NodeKind::Console(_) => "Console",
             NodeKind::Blackhole(_) => "Blackhole",
@@ -113,6 +129,9 @@ impl NodeKind {
             NodeKind::Window(_) => {
                 "Aggregates rows per key over tumbling, sliding or session windows of time"
             }
+            NodeKind::Join(_) => {
+                "Joins two streams by key within a window, or within an interval of time"
+            }
             NodeKind::FileSink(_) => "Writes rows to a CSV or JSON Lines file",
             NodeKind::Console(_) => "Prints rows to the console",
             NodeKind::Blackhole(_) => "Discards rows (for benchmarks)",
@@ -128,7 +147,8 @@ impl NodeKind {
             | NodeKind::Map(_)
             | NodeKind::KeyBy(_)
             | NodeKind::Union(_)
-            | NodeKind::Window(_) => Category::Transform,
+            | NodeKind::Window(_)
+            | NodeKind::Join(_) => Category::Transform,
             NodeKind::FileSink(_) | NodeKind::Console(_) | NodeKind::Blackhole(_) => Category::Sink,
         }
     }
@@ -137,6 +157,7 @@ impl NodeKind {
         match self.category() {
             Category::Source => &[],
             _ if matches!(self, NodeKind::Union(_)) => MANY_INPUTS,
+            _ if matches!(self, NodeKind::Join(_)) => JOIN_INPUTS,
             _ => SINGLE_INPUT,
         }
     }
@@ -435,6 +456,55 @@ pub struct WindowConfig {
     /// How long after a window fires a late row still updates it (`-U`/`+U`); later rows
     /// go to the `late` output.
     pub allowed_lateness_ms: u64,
+}
+
+/// How a Join matches rows in time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinKind {
+    /// Rows of both inputs in the same window (tumbling or sliding) match; a windowed input
+    /// (a Window's output of that window) keeps its rows' windows.
+    Window { window: WindowKind },
+    /// A left row matches right rows whose time is within this interval of its own:
+    /// `l.time BETWEEN r.time - before_ms AND r.time + after_ms`.
+    Interval { before_ms: u64, after_ms: u64 },
+}
+
+impl Default for JoinKind {
+    fn default() -> Self {
+        JoinKind::Window {
+            window: WindowKind::default(),
+        }
+    }
+}
+
+/// Which rows a Join gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinType {
+    /// Pairs that match.
+    #[default]
+    Inner,
+    /// Pairs that match, and each left row that matched none, with NULL right columns.
+    LeftOuter,
+}
+
+/// A column of the left input equal to a column of the right one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinKey {
+    pub left: String,
+    pub right: String,
+}
+
+/// Joins the `left` and `right` inputs in event time, on equal keys, as Flink SQL's window
+/// join and interval join. Output: for a window join `window_start`, `window_end`, then the
+/// left columns and the right ones; a right column named like a left one gets a `0` after
+/// its name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JoinConfig {
+    pub kind: JoinKind,
+    pub join_type: JoinType,
+    pub keys: Vec<JoinKey>,
 }
 
 impl Default for WindowConfig {

@@ -6,11 +6,13 @@ use std::fmt;
 use std::sync::Arc;
 
 mod files;
+mod join;
 mod resources;
 mod sources;
 mod window;
 
 pub use files::check_files;
+pub use join::{JoinLayout, join_layout};
 use resources::check_resources;
 pub use resources::plural;
 use sources::{NULL_LITERAL_IS_CSV, check_datagen, check_file_source, check_nexmark};
@@ -551,10 +553,18 @@ fn check_connections(
     inputs: &[&EdgeSpec],
     problems: &mut Vec<Problem>,
 ) {
-    for port in node.kind.inputs() {
+    let ports = node.kind.inputs();
+    for port in ports {
         let count = inputs.iter().filter(|e| e.to_port == port.name).count();
         // A wire with a bad port was already reported; don't add "no input" on top of it.
-        let wired = !topology.inputs_of(&node.id).is_empty();
+        let wired = if ports.len() == 1 {
+            !topology.inputs_of(&node.id).is_empty()
+        } else {
+            topology
+                .inputs_of(&node.id)
+                .iter()
+                .any(|e| e.to_port == port.name)
+        };
         if count == 0 && !wired {
             let what = match node.kind.category() {
                 Category::Sink => "sink",
@@ -689,6 +699,20 @@ fn output_type<'a>(
             }))
         }
         NodeKind::Window(config) => window::window_type(spec, node, config, inputs[0]),
+        NodeKind::Join(config) => {
+            let side = |port: &str| {
+                edges
+                    .iter()
+                    .zip(inputs)
+                    .find(|(e, _)| e.to_port == port)
+                    .map(|(_, t)| *t)
+            };
+            match (side(LEFT_INPUT), side(RIGHT_INPUT)) {
+                (Some(left), Some(right)) => join::join_type(spec, node, config, left, right),
+                // A missing input is reported with the connections.
+                _ => Ok(Typed::default()),
+            }
+        }
         NodeKind::FileSink(config) => {
             if config.path.trim().is_empty() {
                 return Err(err("the file path is empty".into()));

@@ -14,7 +14,7 @@ mod slices;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use groups::key_of_row;
+use crate::operators::keys::key_of_row;
 use sessions::{Placed, SessionResult, SessionWindows};
 use slices::{SliceWindows, WindowResult};
 

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::accumulators::Acc;
-use super::groups::{Groups, Key};
+use super::groups::Groups;
+use crate::operators::keys::Key;
 use crate::expr::Aggregate;
 use crate::types::{Batch, Column, ColumnRef, DataType};
 
