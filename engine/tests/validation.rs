@@ -1517,13 +1517,28 @@ fn a_window_has_the_columns_of_flink_sqls_window_aggregation() {
 #[test]
 fn window_mistakes_are_named_on_the_node() {
     let cases = [
-        ("window: Session(gap_ms: 0)", "session gap must be at least 1 ms"),
-        ("window: Sliding(size_ms: 1000, slide_ms: 5000)", "slide (5000 ms) is larger than the size"),
+        (
+            "window: Session(gap_ms: 0)",
+            "session gap must be at least 1 ms",
+        ),
+        (
+            "window: Sliding(size_ms: 1000, slide_ms: 5000)",
+            "slide (5000 ms) is larger than the size",
+        ),
         ("window: Tumbling(size_ms: 0)", "size must be at least 1 ms"),
-        (r#"aggregates: ["MEDIAN(amount)"]"#, "unknown aggregate `MEDIAN`"),
+        (
+            r#"aggregates: ["MEDIAN(amount)"]"#,
+            "unknown aggregate `MEDIAN`",
+        ),
         (r#"aggregates: ["SUM(nope)"]"#, "unknown column `nope`"),
-        (r#"aggregates: ["COUNT(*) AS user2", "SUM(amount) AS user2"]"#, "two columns named `user2`"),
-        ("time: ProcessingTime, allowed_lateness_ms: 5", "allowed lateness applies to event time"),
+        (
+            r#"aggregates: ["COUNT(*) AS user2", "SUM(amount) AS user2"]"#,
+            "two columns named `user2`",
+        ),
+        (
+            "time: ProcessingTime, allowed_lateness_ms: 5",
+            "allowed lateness applies to event time",
+        ),
     ];
     for (config, says) in cases {
         let a = window(config);
@@ -1554,7 +1569,10 @@ fn a_window_needs_event_time_rows_that_are_only_added_and_a_key_to_run_parallel(
         ],
         r#"(from: "gen", to: "w"), (from: "w", to: "w2"), (from: "w2", to: "out")"#,
     );
-    assert_eq!(find(&a, "rows that are only added").node.as_deref(), Some("w2"));
+    assert_eq!(
+        find(&a, "rows that are only added").node.as_deref(),
+        Some("w2")
+    );
     let a = analyze(&pipeline_with_job(
         &[TIMED, r#"(id: "w", kind: Window())"#, OUT],
         r#"(from: "gen", to: "w"), (from: "w", to: "out")"#,
@@ -1565,7 +1583,12 @@ fn a_window_needs_event_time_rows_that_are_only_added_and_a_key_to_run_parallel(
 
 fn join(config: &str, job: &str) -> Analysis {
     analyze(&pipeline_with_job(
-        &[TIMED, TIMED2, &format!(r#"(id: "j", kind: Join({config}))"#), OUT],
+        &[
+            TIMED,
+            TIMED2,
+            &format!(r#"(id: "j", kind: Join({config}))"#),
+            OUT,
+        ],
         r#"(from: "gen", to: "j", to_port: "left"), (from: "gen2", to: "j", to_port: "right"), (from: "j", to: "out")"#,
         job,
     ))
@@ -1598,7 +1621,9 @@ fn join_mistakes_are_named_on_the_node() {
     let a = join("", "parallelism: 2");
     assert_eq!(
         a.errors()
-            .filter(|p| p.message.contains("both inputs must be keyed by their join keys"))
+            .filter(|p| p
+                .message
+                .contains("both inputs must be keyed by their join keys"))
             .count(),
         2,
         "{}",

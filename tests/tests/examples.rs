@@ -172,3 +172,122 @@ fn the_benchmark_pipeline_is_the_specified_query() {
         summary.records_out
     );
 }
+
+#[test]
+fn late_events_counts_per_window_and_sends_two_rows_late() {
+    let (summary, lines, _) = run("windows/late-events.ron", load("windows/late-events.ron"));
+    assert_eq!(summary.records_in, 14);
+    let late: Vec<&String> = lines.iter().filter(|l| l.starts_with("late> ")).collect();
+    assert_eq!(late.len(), 2, "{lines:?}");
+    let windows = lines.len() - late.len();
+    assert_eq!(windows, 8, "{lines:?}");
+    assert!(
+        lines.contains(
+            &"+I[2024-01-01 00:00:00.000, 2024-01-01 00:00:05.000, alice, 2, 17]".to_string()
+        ),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn orders_clicks_pairs_each_order_with_its_users_clicks() {
+    let (_, lines, _) = run("joins/orders-clicks.ron", load("joins/orders-clicks.ron"));
+    assert_eq!(lines.len(), 7, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("carol, 50, NULL, NULL, NULL")),
+        "{lines:?}"
+    );
+}
+
+/// The values of a console row: `+I[a, b]` → `["a", "b"]`.
+fn cells(line: &str) -> Vec<&str> {
+    line.trim_start_matches("+I[")
+        .trim_end_matches(']')
+        .split(", ")
+        .collect()
+}
+
+#[test]
+fn nexmark_q5_finds_the_hottest_auctions() {
+    let (summary, lines, _) = run("nexmark/q5.ron", load("nexmark/q5.ron"));
+    assert_eq!(summary.records_in, 184_000);
+    // One hottest auction (or a tie) for each of the sliding windows over 20 s of bids:
+    // the same rows Flink SQL's Q5 gives on these events.
+    assert_eq!(lines.len(), 28, "{lines:?}");
+    for line in &lines {
+        let num: i64 = cells(line)[1].parse().unwrap();
+        assert!(num > 100, "{line}");
+    }
+}
+
+#[test]
+fn nexmark_q7_finds_the_highest_bid_of_each_window() {
+    let (_, lines, _) = run("nexmark/q7.ron", load("nexmark/q7.ron"));
+    // 20 s of bids: two 10 s windows, each with its one highest bid (as Flink's Q7 gives).
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("+I[3100, 99958591, 1438, "),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn nexmark_q8_finds_new_sellers() {
+    let (summary, lines, _) = run("nexmark/q8.ron", load("nexmark/q8.ron"));
+    assert_eq!(summary.records_in, 16_000);
+    // The persons who opened an auction in the window they signed up in (1,723 rows, as
+    // Flink's Q8 gives on these events).
+    assert_eq!(lines.len(), 1723);
+}
+
+#[test]
+fn the_nexmark_benchmarks_are_the_example_queries_over_ten_million_events() {
+    for q in ["q5", "q7", "q8"] {
+        let bench = load(&format!("bench/nexmark-{q}.ron"));
+        let example = load(&format!("nexmark/{q}.ron"));
+        assert_eq!(bench.nodes.len(), example.nodes.len(), "{q}");
+        for (b, e) in bench.nodes.iter().zip(&example.nodes) {
+            match (&b.kind, &e.kind) {
+                (NodeKind::Nexmark(b), NodeKind::Nexmark(e)) => {
+                    assert_eq!(b.events, Some(10_000_000), "{q}");
+                    assert_eq!(b.events_per_second, None, "{q}");
+                    assert_eq!((b.stream, &b.base_time), (e.stream, &e.base_time), "{q}");
+                }
+                (NodeKind::Blackhole(_), NodeKind::Console(_)) => {}
+                (b, e) => assert_eq!(b, e, "{q}"),
+            }
+        }
+        assert_eq!(bench.edges.len(), example.edges.len(), "{q}");
+    }
+}
+
+#[test]
+fn the_tumbling_benchmark_is_the_specified_query() {
+    let mut spec = load("bench/datagen-tumble.ron");
+    let NodeKind::Datagen(datagen) = &mut spec.nodes[0].kind else {
+        panic!("datagen first")
+    };
+    assert_eq!(datagen.event_time.as_deref(), Some("id"));
+    assert!(matches!(
+        datagen.fields[0].kind,
+        FieldKind::Sequence {
+            start: 0,
+            end: 29_999_999
+        }
+    ));
+    // A slice of the rows: 300,000 ms of event time are 30 windows of 10 s with 10,000 rows
+    // over 1,000 keys each; a key misses a window now and then (e^-10 of the time).
+    datagen.fields[0].kind = FieldKind::Sequence {
+        start: 0,
+        end: 299_999,
+    };
+    let (summary, _, _) = run("bench/datagen-tumble.ron", spec);
+    assert_eq!(summary.records_in, 300_000);
+    assert!(
+        (29_990..=30_000).contains(&summary.records_out),
+        "{} window rows",
+        summary.records_out
+    );
+}

@@ -115,7 +115,8 @@ fn model(kind: Kind, events: &[Event]) -> Vec<String> {
                         members.push(e.clone());
                     }
                     _ => {
-                        if let Some(done) = open.insert(e.key, (e.ts, e.ts + gap, vec![e.clone()])) {
+                        if let Some(done) = open.insert(e.key, (e.ts, e.ts + gap, vec![e.clone()]))
+                        {
                             closed.push(done);
                         }
                     }

@@ -210,19 +210,37 @@ fn window_summary(c: &engine::spec::WindowConfig) -> String {
 /// `window join 10 s on id = seller`.
 fn join_summary(c: &engine::spec::JoinConfig) -> String {
     use engine::spec::{JoinKind, JoinType, WindowKind};
-    let span = |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
+    let span =
+        |ms: u64| humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
     let kind = match c.kind {
-        JoinKind::Window { window: WindowKind::Tumbling { size_ms } } => format!("window join {}", span(size_ms)),
-        JoinKind::Window { window: WindowKind::Sliding { size_ms, slide_ms } } => {
+        JoinKind::Window {
+            window: WindowKind::Tumbling { size_ms },
+        } => format!("window join {}", span(size_ms)),
+        JoinKind::Window {
+            window: WindowKind::Sliding { size_ms, slide_ms },
+        } => {
             format!("window join {} every {}", span(size_ms), span(slide_ms))
         }
-        JoinKind::Window { window: WindowKind::Session { gap_ms } } => format!("session join {}", span(gap_ms)),
-        JoinKind::Interval { before_ms, after_ms } => {
+        JoinKind::Window {
+            window: WindowKind::Session { gap_ms },
+        } => format!("session join {}", span(gap_ms)),
+        JoinKind::Interval {
+            before_ms,
+            after_ms,
+        } => {
             format!("interval join -{} +{}", span(after_ms), span(before_ms))
         }
     };
-    let outer = if c.join_type == JoinType::LeftOuter { " (left outer)" } else { "" };
-    let keys: Vec<String> = c.keys.iter().map(|k| format!("{} = {}", k.left, k.right)).collect();
+    let outer = if c.join_type == JoinType::LeftOuter {
+        " (left outer)"
+    } else {
+        ""
+    };
+    let keys: Vec<String> = c
+        .keys
+        .iter()
+        .map(|k| format!("{} = {}", k.left, k.right))
+        .collect();
     match keys.as_slice() {
         [] => format!("{kind}{outer}"),
         keys => format!("{kind}{outer} on {}", keys.join(", ")),

@@ -267,7 +267,9 @@ fn input_schema(doc: &Document, node: NodeId, input: usize, analysis: &Analysis)
     let remote = pin.remotes.first()?;
     let from = doc.snarl.get_node(remote.node)?;
     let port = from.kind.outputs().get(remote.output)?;
-    analysis.port_type(&from.id, port).map(|t| (*t.schema).clone())
+    analysis
+        .port_type(&from.id, port)
+        .map(|t| (*t.schema).clone())
 }
 
 /// The form of the node's own settings. `browse` is set when a Browse button is clicked.

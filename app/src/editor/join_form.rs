@@ -47,16 +47,18 @@ pub(super) fn join(ui: &mut Ui, c: &mut JoinConfig, left: Option<&Schema>, right
                 let sliding = matches!(window, WindowKind::Sliding { .. });
                 row(ui, "Window", |ui| {
                     let mut is_sliding = sliding;
-                    let response = form::choice(
-                        ui,
-                        "join-window",
-                        &mut is_sliding,
-                        &[false, true],
-                        |s| if *s { "Sliding".into() } else { "Tumbling".into() },
-                    );
+                    let response =
+                        form::choice(ui, "join-window", &mut is_sliding, &[false, true], |s| {
+                            if *s {
+                                "Sliding".into()
+                            } else {
+                                "Tumbling".into()
+                            }
+                        });
                     if response.changed() {
                         let size = match *window {
-                            WindowKind::Tumbling { size_ms } | WindowKind::Sliding { size_ms, .. } => size_ms,
+                            WindowKind::Tumbling { size_ms }
+                            | WindowKind::Sliding { size_ms, .. } => size_ms,
                             WindowKind::Session { gap_ms } => gap_ms,
                         };
                         *window = if is_sliding {
@@ -127,7 +129,11 @@ pub(super) fn join(ui: &mut Ui, c: &mut JoinConfig, left: Option<&Schema>, right
             form::column_picker(ui, ("join-left", i), &mut key.left, &left_names);
             ui.label("=");
             form::column_picker(ui, ("join-right", i), &mut key.right, &right_names);
-            if ui.small_button("🗙").on_hover_text("Remove this key").clicked() {
+            if ui
+                .small_button("🗙")
+                .on_hover_text("Remove this key")
+                .clicked()
+            {
                 remove = Some(i);
             }
         });

@@ -76,4 +76,3 @@ pub fn decode(mut bytes: &[u8], types: &[DataType], builders: &mut [ColumnBuilde
         }
     }
 }
-

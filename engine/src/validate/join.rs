@@ -123,10 +123,20 @@ pub(super) fn join_type(
         let l = left.schema.field(&key.left);
         let r = right.schema.field(&key.right);
         if l.is_none() {
-            problems.push(unknown_column(id, "left key column", &key.left, &left.schema));
+            problems.push(unknown_column(
+                id,
+                "left key column",
+                &key.left,
+                &left.schema,
+            ));
         }
         if r.is_none() {
-            problems.push(unknown_column(id, "right key column", &key.right, &right.schema));
+            problems.push(unknown_column(
+                id,
+                "right key column",
+                &key.right,
+                &right.schema,
+            ));
         }
         if let (Some(l), Some(r)) = (l, r) {
             if l.data_type != r.data_type {
@@ -153,7 +163,10 @@ pub(super) fn join_type(
                 let wanted = if keys.is_empty() {
                     "its join keys".to_string()
                 } else {
-                    keys.iter().map(|k| format!("`{}`", quote_id(k))).collect::<Vec<_>>().join(", ")
+                    keys.iter()
+                        .map(|k| format!("`{}`", quote_id(k)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 problems.push(Problem::error(
                     Some(id),

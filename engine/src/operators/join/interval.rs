@@ -1,8 +1,14 @@
 //! Interval joins: a left row pairs with the right rows of its key whose time is within
 //! `[t - after, t + before]` of its own (`l.time BETWEEN r.time - before AND r.time +
 //! after`). Each side keeps its rows for as long as a row of the other can still match them.
+//!
+//! Rows are kept in arrival order. They come nearly in time order, so they leave from the
+//! front as the watermark passes them; one that arrived out of order may stay a little
+//! longer, but a match checks times, so it is never used late. A side is searched by
+//! scanning while that costs little per row kept (the many bids that wait for one window
+//! maximum in Nexmark Q7), and through an index by key once scans would cost more.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use foldhash::HashMap;
 
@@ -10,11 +16,100 @@ use super::Pair;
 use super::rows::{RowRef, RowStore};
 use crate::operators::keys::Key;
 
-/// A kept row, its time, and whether it has matched (for a left outer join).
+/// A kept row: its key and time, the last time a row of the other side can match it, and
+/// whether it has matched (for a left outer join).
 struct Kept {
     row: RowRef,
+    key: Key,
     time: i64,
+    last: i64,
     matched: bool,
+}
+
+/// Rows compared per row kept beyond which a side keeps an index by key instead.
+const SCANS_PER_ROW: u64 = 16;
+
+/// One input's kept rows.
+#[derive(Default)]
+struct Side {
+    rows: VecDeque<Kept>,
+    /// The sequence number of `rows[0]`: rows are numbered as they are kept.
+    first: u64,
+    /// Sequence numbers of the kept rows by key, once scanning costs too much.
+    index: Option<HashMap<Key, Vec<u64>>>,
+    kept: u64,
+    scanned: u64,
+}
+
+impl Side {
+    fn keep(&mut self, kept: Kept) {
+        let seq = self.first + self.rows.len() as u64;
+        if let Some(index) = &mut self.index {
+            index.entry(kept.key.clone()).or_default().push(seq);
+        }
+        self.rows.push_back(kept);
+        self.kept += 1;
+    }
+
+    /// Calls `matched` on each kept row of `key` within `lo..=hi` that can still match.
+    fn probe(
+        &mut self,
+        key: &Key,
+        lo: i64,
+        hi: i64,
+        in_force: i64,
+        mut matched: impl FnMut(&mut Kept),
+    ) {
+        let fits = |k: &Kept| &k.key == key && (lo..=hi).contains(&k.time) && k.last >= in_force;
+        match &self.index {
+            Some(index) => {
+                for &seq in index.get(key).into_iter().flatten() {
+                    let k = &mut self.rows[(seq - self.first) as usize];
+                    if fits(k) {
+                        matched(k);
+                    }
+                }
+            }
+            None => {
+                self.scanned += self.rows.len() as u64;
+                for k in self.rows.iter_mut().filter(|k| fits(k)) {
+                    matched(k);
+                }
+                if self.scanned > SCANS_PER_ROW * self.kept + 1024 {
+                    self.build_index();
+                }
+            }
+        }
+    }
+
+    fn build_index(&mut self) {
+        let mut index: HashMap<Key, Vec<u64>> = HashMap::default();
+        for (i, k) in self.rows.iter().enumerate() {
+            index
+                .entry(k.key.clone())
+                .or_default()
+                .push(self.first + i as u64);
+        }
+        self.index = Some(index);
+    }
+
+    /// The front row, if no later row can match it at `watermark`.
+    fn pop_expired(&mut self, watermark: i64) -> Option<Kept> {
+        if self.rows.front()?.last >= watermark {
+            return None;
+        }
+        let gone = self.rows.pop_front()?;
+        if let Some(index) = &mut self.index
+            && let Some(seqs) = index.get_mut(&gone.key)
+        {
+            seqs.retain(|&s| s != self.first);
+            if seqs.is_empty() {
+                index.remove(&gone.key);
+            }
+        }
+        self.first += 1;
+        Some(gone)
+    }
 }
 
 const LEFT: usize = 0;
@@ -22,9 +117,7 @@ const LEFT: usize = 0;
 pub struct IntervalJoin {
     before: i64,
     after: i64,
-    sides: [HashMap<Key, Vec<Kept>>; 2],
-    /// When kept rows can match no more: the time, and the side and key to look at then.
-    expiry: BTreeMap<i64, Vec<(usize, Key)>>,
+    sides: [Side; 2],
 }
 
 impl IntervalJoin {
@@ -33,14 +126,15 @@ impl IntervalJoin {
             before,
             after,
             sides: Default::default(),
-            expiry: BTreeMap::new(),
         }
     }
 
-    /// Outputs carry the left rows' time, which can be up to `before` below the watermark
-    /// when a right row matches them: the watermark after the join trails by that much.
+    /// The watermark rows output after `watermark` carry. An output has the left row's time,
+    /// which can lie up to `before` below the watermark when a right row matches it (and a
+    /// left outer row leaves once the watermark is past its time plus `before`): trailing by
+    /// one more than that keeps every output after it, so none is late downstream.
     pub fn held_back(&self, watermark: i64) -> i64 {
-        watermark.saturating_sub(self.before)
+        watermark.saturating_sub(self.before).saturating_sub(1)
     }
 
     /// A row of input `side` at time `t`, judged at `in_force`: its pairs with the rows of
@@ -57,47 +151,38 @@ impl IntervalJoin {
         store: &mut RowStore,
     ) -> Vec<Pair> {
         let side = side.min(1);
-        // The other side's times this row matches, and how long it can match later rows.
-        let (lo, hi, last) = if side == LEFT {
-            (
-                t.saturating_sub(self.after),
-                t.saturating_add(self.before),
-                t.saturating_add(self.before),
-            )
+        // The other side's times this row matches; the last is also when it stops matching.
+        let (lo, hi) = if side == LEFT {
+            (t.saturating_sub(self.after), t.saturating_add(self.before))
         } else {
-            (
-                t.saturating_sub(self.before),
-                t.saturating_add(self.after),
-                t.saturating_add(self.after),
-            )
+            (t.saturating_sub(self.before), t.saturating_add(self.after))
         };
         let mut pairs = Vec::new();
-        if let Some(others) = self.sides[1 - side].get_mut(&key) {
-            for other in others.iter_mut().filter(|o| (lo..=hi).contains(&o.time)) {
-                other.matched = true;
-                let (left, right) = if side == LEFT {
-                    (row, other.row)
-                } else {
-                    (other.row, row)
-                };
-                pairs.push(Pair {
-                    window: None,
-                    left,
-                    right: Some(right),
-                });
-            }
-        }
+        self.sides[1 - side].probe(&key, lo, hi, in_force, |other| {
+            other.matched = true;
+            let (left, right) = if side == LEFT {
+                (row, other.row)
+            } else {
+                (other.row, row)
+            };
+            pairs.push(Pair {
+                window: None,
+                left,
+                right: Some(right),
+            });
+        });
         let matched = !pairs.is_empty();
         // Later rows of the other side come after the watermark: they can match this one
         // only if its last matching time is beyond it.
-        if last > in_force {
-            self.sides[side].entry(key.clone()).or_default().push(Kept {
+        if hi > in_force {
+            self.sides[side].keep(Kept {
                 row,
+                key,
                 time: t,
+                last: hi,
                 matched,
             });
             store.hold(row);
-            self.expiry.entry(last).or_default().push((side, key));
         } else if side == LEFT && outer && !matched {
             pairs.push(Pair {
                 window: None,
@@ -113,40 +198,16 @@ impl IntervalJoin {
     /// Flink). With `outer`, the left ones that never matched pair with nothing.
     pub fn expire(&mut self, watermark: i64, outer: bool, store: &mut RowStore) -> Vec<Pair> {
         let mut pairs = Vec::new();
-        while let Some((&at, _)) = self.expiry.first_key_value() {
-            if at >= watermark {
-                break;
-            }
-            let (_, due) = self.expiry.pop_first().expect("just seen");
-            for (side, key) in due {
-                let (before, after) = (self.before, self.after);
-                let last = |k: &Kept| {
-                    if side == LEFT {
-                        k.time.saturating_add(before)
-                    } else {
-                        k.time.saturating_add(after)
-                    }
-                };
-                let Some(rows) = self.sides[side].get_mut(&key) else {
-                    continue;
-                };
-                rows.retain(|k| {
-                    if last(k) >= watermark {
-                        return true;
-                    }
-                    if side == LEFT && outer && !k.matched {
-                        pairs.push(Pair {
-                            window: None,
-                            left: k.row,
-                            right: None,
-                        });
-                    }
-                    store.release(k.row);
-                    false
-                });
-                if rows.is_empty() {
-                    self.sides[side].remove(&key);
+        for (side, kept) in self.sides.iter_mut().enumerate() {
+            while let Some(gone) = kept.pop_expired(watermark) {
+                if side == LEFT && outer && !gone.matched {
+                    pairs.push(Pair {
+                        window: None,
+                        left: gone.row,
+                        right: None,
+                    });
                 }
+                store.release(gone.row);
             }
         }
         pairs

@@ -64,9 +64,14 @@ impl Join {
             return Err("a Join needs the types of both inputs".into());
         };
         let side = |t: &crate::validate::PortType, keys: Vec<&str>| -> OpResult<Side> {
-            let time = t.time.as_ref().ok_or("a Join needs inputs with event time")?;
+            let time = t
+                .time
+                .as_ref()
+                .ok_or("a Join needs inputs with event time")?;
             let time = (
-                t.schema.index_of(&time.column).ok_or("the time column is gone")?,
+                t.schema
+                    .index_of(&time.column)
+                    .ok_or("the time column is gone")?,
                 time.shift_ms,
             );
             let keys: Vec<usize> = keys
@@ -89,7 +94,10 @@ impl Join {
         };
         let sides = [
             side(left, config.keys.iter().map(|k| k.left.as_str()).collect())?,
-            side(right, config.keys.iter().map(|k| k.right.as_str()).collect())?,
+            side(
+                right,
+                config.keys.iter().map(|k| k.right.as_str()).collect(),
+            )?,
         ];
         let millis = |v: u64| i64::try_from(v).map_err(|_| format!("{v} ms is too long"));
         let state = match config.kind {
@@ -115,7 +123,10 @@ impl Join {
         let mut columns: Vec<ColumnRef> = Vec::with_capacity(self.layout.schema.len());
         if self.layout.windowed {
             let bound = |f: fn(&(i64, i64)) -> i64| {
-                let values = pairs.iter().map(|p| p.window.as_ref().map_or(0, f)).collect();
+                let values = pairs
+                    .iter()
+                    .map(|p| p.window.as_ref().map_or(0, f))
+                    .collect();
                 Arc::new(Column::new(Values::Timestamp(values)))
             };
             columns.push(bound(|w| w.0));

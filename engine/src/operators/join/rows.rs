@@ -85,5 +85,4 @@ impl RowStore {
     pub fn batch(&self, row: RowRef) -> &Batch {
         &self.batches[&row.batch].batch
     }
-
 }

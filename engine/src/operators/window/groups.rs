@@ -179,6 +179,7 @@ impl Groups {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Value;
 
     #[test]
     fn equal_keys_share_a_slot_and_come_back_out() {

@@ -7,6 +7,7 @@
 //! watermark after every row, whatever the batching.
 
 mod accumulators;
+mod cascade;
 mod groups;
 mod sessions;
 mod slices;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::operators::keys::key_of_row;
+use cascade::CascadeWindows;
 use sessions::{Placed, SessionResult, SessionWindows};
 use slices::{SliceWindows, WindowResult};
 
@@ -40,6 +42,8 @@ enum Class {
 enum State {
     Slices(SliceWindows),
     Sessions(SessionWindows),
+    /// Over a stream windowed the same way: the columns of each row's window bounds.
+    Cascade(CascadeWindows, (usize, usize)),
 }
 
 /// One window's result rows: its bounds, then key and aggregate columns.
@@ -156,7 +160,19 @@ impl Window {
             return Err("a Window in event time needs a stream with event time".into());
         }
         let millis = |v: u64| i64::try_from(v).map_err(|_| format!("{v} ms is too long"));
+        let bounds = (
+            schema.index_of("window_start"),
+            schema.index_of("window_end"),
+        );
+        let cascade = match (input.window, bounds) {
+            (Some(w), (Some(s), Some(e))) if event_time && w == config.window => Some((s, e)),
+            _ => None,
+        };
         let state = match config.window {
+            _ if cascade.is_some() => State::Cascade(
+                CascadeWindows::new(key_types.clone(), aggregates.clone()),
+                cascade.expect("just matched"),
+            ),
             WindowKind::Tumbling { size_ms } => {
                 let size = millis(size_ms)?;
                 State::Slices(SliceWindows::new(
@@ -255,6 +271,15 @@ impl Window {
                     ));
                 }
             }
+            State::Cascade(windows, _) => {
+                for (end, WindowResult { start, columns }) in windows.fire(watermark) {
+                    out.push(shape.batch(
+                        vec![(start, end, columns)],
+                        RowKind::Insert,
+                        carried(end),
+                    ));
+                }
+            }
         }
         self.watermark = watermark;
     }
@@ -294,7 +319,20 @@ impl Window {
         };
         let args = self.args(&batch)?;
         let mut late: Vec<u32> = Vec::new();
-        if matches!(self.state, State::Slices(_)) {
+        if let State::Cascade(windows, (start_column, end_column)) = &mut self.state {
+            // Each row keeps its window: late only once that window has fired.
+            let bound = |c: usize, k: usize| match &batch.column(c).values {
+                Values::Timestamp(v) | Values::Int64(v) => v[k],
+                _ => 0,
+            };
+            let bounds: Vec<(i64, i64)> = (0..rows)
+                .map(|k| (bound(*start_column, k), bound(*end_column, k)))
+                .collect();
+            let (on_time, too_late): (Vec<u32>, Vec<u32>) = (0..rows as u32)
+                .partition(|&k| !window_fired(bounds[k as usize].1, in_force[k as usize]));
+            windows.insert(&batch, &self.key_columns, &bounds, &on_time, &args);
+            late = too_late;
+        } else if matches!(self.state, State::Slices(_)) {
             let State::Slices(windows) = &self.state else {
                 unreachable!()
             };
@@ -485,6 +523,7 @@ impl Window {
                     sessions.place(&batch, &self.key_columns, r, now, &args, now - 1, 0);
                 }
             }
+            State::Cascade(..) => unreachable!("a cascade is in event time"),
         }
         Ok(())
     }
@@ -517,6 +556,7 @@ impl Operator for Window {
         let end = match &self.state {
             State::Slices(w) => w.next_end(),
             State::Sessions(s) => s.next_end(),
+            State::Cascade(..) => None,
         }?;
         let wait = end.saturating_sub(now_ms()).max(0) as u64;
         Some(Instant::now() + Duration::from_millis(wait))

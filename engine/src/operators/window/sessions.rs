@@ -8,8 +8,8 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::accumulators::Acc;
 use super::groups::Groups;
-use crate::operators::keys::{Key, key_of_row};
 use crate::expr::Aggregate;
+use crate::operators::keys::{Key, key_of_row};
 use crate::time::window_fired;
 use crate::types::{Batch, Column, ColumnRef, DataType};
 

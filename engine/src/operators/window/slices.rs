@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::accumulators::Acc;
 use super::groups::Groups;
-use crate::operators::keys::Key;
 use crate::expr::Aggregate;
+use crate::operators::keys::Key;
 use crate::types::{Batch, Column, ColumnRef, DataType};
 
 /// One slice's groups and aggregates.
