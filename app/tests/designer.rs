@@ -1270,3 +1270,59 @@ fn browse_picks_a_data_file_starting_beside_the_current_one() {
     assert_eq!(config.path, "../assets/data/quotes.csv");
     assert!(h.state().analysis().problems.is_empty());
 }
+
+#[test]
+fn builds_and_runs_a_keyed_tumbling_window_from_the_palette() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+
+    // 1,000 rows, one per millisecond of event time, over 101 values.
+    add_node(&mut h, "Datagen", "gen");
+    click(&mut h, "Rows per second set");
+    click(&mut h, "Event time");
+    click(&mut h, "id");
+    add_node(&mut h, "KeyBy", "by_value");
+    connect_from(&mut h, "gen");
+    click(&mut h, "+ Add key column");
+    click(&mut h, "value");
+    add_node(&mut h, "Window", "per_100ms");
+    connect_from(&mut h, "by_value");
+    type_into(&mut h, "Size", "100");
+    add_node(&mut h, "Console", "print");
+    connect_from(&mut h, "per_100ms");
+    assert!(
+        h.state().analysis().is_valid(),
+        "{:?}",
+        h.state().analysis().problems
+    );
+    // The window's two outputs are drawn and typed: results, and the late rows.
+    let late = h
+        .state()
+        .analysis()
+        .port_type("per_100ms", "late")
+        .expect("the late output is typed");
+    assert_eq!(late.schema.names().collect::<Vec<_>>(), ["id", "value"]);
+
+    click(&mut h, "▶ Run");
+    let state = wait_for_run(&mut h);
+    assert!(
+        matches!(state, streamlab::editor::RunState::Finished { .. }),
+        "{state:?}"
+    );
+    let lines = h.state().console_lines().to_vec();
+    // Windows of 100 ms over ids 1 to 1000: [0, 100) to [1000, 1100), a row per value seen.
+    let mut counted = 0;
+    for line in &lines {
+        let cells: Vec<&str> = line
+            .trim_start_matches("+I[")
+            .trim_end_matches(']')
+            .split(", ")
+            .collect();
+        assert_eq!(cells.len(), 4, "{line}");
+        assert!(cells[0].starts_with("1970-01-01 00:00:0"), "{line}");
+        counted += cells[3].parse::<u64>().unwrap();
+    }
+    assert_eq!(counted, 1000, "every row counted once: {lines:?}");
+    assert!(shows(&h, lines.last().unwrap()));
+}

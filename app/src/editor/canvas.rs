@@ -130,8 +130,11 @@ fn pin_info(port: Option<&PortType>, dark: bool) -> PinInfo {
     let Some(port) = port else {
         return PinInfo::circle().with_fill(Color32::GRAY);
     };
-    // Keyed streams get square pins: their rows are partitioned by key.
-    let shape = if port.keys.is_some() {
+    // Windowed streams (a Window's results) get triangles, other keyed streams squares:
+    // their rows are partitioned by key.
+    let shape = if port.window.is_some() {
+        PinShape::Triangle
+    } else if port.keys.is_some() {
         PinShape::Square
     } else {
         PinShape::Circle
@@ -265,6 +268,20 @@ const BODY_POINTS: f32 = 120.0;
 /// points at 100% are scaled by it.
 const BODY_WIDTH: f32 = BODY_POINTS * view::MAX_ZOOM;
 
+/// Which pin is which, for a node with several inputs or outputs.
+fn pin_guide(kind: &NodeKind) -> Option<&'static str> {
+    match kind {
+        NodeKind::Window(_) => Some(
+            "Outputs: the upper pin gives the window results, the lower one (late) the rows \
+             too late for their window",
+        ),
+        NodeKind::Join(_) => {
+            Some("Inputs: the upper pin is the left input, the lower one the right")
+        }
+        _ => None,
+    }
+}
+
 /// `text` at `points` points when the canvas is at 100%.
 fn sized(text: impl Into<String>, points: f32) -> RichText {
     RichText::new(text).size(points * view::MAX_ZOOM)
@@ -390,7 +407,10 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         ui.vertical(|ui| {
             // A steady width, so pins stay put while counts grow.
             ui.set_width(BODY_WIDTH);
-            ui.add(egui::Label::new(sized(summary(&spec.kind), SUBTITLE)).truncate());
+            let summary = ui.add(egui::Label::new(sized(summary(&spec.kind), SUBTITLE)).truncate());
+            if let Some(pins) = pin_guide(&spec.kind) {
+                summary.on_hover_text(pins);
+            }
             // The counts line is always there, so a run does not make nodes grow.
             let Some(m) = self.metrics.get(&spec.id) else {
                 ui.label(sized("not run yet", BODY).weak());
@@ -399,6 +419,12 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             let text = match spec.kind.category() {
                 Category::Source => format!("out {}", short_count(m.records_out)),
                 Category::Sink => format!("in {}", short_count(m.records_in)),
+                Category::Transform if m.late_records > 0 => format!(
+                    "in {} · out {} · late {}",
+                    short_count(m.records_in),
+                    short_count(m.records_out),
+                    short_count(m.late_records)
+                ),
                 Category::Transform => format!(
                     "in {} · out {}",
                     short_count(m.records_in),

@@ -36,6 +36,14 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
         row(ui, "Seed", |ui| {
             whole(ui, &mut c.seed, &Range::of::<u64>(), ("", ""))
         });
+        let names =
+            super::inspector::time_columns(c.fields.iter().map(|f| (f.name.as_str(), f.data_type)));
+        form::event_time_rows(
+            ui,
+            Some((&mut c.event_time, &names)),
+            &mut c.watermark_delay_ms,
+            &mut c.idle_timeout_ms,
+        );
     });
     ui.add_space(4.0);
     ui.label(RichText::new("Fields").strong());

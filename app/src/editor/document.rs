@@ -11,8 +11,8 @@ use engine::spec::{EdgeSpec, JobSettings, Layout, NodeKind, NodeSpec, PipelineSp
 const UNTITLED: &str = "untitled";
 
 /// Horizontal and vertical distance between nodes placed automatically, in graph units (a
-/// node is about 350 by 160 of them; see `view` for how they relate to the screen).
-const COLUMN_WIDTH: f32 = 420.0;
+/// node is about 400 by 160 of them; see `view` for how they relate to the screen).
+const COLUMN_WIDTH: f32 = 460.0;
 const ROW_HEIGHT: f32 = 220.0;
 
 /// The canvas graph holds the nodes (`NodeSpec`, with their positions) and the wires; the rest

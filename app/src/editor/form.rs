@@ -94,6 +94,54 @@ pub fn millis(ui: &mut Ui, value: &mut u64) -> Response {
     response
 }
 
+/// Optional milliseconds called `name`: off says `none`.
+pub fn optional_millis(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut Option<u64>,
+    default: u64,
+    none: &str,
+) -> Response {
+    optional_with(ui, name, value, default, none, millis)
+}
+
+/// The rows of a source's event time: which column carries it (`columns`, the source's
+/// BIGINT and TIMESTAMP columns; `None` for a source whose column is fixed), how late rows
+/// may come (the watermark delay), and when an idle instance stops holding time back.
+pub fn event_time_rows(
+    ui: &mut Ui,
+    column: Option<(&mut Option<String>, &[String])>,
+    delay_ms: &mut u64,
+    idle_timeout_ms: &mut Option<u64>,
+) {
+    let timed = match column {
+        Some((column, names)) => {
+            row(ui, "Event time", |ui| {
+                let mut options = vec![None];
+                options.extend(names.iter().cloned().map(Some));
+                choice(ui, "event-time", column, &options, |o| {
+                    o.clone()
+                        .unwrap_or_else(|| "(none: processing time)".into())
+                })
+            })
+            .on_hover_text("The column that says when each row happened (BIGINT ms or TIMESTAMP)");
+            column.is_some()
+        }
+        None => true,
+    };
+    if timed {
+        row(ui, "Watermark delay", |ui| millis(ui, delay_ms)).on_hover_text(
+            "How late rows may come: the watermark is the latest time seen minus this",
+        );
+        row(ui, "Idle after", |ui| {
+            optional_millis(ui, "Idle after", idle_timeout_ms, 5000, "never idle")
+        })
+        .on_hover_text(
+            "A source instance without rows for this long stops holding event time back",
+        );
+    }
+}
+
 /// A checkbox called `name` + ` set` that turns an optional setting on (with `default`) or
 /// off, when `none` says what happens instead; `field` shows the value while it is on.
 fn optional_with<T>(

@@ -237,7 +237,22 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
             whole(ui, &mut job.channel_capacity, &range, ("batch", "batches"))
         })
         .on_hover_text("Batches a channel holds before its sender waits (backpressure)");
+        row(ui, "Watermark interval", |ui| {
+            form::millis(ui, &mut job.watermark_interval_ms)
+        })
+        .on_hover_text(
+            "How often sources send their watermark on its own (0: after every batch). \
+             Results do not depend on it: each row carries the watermark in force before it",
+        );
     });
+}
+
+/// The columns that can carry event time: BIGINT (epoch milliseconds) and TIMESTAMP(3).
+pub(super) fn time_columns<'a>(fields: impl Iterator<Item = (&'a str, DataType)>) -> Vec<String> {
+    fields
+        .filter(|(_, t)| matches!(t, DataType::Int64 | DataType::Timestamp))
+        .map(|(n, _)| n.to_string())
+        .collect()
 }
 
 /// Parallel instances, of a job or a node.
@@ -289,18 +304,13 @@ fn config(
                     path_field(ui, &mut c.path, "data.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
-                let names: Vec<String> = c.schema.iter().map(|f| f.name.clone()).collect();
-                row(ui, "Event time", |ui| {
-                    let mut options = vec![None];
-                    options.extend(names.iter().cloned().map(Some));
-                    form::choice(ui, "event-time", &mut c.event_time, &options, |o| {
-                        o.clone()
-                            .unwrap_or_else(|| "(none: processing time)".into())
-                    })
-                });
-                row(ui, "Watermark delay", |ui| {
-                    form::millis(ui, &mut c.watermark_delay_ms)
-                });
+                let names = time_columns(c.schema.iter().map(|f| (f.name.as_str(), f.data_type)));
+                form::event_time_rows(
+                    ui,
+                    Some((&mut c.event_time, &names)),
+                    &mut c.watermark_delay_ms,
+                    &mut c.idle_timeout_ms,
+                );
             });
             ui.label(RichText::new("Columns").strong());
             fields(ui, &mut c.schema);
@@ -348,9 +358,7 @@ fn config(
                 row(ui, "Base time", |ui| {
                     form::optional_text(ui, &mut c.base_time, "2024-01-02 09:30:00")
                 });
-                row(ui, "Watermark delay", |ui| {
-                    form::millis(ui, &mut c.watermark_delay_ms)
-                });
+                form::event_time_rows(ui, None, &mut c.watermark_delay_ms, &mut c.idle_timeout_ms);
             });
         }
         NodeKind::Filter(c) => {
