@@ -536,3 +536,44 @@ fn a_null_literal_is_for_csv_only() {
         .collect();
     assert_eq!(nodes, ["src", "out"]);
 }
+
+/// A fast source and one that sends a row a second, merged and counted per 500 ms of event
+/// time, run for a moment; the windows printed.
+fn merged_with_a_slow_source(idle_timeout: &str) -> Vec<String> {
+    let text = format!(
+        r#"(version: 1, nodes: [
+            (id: "fast", kind: Datagen(fields: [(name: "t", type: Int64, kind: Sequence(start: 0, end: 100000000))],
+                rows_per_second: 2000, event_time: "t")),
+            (id: "slow", kind: Datagen(fields: [(name: "t", type: Int64, kind: Sequence(start: 0, end: 100000000))],
+                rows_per_second: 1, event_time: "t"{idle_timeout})),
+            (id: "both", kind: Union()),
+            (id: "w", kind: Window(window: Tumbling(size_ms: 500))),
+            (id: "out", kind: Console()),
+        ], edges: [(from: "fast", to: "both"), (from: "slow", to: "both"), (from: "both", to: "w"), (from: "w", to: "out")],
+        job: (batch_size: 64, buffer_timeout_ms: 10, watermark_interval_ms: 10))"#
+    );
+    let console = Arc::new(ConsoleCapture::new(1000));
+    let options = RunOptions {
+        base_dir: ".".into(),
+        console: console.clone(),
+    };
+    let job = JobHandle::start(&spec(&text), options).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    job.stop();
+    job.wait().unwrap();
+    console.lines()
+}
+
+#[test]
+fn an_idle_source_stops_holding_event_time_back() {
+    // The slow source's event time stays near 0, so windows wait for it...
+    let waiting = merged_with_a_slow_source("");
+    assert!(waiting.is_empty(), "{waiting:?}");
+    // ...unless it counts as idle between its rows: then the fast one leads.
+    let lines = merged_with_a_slow_source(", idle_timeout_ms: 100");
+    assert!(lines.len() >= 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("+I[1970-01-01 00:00:00.000, 1970-01-01 00:00:00.500, "),
+        "{lines:?}"
+    );
+}

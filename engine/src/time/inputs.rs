@@ -49,16 +49,24 @@ impl InputWatermarks {
         self.recompute()
     }
 
+    /// Input `i` has ended. One that drained sent the last watermark (`i64::MAX`) first; one
+    /// stopped early keeps event time where it left it, so a stop fires no window.
     pub fn close(&mut self, i: usize) -> Option<i64> {
         self.open[i] = false;
+        self.idle[i] = false;
         self.recompute()
     }
 
-    /// The least watermark of the open, active inputs other than `i`: what a row of input
-    /// `i` is judged against beside its own watermark. `i64::MAX` when there are none.
+    /// Whether input `i` holds event time back: an idle input does not while it is open.
+    fn counts(&self, i: usize) -> bool {
+        !(self.open[i] && self.idle[i])
+    }
+
+    /// The least watermark of the inputs other than `i` that hold event time back: what a
+    /// row of input `i` is judged against beside its own watermark. `i64::MAX` when none do.
     pub fn others(&self, i: usize) -> i64 {
         (0..self.latest.len())
-            .filter(|&j| j != i && self.open[j] && !self.idle[j])
+            .filter(|&j| j != i && self.counts(j))
             .map(|j| self.latest[j])
             .min()
             .unwrap_or(i64::MAX)
@@ -66,7 +74,7 @@ impl InputWatermarks {
 
     fn recompute(&mut self) -> Option<i64> {
         let least = (0..self.latest.len())
-            .filter(|&j| self.open[j] && !self.idle[j])
+            .filter(|&j| self.counts(j))
             .map(|j| self.latest[j])
             .min()?;
         (least > self.combined).then(|| {
@@ -92,7 +100,10 @@ mod tests {
         w.active(1);
         assert_eq!(w.advance(0, 200), None, "input 1 is at 50 again");
         assert_eq!(w.advance(1, 300), Some(200));
-        assert_eq!(w.close(0), Some(300));
-        assert_eq!(w.current(), 300);
+        // An input stopped early holds event time where it left it; a drained one sent the
+        // last watermark before it ended.
+        assert_eq!(w.close(0), None);
+        assert_eq!(w.current(), 200);
+        assert_eq!(w.advance(0, i64::MAX), Some(300));
     }
 }
