@@ -171,7 +171,9 @@ fn run_writes_a_json_summary() {
     let json = dir.path().join("summary.json");
     let run = run(&["run", arg(&pipeline), "--summary-json", arg(&json)]);
     run.assert_code(0);
-    let (records_in, records_out, elapsed_s, records_per_s) = read_summary(&json);
+    let summary = read_summary(&json);
+    let [records_in, records_out, elapsed_s, records_per_s] =
+        ["records_in", "records_out", "elapsed_s", "records_per_s"].map(|k| number(&summary, k));
     assert_eq!(records_in, 100.0);
     assert_eq!(records_out, 50.0);
     assert!(elapsed_s > 0.0 && elapsed_s < 10.0, "elapsed_s {elapsed_s}");
@@ -181,6 +183,11 @@ fn run_writes_a_json_summary() {
         (records_per_s - implied).abs() <= implied * 0.01,
         "records_per_s {records_per_s} is not records_in / elapsed_s = {implied}"
     );
+    // End-to-end latency over the run: ordered percentiles within the run's time.
+    let [p50, p99, max] =
+        ["latency_p50_ms", "latency_p99_ms", "latency_max_ms"].map(|k| number(&summary, k));
+    assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{summary}");
+    assert!(max <= elapsed_s * 1000.0 + 1.0, "{summary}");
 }
 
 #[test]
@@ -225,7 +232,9 @@ fn duration_stops_an_unbounded_run() {
     );
     assert!(run.elapsed < TIMEOUT, "took {:?}", run.elapsed);
     summary_line(&run, "stopped:");
-    let (records_in, records_out, elapsed_s, _) = read_summary(&json);
+    let summary = read_summary(&json);
+    let [records_in, records_out, elapsed_s] =
+        ["records_in", "records_out", "elapsed_s"].map(|k| number(&summary, k));
     assert!(records_in > 0.0, "no records generated");
     assert_eq!(records_in, records_out, "the blackhole lost rows");
     assert!(elapsed_s >= 0.25, "elapsed_s {elapsed_s}");
@@ -284,7 +293,7 @@ fn ctrl_c_stops_a_run_cleanly_and_flushes_file_sinks() {
         );
     }
     assert!(text.ends_with('\n'), "the last row was cut off");
-    let (_, records_out, _, _) = read_summary(&json);
+    let records_out = number(&read_summary(&json), "records_out");
     assert_eq!(
         records_out,
         rows.len() as f64,

@@ -11,5 +11,5 @@ pub mod time;
 pub mod types;
 pub mod validate;
 
-pub use runtime::{JobError, JobHandle, JobStatus, JobSummary, RunOptions};
+pub use runtime::{JobError, JobHandle, JobMonitor, JobStatus, JobSummary, RunOptions};
 pub use spec::PipelineSpec;

@@ -42,7 +42,7 @@ enum Command {
         /// Stop after this long, e.g. 10s, 500ms, 2m
         #[arg(long, value_parser = humantime::parse_duration)]
         duration: Option<Duration>,
-        /// Write {"records_in", "records_out", "elapsed_s", "records_per_s"} to this file
+        /// Write the run's counts, rate and end-to-end latency (p50, p99, max) as JSON to this file
         #[arg(long, value_name = "PATH")]
         summary_json: Option<PathBuf>,
     },

@@ -2,18 +2,19 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use engine::JobHandle;
-use engine::metrics::totals;
+use engine::metrics::{MetricsSnapshot, totals};
 
 use super::terminal::{err, err_raw};
 use super::{rate, thousands};
 
 /// Progress of a long run on standard error: rewritten in place on a terminal, a line every
-/// few seconds in a log. Short runs print nothing.
+/// few seconds in a log. Short runs print nothing. It reads the job's metric samples.
 pub struct Progress {
     terminal: bool,
     last: Instant,
     last_records: u64,
-    shown: bool,
+    /// The width of the line shown, to blank it fully when it shrinks.
+    shown: usize,
 }
 
 impl Progress {
@@ -22,7 +23,7 @@ impl Progress {
             terminal: std::io::stderr().is_terminal(),
             last: Instant::now(),
             last_records: 0,
-            shown: false,
+            shown: 0,
         }
     }
 
@@ -42,27 +43,64 @@ impl Progress {
         }
         let (records_in, records_out) = totals(&job.metrics());
         let per_second = (records_in - self.last_records) as f64 / since.as_secs_f64();
-        let line = format!(
+        let mut line = format!(
             "{:>7.1} s  {} records in  {} out  {} records/s",
             job.elapsed().as_secs_f64(),
             thousands(records_in),
             thousands(records_out),
             rate(per_second)
         );
+        if let Some(sample) = job.latest_sample() {
+            line.push_str(&timing(&sample));
+        }
         if self.terminal {
-            err_raw(format!("\r{line:<78}"));
+            let width = self.shown.max(line.len());
+            err_raw(format!("\r{line:<width$}"));
         } else {
-            err(line);
+            err(&line);
         }
         self.last = now;
         self.last_records = records_in;
-        self.shown = true;
+        self.shown = line.len();
     }
 
     /// Leaves the terminal line clean for the summary.
     pub fn clear(&self) {
-        if self.terminal && self.shown {
-            err_raw(format!("\r{:78}\r", ""));
+        if self.terminal && self.shown > 0 {
+            err_raw(format!("\r{:width$}\r", "", width = self.shown));
         }
+    }
+}
+
+/// `  p99 3.2 ms  watermark lag 2.1 s`: the slowest sink's latency over the last sample and
+/// the sink furthest behind in event time, when there are such.
+fn timing(sample: &MetricsSnapshot) -> String {
+    let sinks = || {
+        sample
+            .nodes
+            .iter()
+            .filter(|n| n.category == Some(engine::spec::Category::Sink))
+    };
+    let mut text = String::new();
+    if let Some(p99) = sinks()
+        .filter_map(|n| n.latency.map(|l| l.p99_ms))
+        .max_by(f64::total_cmp)
+    {
+        text.push_str(&format!("  p99 {}", milliseconds(p99)));
+    }
+    if let Some(lag) = sinks().filter_map(|n| n.watermark_lag_ms).max() {
+        text.push_str(&format!("  watermark lag {}", milliseconds(lag as f64)));
+    }
+    text
+}
+
+/// `0.42 ms`, `12 ms`, `2.1 s`.
+pub fn milliseconds(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.2} ms")
     }
 }

@@ -7,7 +7,7 @@ use engine::operators::StdoutConsole;
 use engine::operators::WrittenFile;
 use engine::{JobHandle, JobSummary, RunOptions};
 
-use super::progress::Progress;
+use super::progress::{Progress, milliseconds};
 use super::terminal::err;
 use super::{base_dir, check, load, rate, thousands};
 
@@ -75,8 +75,16 @@ fn records_per_second(summary: &JobSummary) -> f64 {
 }
 
 fn summary_line(summary: &JobSummary) -> String {
+    let latency = summary.latency.map_or(String::new(), |l| {
+        format!(
+            "; latency p50 {}, p99 {}, max {}",
+            milliseconds(l.p50_ms),
+            milliseconds(l.p99_ms),
+            milliseconds(l.max_ms)
+        )
+    });
     format!(
-        "{}: {} records in, {} records out in {:.2} s ({} records/s)",
+        "{}: {} records in, {} records out in {:.2} s ({} records/s){latency}",
         if summary.stopped {
             "stopped"
         } else {
@@ -126,6 +134,9 @@ fn write_summary(path: &Path, summary: &JobSummary) -> Result<(), String> {
         "elapsed_s": summary.elapsed.as_secs_f64(),
         "records_per_s": records_per_second(summary),
         "stopped": summary.stopped,
+        "latency_p50_ms": summary.latency.map(|l| l.p50_ms),
+        "latency_p99_ms": summary.latency.map(|l| l.p99_ms),
+        "latency_max_ms": summary.latency.map(|l| l.max_ms),
         "files": files,
     });
     std::fs::write(path, format!("{json:#}\n"))

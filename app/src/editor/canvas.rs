@@ -183,6 +183,7 @@ pub fn summary(kind: &NodeKind) -> String {
         NodeKind::Union(_) => "merges its inputs".into(),
         NodeKind::Window(c) => window_summary(c),
         NodeKind::Join(c) => join_summary(c),
+        NodeKind::Throttle(c) => format!("at most {} rows/s", c.rows_per_second),
         NodeKind::FileSink(c) => format!("{} {}", format_name(c.format), c.path),
         NodeKind::Console(c) => c
             .print_identifier

@@ -437,6 +437,25 @@ fn config(
         }
         NodeKind::Window(c) => super::window_form::window(ui, c, input),
         NodeKind::Join(c) => super::join_form::join(ui, c, inputs[0], inputs[1]),
+        NodeKind::Throttle(c) => {
+            form::rows(ui, "throttle", |ui| {
+                row(ui, "Rate", |ui| {
+                    whole(
+                        ui,
+                        &mut c.rows_per_second,
+                        &Range::of::<u64>().at_least(1, "a rate is at least 1 row a second"),
+                        ("row/s", "rows/s"),
+                    )
+                });
+            });
+            ui.label(
+                RichText::new(
+                    "Each row takes its share of a second here, as in a slow step. The steps \
+                     before it wait for room: watch their backpressure.",
+                )
+                .weak(),
+            );
+        }
         NodeKind::FileSink(c) => {
             form::rows(ui, "file-sink", |ui| {
                 row(ui, "Path", |ui| {

@@ -148,38 +148,21 @@ pub fn arg(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 temporary path")
 }
 
-/// The number after `"key":` in a flat JSON object.
-pub fn json_number(json: &str, key: &str) -> f64 {
-    let pattern = format!("\"{key}\":");
-    let at = json
-        .find(&pattern)
-        .unwrap_or_else(|| panic!("no {key:?} in {json}"))
-        + pattern.len();
-    let rest = json[at..].trim_start();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
-        .unwrap_or(rest.len());
-    rest[..end]
-        .parse()
-        .unwrap_or_else(|e| panic!("{key:?} is not a number in {json}: {e}"))
-}
-
-/// Reads the `--summary-json` file, checks it is one JSON object with the four keys, and
-/// returns `(records_in, records_out, elapsed_s, records_per_s)`.
-pub fn read_summary(path: &Path) -> (f64, f64, f64, f64) {
+/// The `--summary-json` file, parsed.
+pub fn read_summary(path: &Path) -> serde_json::Value {
     let json = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("no summary at {}: {e}", path.display()));
-    let trimmed = json.trim();
-    assert!(
-        trimmed.starts_with('{') && trimmed.ends_with('}'),
-        "not a JSON object: {json}"
-    );
-    (
-        json_number(&json, "records_in"),
-        json_number(&json, "records_out"),
-        json_number(&json, "elapsed_s"),
-        json_number(&json, "records_per_s"),
-    )
+    let value: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
+    assert!(value.is_object(), "not a JSON object: {json}");
+    value
+}
+
+/// The number `key` of a JSON object.
+pub fn number(json: &serde_json::Value, key: &str) -> f64 {
+    json[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key:?} is not a number in {json}"))
 }
 
 /// The last line of standard error that starts with `prefix`.

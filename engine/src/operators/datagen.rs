@@ -289,11 +289,14 @@ impl Source for Datagen {
             }
             rows = rows.min(remaining as usize);
         }
+        // A paced source's rows were made when they fell due, so latency counts their wait.
+        let mut made = None;
         if let Some(rate) = &mut self.rate {
             let now = Instant::now();
             match rate.allowance(rows, now) {
                 Allowance::Rows(n) => {
                     rows = n;
+                    made = Some(rate.next_due(now));
                     rate.emitted(n, now);
                 }
                 Allowance::Wait(d) => return Ok(SourceEvent::Idle(d)),
@@ -307,7 +310,11 @@ impl Source for Datagen {
             .iter_mut()
             .map(|f| Arc::new(f.column(rows)))
             .collect();
-        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
+        let mut batch = Batch::new(columns, rows);
+        if let Some(made) = made {
+            batch.set_created(crate::metrics::ns_at(made));
+        }
+        Ok(SourceEvent::Batch(batch))
     }
 }
 

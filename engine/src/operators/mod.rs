@@ -15,10 +15,12 @@ pub mod nexmark;
 mod rate;
 mod report;
 mod staged_file;
+mod throttle;
 mod window;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 pub use console::{ConsoleCapture, ConsoleWriter, StdoutConsole};
@@ -139,6 +141,8 @@ pub struct Context {
     pub console: Arc<dyn ConsoleWriter>,
     /// How the job ended, and where sinks report the files they wrote.
     pub report: Arc<JobReport>,
+    /// Set when the job is asked to stop: an operator that waits looks at it.
+    pub stop: Arc<AtomicBool>,
 }
 
 impl Default for Context {
@@ -155,6 +159,7 @@ impl Default for Context {
             inputs: Vec::new(),
             console: Arc::new(StdoutConsole::default()),
             report: Arc::default(),
+            stop: Arc::default(),
         }
     }
 }
@@ -195,6 +200,7 @@ pub fn build_operator(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Operat
         NodeKind::KeyBy(_) | NodeKind::Union(_) => Box::new(PassThrough),
         NodeKind::Window(config) => Box::new(window::Window::new(config, ctx)?),
         NodeKind::Join(config) => Box::new(join::Join::new(config, ctx)?),
+        NodeKind::Throttle(config) => Box::new(throttle::Throttle::new(config, ctx)),
         NodeKind::FileSink(config) => Box::new(file_sink::FileSink::create(config, ctx)?),
         NodeKind::Console(config) => Box::new(console::Console::new(config, ctx)),
         NodeKind::Blackhole(_) => Box::new(blackhole::Blackhole),

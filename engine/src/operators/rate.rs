@@ -53,6 +53,13 @@ impl RateLimiter {
         Allowance::Wait(wait.max(Duration::from_micros(100)))
     }
 
+    /// When the next row to emit became due: the moment it was, in a real source, made.
+    pub fn next_due(&self, now: Instant) -> Instant {
+        let started = self.started.unwrap_or(now);
+        let at = started + Duration::from_secs_f64(self.emitted as f64 / self.per_second as f64);
+        at.min(now)
+    }
+
     pub fn emitted(&mut self, rows: usize, now: Instant) {
         self.emitted += rows as u64;
         self.last_emit = Some(now);

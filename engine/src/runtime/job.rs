@@ -6,14 +6,17 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use crossbeam_channel::bounded;
+use crossbeam_channel::{Sender, bounded};
 
 use super::output::{OutEdge, Output};
 use super::plan::{JobGraph, Partition};
 use super::task::{Head, Input, Link, Task, TaskFailure, panic_message};
-use crate::metrics::{NodeCounters, NodeMetrics, totals};
+use crate::metrics::{
+    LatencySummary, MetricsSnapshot, NodeCounters, NodeMetrics, SampledNode, Sampler, TaskCounters,
+    Watched, now_ns, totals,
+};
 use crate::operators::{self, ConsoleWriter, Context, JobReport, StdoutConsole, WrittenFile};
 use crate::spec::{Category, LATE_OUTPUT, PipelineSpec};
 use crate::time::WatermarkAssigner;
@@ -87,6 +90,8 @@ pub struct JobSummary {
     pub nodes: Vec<NodeMetrics>,
     /// The files sinks wrote, and where.
     pub files: Vec<WrittenFile>,
+    /// End-to-end latency over the run, of all sinks together; `None` if no row reached one.
+    pub latency: Option<LatencySummary>,
 }
 
 /// A node's id, category and the counters of each of its instances.
@@ -94,14 +99,20 @@ type NodeCounterSet = (String, Category, Vec<Arc<NodeCounters>>);
 
 /// State the tasks and the handle share.
 pub struct JobShared {
-    stop: AtomicBool,
+    stop: Arc<AtomicBool>,
     /// How the input ended, and the files written; shared with the operators.
     report: Arc<JobReport>,
     failure: Mutex<Option<JobError>>,
     running: AtomicUsize,
     started: Instant,
+    /// The wall clock at the start.
+    started_at: SystemTime,
     ended: Mutex<Option<Instant>>,
     counters: Vec<NodeCounterSet>,
+    /// Samples of the counters, for anyone watching.
+    watched: Arc<Watched>,
+    /// Dropped when the last task ends, which tells the sampler to take its last sample.
+    sampler_alive: Mutex<Option<Sender<()>>>,
 }
 
 impl JobShared {
@@ -122,15 +133,33 @@ impl JobShared {
     fn task_ended(&self) {
         if self.running.fetch_sub(1, Ordering::AcqRel) == 1 {
             *self.ended.lock().unwrap() = Some(Instant::now());
+            self.sampler_alive.lock().unwrap().take();
         }
     }
 }
 
-/// A running (or ended) job: the one way the CLI and the designer drive the engine.
+/// A running (or ended) job: the one way the CLI and the designer drive the engine. It
+/// reads and stops the job through its [`JobMonitor`], which others may share.
 pub struct JobHandle {
-    shared: Arc<JobShared>,
+    monitor: JobMonitor,
     threads: Vec<JoinHandle<()>>,
-    graph: JobGraph,
+    sampler: Option<JoinHandle<()>>,
+}
+
+/// A view of a job that any thread may hold: its status, counts, samples and plan, and the
+/// way to stop it (the REST server holds one).
+#[derive(Clone)]
+pub struct JobMonitor {
+    shared: Arc<JobShared>,
+    graph: Arc<JobGraph>,
+}
+
+impl std::ops::Deref for JobHandle {
+    type Target = JobMonitor;
+
+    fn deref(&self) -> &JobMonitor {
+        &self.monitor
+    }
 }
 
 impl JobHandle {
@@ -153,8 +182,15 @@ impl JobHandle {
             .iter()
             .map(|id| {
                 let node = topology.node(id).expect("analysed");
+                let category = node.kind.category();
                 let instances = (0..spec.parallelism_of(node))
-                    .map(|_| Arc::default())
+                    .map(|_| {
+                        Arc::new(if category == Category::Sink {
+                            NodeCounters::for_sink()
+                        } else {
+                            NodeCounters::default()
+                        })
+                    })
                     .collect();
                 (id.clone(), node.kind.category(), instances)
             })
@@ -165,14 +201,26 @@ impl JobHandle {
             .map(|(i, (id, _, _))| (id.as_str(), i))
             .collect();
         let counters_of = |id: &str, instance: usize| counters[position[id]].2[instance].clone();
+        let task_counters: Vec<Vec<Arc<TaskCounters>>> = graph
+            .vertices
+            .iter()
+            .map(|v| (0..v.parallelism).map(|_| Arc::default()).collect())
+            .collect();
+        let sampled = sampled_nodes(&counters, &graph, &task_counters);
+        let (sampler_alive, sampler_ended) = bounded(0);
+        // Start the metrics clock before any batch is stamped with it.
+        now_ns();
         let shared = Arc::new(JobShared {
-            stop: AtomicBool::new(false),
+            stop: Arc::default(),
             report: Arc::new(JobReport::new(spec.unbounded_source().is_none())),
             failure: Mutex::new(None),
             running: AtomicUsize::new(graph.task_count()),
             started: Instant::now(),
+            started_at: SystemTime::now(),
             ended: Mutex::new(None),
             counters: counters.clone(),
+            watched: Arc::default(),
+            sampler_alive: Mutex::new(Some(sampler_alive)),
         });
 
         // Channels first: inputs[v][i] and senders[v][i][e] of instance i of vertex v.
@@ -211,6 +259,7 @@ impl JobHandle {
                     edge.partition.clone(),
                     edge.schema.clone(),
                     txs,
+                    task_counters[edge.from][i].clone(),
                 ));
             }
         }
@@ -256,6 +305,7 @@ impl JobHandle {
                         output_schema,
                         console: options.console.clone(),
                         report: shared.report.clone(),
+                        stop: shared.stop.clone(),
                     }
                 };
                 let head_id = &vertex.nodes[0];
@@ -302,11 +352,17 @@ impl JobHandle {
                         chain,
                         output: Output::new(out_edges, spec.job.batch_size, timeout),
                         shared: shared.clone(),
+                        counters: task_counters[v][i].clone(),
                     },
                 ));
             }
         }
 
+        let sampler = Sampler::new(sampled, shared.watched.clone(), shared.started);
+        let sampler = std::thread::Builder::new()
+            .name("metrics sampler".into())
+            .spawn(move || sampler.run(sampler_ended))
+            .map_err(|e| JobError::Start(format!("the system refused the metrics thread ({e})")))?;
         let total = tasks.len();
         let mut threads = Vec::with_capacity(total);
         let mut tasks = tasks.into_iter();
@@ -333,6 +389,8 @@ impl JobHandle {
             for thread in threads {
                 let _ = thread.join();
             }
+            shared.sampler_alive.lock().unwrap().take();
+            let _ = sampler.join();
             return Err(JobError::Start(format!(
                 "the system refused to start thread {} of the {total} the job needs \
                  ({e}); lower the parallelism or run fewer jobs at once",
@@ -340,12 +398,47 @@ impl JobHandle {
             )));
         }
         Ok(JobHandle {
-            shared,
+            monitor: JobMonitor {
+                shared,
+                graph: Arc::new(graph),
+            },
             threads,
-            graph,
+            sampler: Some(sampler),
         })
     }
 
+    /// A view of the job to hand to another thread.
+    pub fn monitor(&self) -> JobMonitor {
+        self.monitor.clone()
+    }
+
+    /// Waits for the job to end.
+    pub fn wait(mut self) -> Result<JobSummary, JobError> {
+        for thread in std::mem::take(&mut self.threads) {
+            let _ = thread.join();
+        }
+        if let Some(sampler) = self.sampler.take() {
+            let _ = sampler.join();
+        }
+        let shared = &self.monitor.shared;
+        if let Some(error) = shared.failure.lock().unwrap().clone() {
+            return Err(error);
+        }
+        let nodes = self.metrics();
+        let (records_in, records_out) = totals(&nodes);
+        Ok(JobSummary {
+            records_in,
+            records_out,
+            elapsed: self.elapsed(),
+            stopped: shared.report.stopped_early(),
+            nodes,
+            files: shared.report.files(),
+            latency: shared.watched.run_latency(),
+        })
+    }
+}
+
+impl JobMonitor {
     /// Asks the job to stop: sources stop, in-flight rows drain, sinks flush. Returns at once.
     pub fn stop(&self) {
         self.shared.stop.store(true, Ordering::Relaxed);
@@ -386,6 +479,17 @@ impl JobHandle {
             .collect()
     }
 
+    /// The latest sample of the job's metrics; `None` before the first (within 100 ms).
+    pub fn latest_sample(&self) -> Option<Arc<MetricsSnapshot>> {
+        self.shared.watched.latest()
+    }
+
+    /// The samples so far, and the way to subscribe to those to come: what the monitor, the
+    /// progress line, the REST server and the report read.
+    pub fn watched(&self) -> Arc<Watched> {
+        self.shared.watched.clone()
+    }
+
     /// The files the job's sinks have written (they write when the job ends).
     pub fn files(&self) -> Vec<WrittenFile> {
         self.shared.report.files()
@@ -396,36 +500,9 @@ impl JobHandle {
         &self.graph
     }
 
-    /// Waits for the job to end.
-    pub fn wait(mut self) -> Result<JobSummary, JobError> {
-        for thread in std::mem::take(&mut self.threads) {
-            let _ = thread.join();
-        }
-        if let Some(error) = self.shared.failure.lock().unwrap().clone() {
-            return Err(error);
-        }
-        let nodes: Vec<NodeMetrics> = self
-            .shared
-            .counters
-            .iter()
-            .map(|(id, category, c)| NodeMetrics::read(id, *category, c))
-            .collect();
-        let (records_in, records_out) = totals(&nodes);
-        let elapsed = self
-            .shared
-            .ended
-            .lock()
-            .unwrap()
-            .unwrap_or_else(Instant::now)
-            - self.shared.started;
-        Ok(JobSummary {
-            records_in,
-            records_out,
-            elapsed,
-            stopped: self.shared.report.stopped_early(),
-            nodes,
-            files: self.shared.report.files(),
-        })
+    /// The wall clock when the job started.
+    pub fn started_at(&self) -> SystemTime {
+        self.shared.started_at
     }
 }
 
@@ -436,6 +513,30 @@ impl Drop for JobHandle {
             self.stop();
         }
     }
+}
+
+/// What the sampler reads: each node's instances, with the task each runs in.
+fn sampled_nodes(
+    counters: &[NodeCounterSet],
+    graph: &JobGraph,
+    tasks: &[Vec<Arc<TaskCounters>>],
+) -> Vec<SampledNode> {
+    counters
+        .iter()
+        .map(|(id, category, instances)| {
+            let vertex = graph
+                .vertices
+                .iter()
+                .position(|v| v.nodes.contains(id))
+                .expect("every node is planned");
+            SampledNode {
+                id: id.clone(),
+                category: *category,
+                instances: instances.clone(),
+                tasks: tasks[vertex].clone(),
+            }
+        })
+        .collect()
 }
 
 /// The assigner that stamps a source's rows with event time, if the source has it.

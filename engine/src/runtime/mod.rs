@@ -8,7 +8,7 @@ mod partition;
 mod plan;
 mod task;
 
-pub use job::{JobError, JobHandle, JobStatus, JobSummary, RunOptions};
+pub use job::{JobError, JobHandle, JobMonitor, JobStatus, JobSummary, RunOptions};
 pub use message::Message;
 pub use partition::{hash_rows, split_by_key};
 pub use plan::{JobGraph, Partition, Vertex, VertexEdge};

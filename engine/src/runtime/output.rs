@@ -1,13 +1,15 @@
 //! A task's output: routes batches to downstream channels by each edge's partitioning, and
 //! gathers small batches into full ones until the buffer timeout.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Sender, TrySendError};
 
 use super::message::Message;
 use super::partition::split_by_key;
 use super::plan::Partition;
+use crate::metrics::TaskCounters;
 use crate::types::{Batch, BatchBuilder, SchemaRef};
 
 /// The receiving side has gone away: the job is stopping after a failure.
@@ -27,11 +29,24 @@ struct Channel {
     pending: Pending,
     /// When the oldest pending row arrived.
     since: Option<Instant>,
+    /// The sending task's, to count the time it waits for room.
+    counters: Arc<TaskCounters>,
 }
 
 impl Channel {
+    /// Sends, waiting while the channel is full: that wait is backpressure.
     fn send(&self, message: Message) -> Result<(), Disconnected> {
-        self.tx.send(message).map_err(|_| Disconnected)
+        match self.tx.try_send(message) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Disconnected(_)) => Err(Disconnected),
+            Err(TrySendError::Full(message)) => {
+                let waiting = Instant::now();
+                let sent = self.tx.send(message).map_err(|_| Disconnected);
+                self.counters
+                    .add_backpressured(waiting.elapsed().as_nanos() as u64);
+                sent
+            }
+        }
     }
 
     fn pending_rows(&self) -> usize {
@@ -108,6 +123,7 @@ impl OutEdge {
         partition: Partition,
         schema: SchemaRef,
         senders: Vec<Sender<Message>>,
+        counters: Arc<TaskCounters>,
     ) -> Self {
         let first = instance % senders.len().max(1);
         let channels = senders
@@ -116,6 +132,7 @@ impl OutEdge {
                 tx,
                 pending: Pending::Empty,
                 since: None,
+                counters: counters.clone(),
             })
             .collect();
         OutEdge {

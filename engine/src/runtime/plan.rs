@@ -70,8 +70,12 @@ impl JobGraph {
                     let v: usize = vertex_of[edge.from.as_str()];
                     // After a KeyBy rows change instance by key, unless there is only one.
                     let keyed_hop = matches!(upstream.kind, NodeKind::KeyBy(_)) && parallelism > 1;
+                    // A Throttle stands for a slow task of its own, so the steps before it
+                    // feel backpressure rather than run slowly themselves.
+                    let throttle = matches!(node.kind, NodeKind::Throttle(_));
                     let chainable = topology.outputs_of(&edge.from).len() == 1
                         && !keyed_hop
+                        && !throttle
                         && graph.vertices[v].parallelism == parallelism
                         && graph.vertices[v].nodes.last() == Some(&edge.from);
                     chainable.then_some(v)

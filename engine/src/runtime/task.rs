@@ -8,10 +8,10 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Select};
 use super::job::JobShared;
 use super::message::Message;
 use super::output::{Disconnected, Output};
-use crate::metrics::NodeCounters;
+use crate::metrics::{NodeCounters, TaskCounters, now_ns};
 use crate::operators::{OpResult, Operator, Outputs, Source, SourceEvent};
 use crate::time::{InputWatermarks, WatermarkAssigner};
-use crate::types::Batch;
+use crate::types::{Batch, oldest_created};
 
 /// Why a task ended early.
 #[derive(Debug)]
@@ -61,6 +61,8 @@ pub struct Task {
     pub chain: Vec<Link>,
     pub output: Output,
     pub shared: Arc<JobShared>,
+    /// Where the task's time goes, and how full its inputs are.
+    pub counters: Arc<TaskCounters>,
 }
 
 /// The longest a throttled source sleeps before it looks at the stop flag again.
@@ -96,7 +98,11 @@ impl Task {
                     if let Some(assigner) = &mut assigner {
                         assigner.stamp(&mut batch);
                     }
+                    if batch.created() == 0 {
+                        batch.set_created(now_ns());
+                    }
                     counters.add_out(batch.num_rows());
+                    counters.add_bytes_out(batch.byte_size());
                     self.push(0, 0, vec![batch])?;
                 }
                 SourceEvent::Idle(wait) => {
@@ -111,6 +117,7 @@ impl Task {
                         until = until.min(deadline);
                     }
                     std::thread::sleep(until.saturating_duration_since(now));
+                    self.counters.add_idle(now.elapsed().as_nanos() as u64);
                 }
                 SourceEvent::Finished => break true,
             }
@@ -142,7 +149,11 @@ impl Task {
                 .into_iter()
                 .flatten()
                 .min();
-            let Some((i, message)) = receive(&inputs, &open, deadline) else {
+            let waiting = Instant::now();
+            let received = receive(&inputs, &open, deadline);
+            self.counters.add_idle(waiting.elapsed().as_nanos() as u64);
+            record_queue_fill(&self.counters, &inputs, &open);
+            let Some((i, message)) = received else {
                 let now = Instant::now();
                 self.fire_timers(now)?;
                 self.output.flush_expired(now)?;
@@ -187,11 +198,18 @@ impl Task {
                 return Ok(());
             }
             let mut out = Outputs::default();
+            let made = oldest_created(input.iter().map(|(_, b)| b.created()));
             for (port, batch) in input {
                 link.counters.add_in(batch.num_rows());
+                link.counters.add_bytes_in(batch.byte_size());
+                if let Some(latency) = &link.counters.latency
+                    && batch.created() > 0
+                {
+                    latency.record(now_ns().saturating_sub(batch.created()), batch.num_rows());
+                }
                 guarded(&link.node, || link.op.process(port, batch, &mut out))?;
             }
-            input = link.hand_on(out, i == last);
+            input = link.hand_on(out, i == last, made);
         }
         for (port, batch) in input {
             self.output.emit(port, batch)?;
@@ -202,7 +220,8 @@ impl Task {
     /// Hands what link `i` produced (outside `process`) to the rest of the chain.
     fn push_produced(&mut self, i: usize, out: Outputs) -> Result<(), TaskFailure> {
         let last = i + 1 == self.chain.len();
-        let produced = self.chain[i].hand_on(out, last);
+        // Rows made outside `process` (a window firing) are made now.
+        let produced = self.chain[i].hand_on(out, last, now_ns());
         if last {
             for (port, batch) in produced {
                 self.output.emit(port, batch)?;
@@ -261,15 +280,20 @@ impl Task {
 impl Link {
     /// Counts what the operator produced and keeps what goes on: for the last link of the
     /// chain every port's batches (the output routes them by port), else those of the port
-    /// that feeds the next link, as its input 0. Rows of unconnected ports end here.
-    fn hand_on(&self, mut out: Outputs, last: bool) -> Vec<(usize, Batch)> {
+    /// that feeds the next link, as its input 0. Rows of unconnected ports end here. Batches
+    /// the operator built anew are taken as made at `made`.
+    fn hand_on(&self, mut out: Outputs, last: bool, made: u64) -> Vec<(usize, Batch)> {
         self.counters.add_late(out.take_late());
         let mut produced = out.take();
-        for (port, batch) in &produced {
+        for (port, batch) in &mut produced {
+            if batch.created() == 0 {
+                batch.set_created(made);
+            }
             if Some(*port) == self.late_port {
                 self.counters.add_late(batch.num_rows());
             } else {
                 self.counters.add_out(batch.num_rows());
+                self.counters.add_bytes_out(batch.byte_size());
             }
         }
         if !last {
@@ -297,6 +321,18 @@ fn judge_against_others(batch: &mut Batch, watermarks: &mut InputWatermarks, i: 
         let judged: Arc<[i64]> = own.iter().map(|&w| w.min(others)).collect();
         batch.set_watermarks(Some(judged));
     }
+}
+
+/// Notes how full the fullest open input is, for the sampler.
+fn record_queue_fill(counters: &TaskCounters, inputs: &[Input], open: &[bool]) {
+    let (waiting, capacity) = inputs
+        .iter()
+        .zip(open)
+        .filter(|(_, open)| **open)
+        .map(|(input, _)| (input.rx.len(), input.rx.capacity().unwrap_or(1)))
+        .max_by(|a, b| (a.0 * b.1).cmp(&(b.0 * a.1)))
+        .unwrap_or((0, 1));
+    counters.set_queue_fill(waiting, capacity);
 }
 
 /// Calls into an operator of `node`, turning its error, or a panic, into a failure of that node.

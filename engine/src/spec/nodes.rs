@@ -16,13 +16,14 @@ pub enum NodeKind {
     Union(UnionConfig),
     Window(WindowConfig),
     Join(JoinConfig),
+    Throttle(ThrottleConfig),
     FileSink(FileSinkConfig),
     Console(ConsoleConfig),
     Blackhole(BlackholeConfig),
 }
 
 /// Where a node kind sits in the palette.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Category {
     Source,
     Transform,
@@ -92,6 +93,7 @@ impl NodeKind {
             NodeKind::Union(UnionConfig::default()),
             NodeKind::Window(WindowConfig::default()),
             NodeKind::Join(JoinConfig::default()),
+            NodeKind::Throttle(ThrottleConfig::default()),
             NodeKind::FileSink(FileSinkConfig::default()),
             NodeKind::Console(ConsoleConfig::default()),
             NodeKind::Blackhole(BlackholeConfig::default()),
@@ -110,6 +112,7 @@ impl NodeKind {
             NodeKind::Union(_) => "Union",
             NodeKind::Window(_) => "Window",
             NodeKind::Join(_) => "Join",
+            NodeKind::Throttle(_) => "Throttle",
             NodeKind::FileSink(_) => "FileSink",
             NodeKind::Console(_) => "Console",
             NodeKind::Blackhole(_) => "Blackhole",
@@ -132,6 +135,9 @@ impl NodeKind {
             NodeKind::Join(_) => {
                 "Joins two streams by key within a window, or within an interval of time"
             }
+            NodeKind::Throttle(_) => {
+                "Passes at most so many rows a second: a slow step, to see backpressure"
+            }
             NodeKind::FileSink(_) => "Writes rows to a CSV or JSON Lines file",
             NodeKind::Console(_) => "Prints rows to the console",
             NodeKind::Blackhole(_) => "Discards rows (for benchmarks)",
@@ -148,7 +154,8 @@ impl NodeKind {
             | NodeKind::KeyBy(_)
             | NodeKind::Union(_)
             | NodeKind::Window(_)
-            | NodeKind::Join(_) => Category::Transform,
+            | NodeKind::Join(_)
+            | NodeKind::Throttle(_) => Category::Transform,
             NodeKind::FileSink(_) | NodeKind::Console(_) | NodeKind::Blackhole(_) => Category::Sink,
         }
     }
@@ -542,6 +549,22 @@ pub struct ConsoleConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlackholeConfig {}
+
+/// Holds rows back to at most `rows_per_second` (over all instances, each taking its
+/// share), as a slow step would: the steps before it see backpressure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleConfig {
+    pub rows_per_second: u64,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        ThrottleConfig {
+            rows_per_second: 1000,
+        }
+    }
+}
 
 impl NexmarkStream {
     /// The columns of the stream, as in the Nexmark benchmark's Flink DDL.

@@ -15,6 +15,9 @@ pub struct Batch {
     rows: usize,
     watermarks: Option<Arc<[i64]>>,
     kinds: Option<Arc<[RowKind]>>,
+    /// When the oldest of its rows was made (a source read it, a window computed it), on the
+    /// metrics clock; 0 if unknown. Sinks measure latency from it.
+    created: u64,
 }
 
 impl Batch {
@@ -26,7 +29,22 @@ impl Batch {
             rows,
             watermarks: None,
             kinds: None,
+            created: 0,
         }
+    }
+
+    /// When the oldest row was made, on the metrics clock (`metrics::clock`); 0 if unknown.
+    pub fn created(&self) -> u64 {
+        self.created
+    }
+
+    pub fn set_created(&mut self, created: u64) {
+        self.created = created;
+    }
+
+    /// The bytes its values take (see `Column::byte_size`).
+    pub fn byte_size(&self) -> usize {
+        self.columns.iter().map(|c| c.byte_size()).sum()
     }
 
     /// The same rows with other columns (a projection): watermarks and kinds stay.
@@ -37,6 +55,7 @@ impl Batch {
             rows: self.rows,
             watermarks: self.watermarks.clone(),
             kinds: self.kinds.clone(),
+            created: self.created,
         }
     }
 
@@ -117,6 +136,7 @@ impl Batch {
             rows: indices.len(),
             watermarks: pick(&self.watermarks, indices),
             kinds: pick(&self.kinds, indices),
+            created: self.created,
         }
     }
 
@@ -151,6 +171,7 @@ impl Batch {
             rows: len,
             watermarks: part(&self.watermarks, start, len),
             kinds: part(&self.kinds, start, len),
+            created: self.created,
         }
     }
 
@@ -208,8 +229,14 @@ impl Batch {
             rows,
             watermarks,
             kinds,
+            created: oldest_created(batches.iter().map(Batch::created)),
         }
     }
+}
+
+/// The earliest known creation time of `times` (0 where unknown).
+pub fn oldest_created(times: impl Iterator<Item = u64>) -> u64 {
+    times.filter(|t| *t > 0).min().unwrap_or(0)
 }
 
 #[cfg(test)]

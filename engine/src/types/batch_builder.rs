@@ -10,6 +10,7 @@ pub struct BatchBuilder {
     watermarks: Option<Vec<i64>>,
     kinds: Option<Vec<RowKind>>,
     rows: usize,
+    created: u64,
 }
 
 impl BatchBuilder {
@@ -23,6 +24,7 @@ impl BatchBuilder {
             watermarks: None,
             kinds: None,
             rows: 0,
+            created: 0,
         }
     }
 
@@ -61,6 +63,7 @@ impl BatchBuilder {
             RowKind::Insert,
         );
         self.rows += count;
+        self.created = super::batch::oldest_created([self.created, batch.created()].into_iter());
     }
 
     /// The batch gathered so far; the builder starts again empty.
@@ -71,6 +74,7 @@ impl BatchBuilder {
             .map(|b| Arc::new(b.take_column()))
             .collect();
         let mut batch = Batch::new(columns, std::mem::take(&mut self.rows));
+        batch.set_created(std::mem::take(&mut self.created));
         batch.set_watermarks(self.watermarks.take().map(Arc::from));
         batch.with_kinds(self.kinds.take().map(Arc::from))
     }

@@ -28,6 +28,11 @@ impl Utf8Values {
         self.len() == 0
     }
 
+    /// The bytes of text held, all values together.
+    pub fn text_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
     pub fn get(&self, i: usize) -> &str {
         &self.bytes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
@@ -148,6 +153,17 @@ impl Column {
 
     pub fn is_valid(&self, i: usize) -> bool {
         self.validity.as_ref().is_none_or(|v| v[i])
+    }
+
+    /// The bytes the values take: 8 a number, 1 a boolean, a string's text and its offset;
+    /// what metrics count as bytes in and out.
+    pub fn byte_size(&self) -> usize {
+        match &self.values {
+            Values::Int64(v) | Values::Timestamp(v) => v.len() * 8,
+            Values::Float64(v) => v.len() * 8,
+            Values::Bool(v) => v.len(),
+            Values::Utf8(v) => v.text_bytes() + v.len() * 4,
+        }
     }
 
     pub fn null_count(&self) -> usize {

@@ -8,7 +8,7 @@ mod schema;
 mod time;
 mod value;
 
-pub use batch::Batch;
+pub use batch::{Batch, oldest_created};
 pub use batch_builder::BatchBuilder;
 pub use column::{Column, ColumnBuilder, ColumnRef, Utf8Values, Values};
 pub use row_kind::RowKind;

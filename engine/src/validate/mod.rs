@@ -638,6 +638,12 @@ fn output_type<'a>(
             Err(e) => Err(vec![expr_problem(node, "condition", e)]),
         },
         NodeKind::Map(config) => map_type(node, config, inputs[0]).map(Typed::out),
+        NodeKind::Throttle(config) => {
+            if config.rows_per_second == 0 {
+                return Err(err("rows_per_second must be at least 1".into()));
+            }
+            Ok(Typed::out((*inputs[0]).clone()))
+        }
         NodeKind::KeyBy(config) => {
             if config.columns.is_empty() {
                 return Err(err("a KeyBy needs at least one key column".into()));

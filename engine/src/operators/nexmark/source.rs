@@ -144,6 +144,8 @@ impl Source for NexmarkSource {
                 Allowance::Wait(d) => return Ok(SourceEvent::Idle(d)),
             },
         };
+        // A paced source's rows were made when they fell due, so latency counts their wait.
+        let made = self.rate.as_ref().map(|r| r.next_due(now));
         let wanted_kind = self.wanted();
         let mut scanned = 0;
         while scanned < allowed && self.builders[0].len() < self.batch_size {
@@ -179,7 +181,11 @@ impl Source for NexmarkSource {
             .iter_mut()
             .map(|b| Arc::new(b.take_column()))
             .collect();
-        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
+        let mut batch = Batch::new(columns, rows);
+        if let Some(made) = made {
+            batch.set_created(crate::metrics::ns_at(made));
+        }
+        Ok(SourceEvent::Batch(batch))
     }
 }
 

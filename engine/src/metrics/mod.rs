@@ -1,49 +1,23 @@
-//! Live counters that tasks update once per batch and anyone may read while a job runs.
+//! Metrics: counters the tasks update once per batch, and the snapshots a sampler takes of
+//! them ten times a second for anyone to watch (the designer, the command line, the REST
+//! server), with a history so a chart opened late still shows the past.
+
+mod clock;
+mod counters;
+mod latency;
+mod sampler;
+mod snapshot;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use clock::{now_ns, ns_at};
+pub use counters::{NodeCounters, TaskCounters};
+pub use latency::{Latency, LatencySummary};
+pub use sampler::{History, SAMPLE_INTERVAL, SampledNode, Sampler, Watched};
+pub use snapshot::{InstanceSnapshot, MetricsSnapshot, NodeSnapshot};
 
 use crate::spec::Category;
-
-/// The counters of one parallel instance of a node.
-#[derive(Debug)]
-pub struct NodeCounters {
-    pub records_in: AtomicU64,
-    pub records_out: AtomicU64,
-    /// Rows too late for their window (sent to its `late` output, wired or not).
-    pub late_records: AtomicU64,
-    /// The instance's watermark; `i64::MIN` before the first.
-    pub watermark: AtomicI64,
-}
-
-impl Default for NodeCounters {
-    fn default() -> Self {
-        NodeCounters {
-            records_in: AtomicU64::new(0),
-            records_out: AtomicU64::new(0),
-            late_records: AtomicU64::new(0),
-            watermark: AtomicI64::new(i64::MIN),
-        }
-    }
-}
-
-impl NodeCounters {
-    pub fn add_in(&self, rows: usize) {
-        self.records_in.fetch_add(rows as u64, Ordering::Relaxed);
-    }
-
-    pub fn add_out(&self, rows: usize) {
-        self.records_out.fetch_add(rows as u64, Ordering::Relaxed);
-    }
-
-    pub fn add_late(&self, rows: usize) {
-        self.late_records.fetch_add(rows as u64, Ordering::Relaxed);
-    }
-
-    pub fn set_watermark(&self, watermark: i64) {
-        self.watermark.store(watermark, Ordering::Relaxed);
-    }
-}
 
 /// One node's counts at one moment.
 #[derive(Clone, Debug, PartialEq, Eq)]
