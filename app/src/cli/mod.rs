@@ -8,7 +8,6 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use engine::PipelineSpec;
@@ -36,16 +35,7 @@ enum Command {
         file: PathBuf,
     },
     /// Run a pipeline until its sources are drained, it is stopped (Ctrl-C) or --duration passes
-    Run {
-        /// The pipeline file (.ron)
-        file: PathBuf,
-        /// Stop after this long, e.g. 10s, 500ms, 2m
-        #[arg(long, value_parser = humantime::parse_duration)]
-        duration: Option<Duration>,
-        /// Write the run's counts, rate and end-to-end latency (p50, p99, max) as JSON to this file
-        #[arg(long, value_name = "PATH")]
-        summary_json: Option<PathBuf>,
-    },
+    Run(run::RunArgs),
     /// Check a pipeline without running it, and show how it would run
     Validate {
         /// The pipeline file (.ron)
@@ -75,11 +65,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => crate::gui::open(None),
         Some(Command::Open { file }) => crate::gui::open(Some(file)),
-        Some(Command::Run {
-            file,
-            duration,
-            summary_json,
-        }) => run::run(&file, duration, summary_json.as_deref()),
+        Some(Command::Run(args)) => run::run(&args),
         Some(Command::Validate { file }) => validate::validate(&file),
         Some(Command::Bench { file, runs, warmup }) => {
             bench::bench(file.as_deref(), runs as usize, warmup as usize)

@@ -1,22 +1,42 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use engine::operators::StdoutConsole;
 use engine::operators::WrittenFile;
-use engine::{JobHandle, JobSummary, RunOptions};
+use engine::{JobHandle, JobSummary, PipelineSpec, RunOptions};
 
 use super::progress::{Progress, milliseconds};
 use super::terminal::err;
 use super::{base_dir, check, load, rate, thousands};
 
-/// `streamlab run`: runs until the sources drain, Ctrl-C, or `duration`.
-pub fn run(
-    file: &Path,
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// The pipeline file (.ron)
+    file: PathBuf,
+    /// Stop after this long, e.g. 10s, 500ms, 2m
+    #[arg(long, value_parser = humantime::parse_duration)]
     duration: Option<Duration>,
-    summary_json: Option<&Path>,
-) -> Result<(), String> {
+    /// Write the run's counts, rate and end-to-end latency (p50, p99, max) as JSON to this file
+    #[arg(long, value_name = "PATH")]
+    summary_json: Option<PathBuf>,
+    /// Serve the job's REST API (Flink's paths), Prometheus metrics and a stream of samples
+    /// on this address, e.g. 127.0.0.1:8081 (port 0 picks a free one)
+    #[arg(long, value_name = "HOST:PORT")]
+    serve: Option<String>,
+    /// Allow --serve on an address other computers can reach
+    #[arg(long, requires = "serve")]
+    allow_remote: bool,
+    /// Keep serving after the job ends, until Ctrl-C, so its final state can be read
+    #[arg(long, requires = "serve")]
+    keep_serving: bool,
+}
+
+/// `streamlab run`: runs until the sources drain, Ctrl-C, or `--duration`.
+pub fn run(args: &RunArgs) -> Result<(), String> {
+    let file = args.file.as_path();
+    let (duration, summary_json) = (args.duration, args.summary_json.as_deref());
     let spec = load(file)?;
     check(file, &spec)?;
     if let Some(path) = summary_json {
@@ -29,6 +49,10 @@ pub fn run(
             ));
         }
     }
+    let bound = match &args.serve {
+        Some(address) => Some(streamlab_server::Server::bind(address, args.allow_remote)?),
+        None => None,
+    };
     let stdout = Arc::new(StdoutConsole::default());
     let options = RunOptions {
         base_dir: base_dir(file),
@@ -47,6 +71,10 @@ pub fn run(
         });
     }
     let job = JobHandle::start(&spec, options).map_err(|e| format!("{}: {e}", file.display()))?;
+    let server = match bound {
+        Some(bound) => Some(serve(bound, &spec, &job, args.allow_remote)?),
+        None => None,
+    };
     let started = Instant::now();
     let mut progress = Progress::new();
     while !job.is_finished() {
@@ -59,7 +87,20 @@ pub fn run(
         progress.update(&job);
     }
     progress.clear();
-    let summary = job.wait().map_err(|e| format!("{}: {e}", file.display()))?;
+    let outcome = job.wait();
+    if let Some(server) = server {
+        if args.keep_serving {
+            err(format!(
+                "the job has ended; still serving on http://{} until Ctrl-C",
+                server.address()
+            ));
+            while !interrupted.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        server.shutdown();
+    }
+    let summary = outcome.map_err(|e| format!("{}: {e}", file.display()))?;
     err(summary_line(&summary));
     for file in &summary.files {
         err(file_line(file));
@@ -68,6 +109,34 @@ pub fn run(
         write_summary(path, &summary)?;
     }
     Ok(())
+}
+
+/// Serves the job's REST API on the address bound, and says where.
+fn serve(
+    bound: streamlab_server::Bound,
+    spec: &PipelineSpec,
+    job: &JobHandle,
+    remote: bool,
+) -> Result<streamlab_server::Server, String> {
+    let served = streamlab_server::ServedJob {
+        id: streamlab_server::job_id(),
+        name: spec.name.clone(),
+        spec: Arc::new(spec.clone()),
+        monitor: job.monitor(),
+    };
+    let id = served.id.clone();
+    let server = bound.serve(served)?;
+    let address = server.address();
+    if remote && !address.ip().is_loopback() {
+        err(format!(
+            "warning: serving on {address}, which other computers can reach: anyone who can \
+             connect can watch and cancel this job"
+        ));
+    }
+    err(format!(
+        "serving the REST API on http://{address} (job {id})"
+    ));
+    Ok(server)
 }
 
 fn records_per_second(summary: &JobSummary) -> f64 {

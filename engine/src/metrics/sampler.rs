@@ -3,7 +3,7 @@
 //! subscribers without waiting for them (a slow one misses samples; the job never waits).
 
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -62,6 +62,12 @@ impl History {
     pub fn latest(&self) -> Option<Arc<MetricsSnapshot>> {
         self.recent.back().cloned()
     }
+
+    /// The last `n` samples (or fewer), oldest first.
+    pub fn last(&self, n: usize) -> Vec<Arc<MetricsSnapshot>> {
+        let skip = self.recent.len().saturating_sub(n);
+        self.recent.iter().skip(skip).cloned().collect()
+    }
 }
 
 /// What the job's handle and the sampler share: the history, the subscribers, and each
@@ -71,6 +77,8 @@ pub struct Watched {
     history: Mutex<History>,
     subscribers: Mutex<Vec<Sender<Arc<MetricsSnapshot>>>>,
     run_latency: Mutex<Vec<(String, Histogram<u64>)>>,
+    /// Set once the last sample, with the final counts, is in.
+    complete: AtomicBool,
 }
 
 impl Watched {
@@ -83,6 +91,19 @@ impl Watched {
 
     pub fn history(&self) -> Vec<Arc<MetricsSnapshot>> {
         self.history.lock().unwrap_or_else(|e| e.into_inner()).all()
+    }
+
+    /// The last `n` samples (or fewer), oldest first.
+    pub fn last(&self, n: usize) -> Vec<Arc<MetricsSnapshot>> {
+        self.history
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last(n)
+    }
+
+    /// Whether the job has ended and its last sample is in.
+    pub fn is_complete(&self) -> bool {
+        self.complete.load(Ordering::Acquire)
     }
 
     /// A stream of the snapshots to come. Up to `backlog` wait for the reader; more are
@@ -188,6 +209,7 @@ impl Sampler {
             let sample = Arc::new(self.sample());
             self.watched.publish(sample);
             if last {
+                self.watched.complete.store(true, Ordering::Release);
                 return;
             }
         }
@@ -256,6 +278,8 @@ impl Sampler {
                     idle,
                     backpressure,
                     queue_fill,
+                    idle_total_ms: current.idle_ns / 1_000_000,
+                    backpressured_total_ms: current.backpressured_ns / 1_000_000,
                 };
                 out.records_in += current.records_in;
                 out.records_out += current.records_out;

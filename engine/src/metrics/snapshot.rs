@@ -91,4 +91,7 @@ pub struct InstanceSnapshot {
     pub idle: f64,
     pub backpressure: f64,
     pub queue_fill: f64,
+    /// Time its task has spent waiting for input, and for room downstream, since the start.
+    pub idle_total_ms: u64,
+    pub backpressured_total_ms: u64,
 }

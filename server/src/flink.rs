@@ -1,0 +1,585 @@
+//! The job as Flink's REST API shows one: its state, its task vertices (chains of nodes) with
+//! their plan and I/O, and the metrics of their subtasks, under Flink 2.x's field names.
+
+use std::time::UNIX_EPOCH;
+
+use engine::JobStatus;
+use engine::metrics::{InstanceSnapshot, MetricsSnapshot};
+use engine::runtime::Partition;
+use engine::spec::Category;
+use serde_json::{Value, json};
+
+use crate::ServedJob;
+use crate::ids::vertex_id;
+
+/// The version the overview reports: the Flink REST API these responses follow.
+pub const FLINK_VERSION: &str = "2.0-streamlab";
+
+/// A task vertex: a chain of nodes run by one task per parallel instance.
+pub struct VertexInfo {
+    pub id: String,
+    /// As Flink names chains: `Source: gen -> filter -> Sink: out`.
+    pub name: String,
+    pub nodes: Vec<String>,
+    pub parallelism: usize,
+    /// The vertices feeding this one, with how rows are shipped.
+    pub inputs: Vec<(usize, &'static str)>,
+    /// Whether its last node is a sink (its latency is measured there).
+    pub ends_in_sink: bool,
+}
+
+impl VertexInfo {
+    pub fn head(&self) -> &str {
+        &self.nodes[0]
+    }
+
+    pub fn tail(&self) -> &str {
+        self.nodes.last().expect("a vertex has a node")
+    }
+}
+
+/// The vertices of a job, in the order the engine runs them.
+pub fn vertices(job: &ServedJob) -> Vec<VertexInfo> {
+    let graph = job.monitor.graph();
+    let category = |id: &str| {
+        job.spec
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.kind.category())
+    };
+    graph
+        .vertices
+        .iter()
+        .enumerate()
+        .map(|(v, vertex)| {
+            let name = vertex
+                .nodes
+                .iter()
+                .map(|id| match category(id) {
+                    Some(Category::Source) => format!("Source: {id}"),
+                    Some(Category::Sink) => format!("Sink: {id}"),
+                    _ => id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            let inputs = graph
+                .edges
+                .iter()
+                .filter(|e| e.to == v)
+                .map(|e| {
+                    let ship = match e.partition {
+                        Partition::Forward => "FORWARD",
+                        Partition::Rebalance => "REBALANCE",
+                        Partition::Hash(_) => "HASH",
+                    };
+                    (e.from, ship)
+                })
+                .collect();
+            VertexInfo {
+                id: vertex_id(&vertex.nodes),
+                name,
+                nodes: vertex.nodes.clone(),
+                parallelism: vertex.parallelism,
+                inputs,
+                ends_in_sink: vertex.nodes.last().and_then(|id| category(id))
+                    == Some(Category::Sink),
+            }
+        })
+        .collect()
+}
+
+/// A job's state in Flink's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobState {
+    Running,
+    Cancelling,
+    Canceled,
+    Finished,
+    Failed,
+}
+
+impl JobState {
+    pub fn of(status: &JobStatus, cancel_requested: bool) -> JobState {
+        match (status, cancel_requested) {
+            (JobStatus::Running, false) => JobState::Running,
+            (JobStatus::Running, true) => JobState::Cancelling,
+            (JobStatus::Failed(_), _) => JobState::Failed,
+            (JobStatus::Finished | JobStatus::Stopped, true) => JobState::Canceled,
+            (JobStatus::Finished | JobStatus::Stopped, false) => JobState::Finished,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobState::Running => "RUNNING",
+            JobState::Cancelling => "CANCELLING",
+            JobState::Canceled => "CANCELED",
+            JobState::Finished => "FINISHED",
+            JobState::Failed => "FAILED",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            JobState::Canceled | JobState::Finished | JobState::Failed
+        )
+    }
+
+    /// The state of a task in a job in this state (tasks say CANCELING with one L).
+    fn task_state(self) -> &'static str {
+        match self {
+            JobState::Running => "RUNNING",
+            JobState::Cancelling => "CANCELING",
+            JobState::Canceled => "CANCELED",
+            JobState::Finished => "FINISHED",
+            JobState::Failed => "FAILED",
+        }
+    }
+}
+
+/// Flink's task states, in its order.
+const TASK_STATES: [&str; 10] = [
+    "CREATED",
+    "SCHEDULED",
+    "DEPLOYING",
+    "RUNNING",
+    "FINISHED",
+    "CANCELING",
+    "CANCELED",
+    "FAILED",
+    "RECONCILING",
+    "INITIALIZING",
+];
+
+/// Flink's job states, in its order.
+const JOB_STATES: [&str; 11] = [
+    "INITIALIZING",
+    "CREATED",
+    "RUNNING",
+    "FAILING",
+    "FAILED",
+    "CANCELLING",
+    "CANCELED",
+    "FINISHED",
+    "RESTARTING",
+    "SUSPENDED",
+    "RECONCILING",
+];
+
+/// When the job started and ended, in epoch milliseconds, and how long it has run.
+pub struct Times {
+    pub start: i64,
+    /// -1 while it runs, as Flink says.
+    pub end: i64,
+    pub duration: i64,
+    pub now: i64,
+    /// When a cancel was asked for, if it was.
+    pub cancelled_at: Option<i64>,
+}
+
+impl Times {
+    pub fn of(job: &ServedJob, state: JobState, cancelled_at: Option<i64>) -> Times {
+        let start = job
+            .monitor
+            .started_at()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let duration = job.monitor.elapsed().as_millis() as i64;
+        let now = std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        Times {
+            start,
+            end: if state.is_terminal() {
+                start + duration
+            } else {
+                -1
+            },
+            duration,
+            now,
+            cancelled_at,
+        }
+    }
+}
+
+/// Counts of a job's tasks by state, lower case, as `/jobs/overview` gives them.
+fn task_counts_lower(state: JobState, total: usize) -> Value {
+    let mut counts = serde_json::Map::new();
+    counts.insert("total".into(), json!(total));
+    for name in TASK_STATES {
+        let n = if name == state.task_state() { total } else { 0 };
+        counts.insert(name.to_lowercase(), json!(n));
+    }
+    // Flink 2 counts tasks waiting for resources as pending.
+    counts.insert("pending".into(), json!(0));
+    Value::Object(counts)
+}
+
+/// Counts of tasks by state, upper case, as a job's vertices and status counts give them.
+fn task_counts_upper(state: JobState, total: usize) -> Value {
+    let mut counts = serde_json::Map::new();
+    for name in TASK_STATES {
+        let n = if name == state.task_state() { total } else { 0 };
+        counts.insert(name.into(), json!(n));
+    }
+    Value::Object(counts)
+}
+
+/// `GET /overview`: the cluster, which here is this one process running one job.
+pub fn cluster_overview(state: JobState, slots: usize) -> Value {
+    let count = |s: JobState| usize::from(state == s);
+    json!({
+        "taskmanagers": 1,
+        "slots-total": slots,
+        "slots-available": if state.is_terminal() { slots } else { 0 },
+        "jobs-running": count(JobState::Running) + count(JobState::Cancelling),
+        "jobs-finished": count(JobState::Finished),
+        "jobs-cancelled": count(JobState::Canceled),
+        "jobs-failed": count(JobState::Failed),
+        "flink-version": FLINK_VERSION,
+        "flink-commit": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// One entry of `GET /jobs/overview`.
+pub fn job_overview(job: &ServedJob, vertices: &[VertexInfo], state: JobState, t: &Times) -> Value {
+    let tasks: usize = vertices.iter().map(|v| v.parallelism).sum();
+    json!({
+        "jid": job.id,
+        "name": job.name,
+        "state": state.name(),
+        "start-time": t.start,
+        "end-time": t.end,
+        "duration": t.duration,
+        "last-modification": if t.end >= 0 { t.end } else { t.cancelled_at.unwrap_or(t.start) },
+        "tasks": task_counts_lower(state, tasks),
+    })
+}
+
+/// `GET /jobs/:id`: the job, its vertices with their I/O, and its plan.
+pub fn job_details(
+    job: &ServedJob,
+    vertices: &[VertexInfo],
+    state: JobState,
+    t: &Times,
+    sample: Option<&MetricsSnapshot>,
+) -> Value {
+    let max_parallelism = vertices.iter().map(|v| v.parallelism).max().unwrap_or(1);
+    let mut timestamps = serde_json::Map::new();
+    for name in JOB_STATES {
+        let at = match name {
+            "INITIALIZING" | "CREATED" | "RUNNING" => t.start,
+            "CANCELLING" => t.cancelled_at.unwrap_or(0),
+            _ if name == state.name() => t.end.max(0),
+            _ => 0,
+        };
+        timestamps.insert(name.into(), json!(at));
+    }
+    let finished = state.is_terminal();
+    let vertex_rows: Vec<Value> = vertices
+        .iter()
+        .map(|v| {
+            let io = VertexIo::of(v, sample);
+            json!({
+                "id": v.id,
+                "slotSharingGroupId": "default",
+                "name": v.name,
+                "maxParallelism": v.parallelism,
+                "parallelism": v.parallelism,
+                "status": state.task_state(),
+                "start-time": t.start,
+                "end-time": t.end,
+                "duration": t.duration,
+                "tasks": task_counts_upper(state, v.parallelism),
+                "metrics": {
+                    "read-bytes": io.bytes_in,
+                    "read-bytes-complete": finished,
+                    "write-bytes": io.bytes_out,
+                    "write-bytes-complete": finished,
+                    "read-records": io.records_in,
+                    "read-records-complete": finished,
+                    "write-records": io.records_out,
+                    "write-records-complete": finished,
+                    "accumulated-backpressured-time": io.backpressured_ms,
+                    "accumulated-idle-time": io.idle_ms,
+                    "accumulated-busy-time": (t.duration * v.parallelism as i64
+                        - io.backpressured_ms as i64
+                        - io.idle_ms as i64)
+                        .max(0),
+                },
+            })
+        })
+        .collect();
+    let plan_nodes: Vec<Value> = vertices
+        .iter()
+        .map(|v| {
+            let inputs: Vec<Value> = v
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(num, (from, ship))| {
+                    json!({
+                        "num": num,
+                        "id": vertices[*from].id,
+                        "ship_strategy": ship,
+                        "exchange": "pipelined_bounded",
+                    })
+                })
+                .collect();
+            let mut node = json!({
+                "id": v.id,
+                "parallelism": v.parallelism,
+                "operator": "",
+                "operator_strategy": "",
+                "description": v.name,
+                "optimizer_properties": {},
+            });
+            if !inputs.is_empty() {
+                node["inputs"] = Value::Array(inputs);
+            }
+            node
+        })
+        .collect();
+    json!({
+        "jid": job.id,
+        "name": job.name,
+        "isStoppable": false,
+        "state": state.name(),
+        "job-type": "STREAMING",
+        "start-time": t.start,
+        "end-time": t.end,
+        "duration": t.duration,
+        "maxParallelism": max_parallelism,
+        "now": t.now,
+        "timestamps": timestamps,
+        "vertices": vertex_rows,
+        "status-counts": task_counts_upper(state, vertices.iter().map(|v| v.parallelism).sum()),
+        "plan": {
+            "jid": job.id,
+            "name": job.name,
+            "type": "STREAMING",
+            "nodes": plan_nodes,
+        },
+    })
+}
+
+/// A vertex's I/O summed over its subtasks: what its head took in and its tail sent on.
+struct VertexIo {
+    records_in: u64,
+    records_out: u64,
+    bytes_in: u64,
+    bytes_out: u64,
+    idle_ms: u64,
+    backpressured_ms: u64,
+}
+
+impl VertexIo {
+    fn of(v: &VertexInfo, sample: Option<&MetricsSnapshot>) -> VertexIo {
+        let mut io = VertexIo {
+            records_in: 0,
+            records_out: 0,
+            bytes_in: 0,
+            bytes_out: 0,
+            idle_ms: 0,
+            backpressured_ms: 0,
+        };
+        for i in 0..v.parallelism {
+            if let Some(head) = instance(sample, v.head(), i) {
+                io.records_in += head.records_in;
+                io.bytes_in += head.bytes_in;
+                io.idle_ms += head.idle_total_ms;
+                io.backpressured_ms += head.backpressured_total_ms;
+            }
+            if let Some(tail) = instance(sample, v.tail(), i) {
+                io.records_out += tail.records_out;
+                io.bytes_out += tail.bytes_out;
+            }
+        }
+        io
+    }
+}
+
+/// Subtask `i` of node `id` in a sample.
+pub fn instance<'a>(
+    sample: Option<&'a MetricsSnapshot>,
+    id: &str,
+    i: usize,
+) -> Option<&'a InstanceSnapshot> {
+    sample?.node(id)?.instances.get(i)
+}
+
+/// Every metric of a vertex by Flink's names, with its value as a string (Flink's metric
+/// values are strings): `{subtask}.{metric}` for the task and `{subtask}.{node}.{metric}` for
+/// each node in the chain.
+pub fn vertex_metrics(v: &VertexInfo, sample: Option<&MetricsSnapshot>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let per_second = |share: f64| format!("{}", (share * 1000.0).round() as i64);
+    for i in 0..v.parallelism {
+        let head = instance(sample, v.head(), i).cloned().unwrap_or_default();
+        let tail = instance(sample, v.tail(), i).cloned().unwrap_or_default();
+        let mut push = |name: &str, value: String| out.push((format!("{i}.{name}"), value));
+        push("numRecordsIn", head.records_in.to_string());
+        push("numRecordsOut", tail.records_out.to_string());
+        push("numRecordsInPerSecond", head.records_in_rate.to_string());
+        push("numRecordsOutPerSecond", tail.records_out_rate.to_string());
+        push("numBytesIn", head.bytes_in.to_string());
+        push("numBytesOut", tail.bytes_out.to_string());
+        push(
+            "currentInputWatermark",
+            head.watermark.unwrap_or(i64::MIN).to_string(),
+        );
+        push("busyTimeMsPerSecond", per_second(head.busy));
+        push("idleTimeMsPerSecond", per_second(head.idle));
+        push(
+            "backPressuredTimeMsPerSecond",
+            per_second(head.backpressure),
+        );
+        push("buffers.inPoolUsage", head.queue_fill.to_string());
+        let late: u64 = v
+            .nodes
+            .iter()
+            .filter_map(|n| instance(sample, n, i))
+            .map(|s| s.late_records)
+            .sum();
+        push("numLateRecordsDropped", late.to_string());
+        for node in &v.nodes {
+            let s = instance(sample, node, i).cloned().unwrap_or_default();
+            push(&format!("{node}.numRecordsIn"), s.records_in.to_string());
+            push(&format!("{node}.numRecordsOut"), s.records_out.to_string());
+            push(
+                &format!("{node}.currentOutputWatermark"),
+                s.watermark.unwrap_or(i64::MIN).to_string(),
+            );
+        }
+    }
+    if v.ends_in_sink
+        && let Some(latency) = sample
+            .and_then(|s| s.node(v.tail()))
+            .and_then(|n| n.latency)
+    {
+        let tail = v.tail();
+        for (q, ms) in [
+            ("p50", latency.p50_ms),
+            ("p95", latency.p95_ms),
+            ("p99", latency.p99_ms),
+            ("max", latency.max_ms),
+        ] {
+            out.push((format!("{tail}.latency.{q}"), ms.to_string()));
+        }
+    }
+    out
+}
+
+/// How Flink grades backpressure: ok up to 10% of the time, low up to 50%, then high.
+pub fn backpressure_level(ratio: f64) -> &'static str {
+    if ratio <= 0.10 {
+        "ok"
+    } else if ratio <= 0.5 {
+        "low"
+    } else {
+        "high"
+    }
+}
+
+/// `GET /jobs/:id/vertices/:vid/backpressure`: each subtask's shares of time over `samples`
+/// (the last second).
+pub fn backpressure(
+    v: &VertexInfo,
+    samples: &[std::sync::Arc<MetricsSnapshot>],
+    now: i64,
+) -> Value {
+    let mean = |i: usize, f: fn(&InstanceSnapshot) -> f64| {
+        let values: Vec<f64> = samples
+            .iter()
+            .filter_map(|s| instance(Some(s), v.head(), i).map(f))
+            .collect();
+        if values.is_empty() {
+            0.0
+        } else {
+            values.iter().sum::<f64>() / values.len() as f64
+        }
+    };
+    let subtasks: Vec<(f64, Value)> = (0..v.parallelism)
+        .map(|i| {
+            let ratio = mean(i, |s| s.backpressure);
+            let row = json!({
+                "subtask": i,
+                "attempt-number": 0,
+                "backpressure-level": backpressure_level(ratio),
+                "ratio": ratio,
+                "idleRatio": mean(i, |s| s.idle),
+                "busyRatio": mean(i, |s| s.busy),
+            });
+            (ratio, row)
+        })
+        .collect();
+    let worst = subtasks.iter().map(|(r, _)| *r).fold(0.0, f64::max);
+    json!({
+        "status": "ok",
+        "backpressure-level": backpressure_level(worst),
+        "end-timestamp": now,
+        "subtasks": subtasks.into_iter().map(|(_, row)| row).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /jobs/:id/vertices/:vid/watermarks`: each subtask's input watermark.
+pub fn watermarks(v: &VertexInfo, sample: Option<&MetricsSnapshot>) -> Value {
+    let rows: Vec<Value> = (0..v.parallelism)
+        .map(|i| {
+            let w = instance(sample, v.head(), i)
+                .and_then(|s| s.watermark)
+                .unwrap_or(i64::MIN);
+            json!({"id": format!("{i}.currentInputWatermark"), "value": w.to_string()})
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// `GET /jobs/:id/checkpoints`: Flink's statistics of a job that has taken no checkpoint.
+pub fn checkpoints() -> Value {
+    let stats = json!({
+        "min": 0, "max": 0, "avg": 0, "p50": 0.0, "p90": 0.0, "p95": 0.0, "p99": 0.0, "p999": 0.0,
+    });
+    json!({
+        "counts": {"restored": 0, "total": 0, "in_progress": 0, "completed": 0, "failed": 0},
+        "summary": {
+            "checkpointed_size": stats,
+            "state_size": stats,
+            "end_to_end_duration": stats,
+            "alignment_buffered": stats,
+            "processed_data": stats,
+            "persisted_data": stats,
+        },
+        "latest": {"completed": null, "savepoint": null, "failed": null, "restored": null},
+        "history": [],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backpressure_levels_follow_flinks_thresholds() {
+        let levels: Vec<_> = [0.0, 0.10, 0.11, 0.5, 0.51, 1.0]
+            .into_iter()
+            .map(backpressure_level)
+            .collect();
+        assert_eq!(levels, ["ok", "ok", "low", "low", "high", "high"]);
+    }
+
+    #[test]
+    fn a_cancelled_job_is_cancelling_until_it_has_ended() {
+        let stopped = JobStatus::Stopped;
+        assert_eq!(
+            JobState::of(&JobStatus::Running, true),
+            JobState::Cancelling
+        );
+        assert_eq!(JobState::of(&stopped, true), JobState::Canceled);
+        assert_eq!(JobState::of(&stopped, false), JobState::Finished);
+        assert!(!JobState::Cancelling.is_terminal());
+        assert_eq!(JobState::Cancelling.task_state(), "CANCELING");
+    }
+}

@@ -1,0 +1,366 @@
+//! The paths the server answers, and its errors: JSON `{"errors": [...]}` with a 4xx status
+//! for an unknown path, job or vertex, a wrong method or a bad parameter, as Flink answers.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, Query, State as Shared};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, http::Method};
+use engine::metrics::{MetricsSnapshot, SAMPLE_INTERVAL};
+use futures_util::Stream;
+use serde_json::{Value, json};
+
+use crate::ServedJob;
+use crate::flink::{self, JobState, Times, VertexInfo};
+use crate::prometheus;
+
+/// What every request reads: the job and its vertices.
+pub struct State {
+    job: ServedJob,
+    vertices: Vec<VertexInfo>,
+    /// When a client asked to cancel, in epoch milliseconds.
+    cancelled_at: Mutex<Option<i64>>,
+}
+
+impl State {
+    pub fn new(job: ServedJob) -> State {
+        let vertices = flink::vertices(&job);
+        State {
+            job,
+            vertices,
+            cancelled_at: Mutex::new(None),
+        }
+    }
+
+    fn cancelled_at(&self) -> Option<i64> {
+        *self.cancelled_at.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn state(&self) -> JobState {
+        JobState::of(&self.job.monitor.status(), self.cancelled_at().is_some())
+    }
+
+    fn times(&self, state: JobState) -> Times {
+        Times::of(&self.job, state, self.cancelled_at())
+    }
+
+    /// The job, if `id` names it.
+    fn job(&self, id: &str) -> Result<&ServedJob, Error> {
+        if id.len() != 32 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::bad_request(format!(
+                "invalid job id {id:?}: a job id is 32 hexadecimal digits"
+            )));
+        }
+        if !id.eq_ignore_ascii_case(&self.job.id) {
+            return Err(Error::not_found(format!("job {id} not found")));
+        }
+        Ok(&self.job)
+    }
+
+    /// The vertex `vid` of job `id`.
+    fn vertex(&self, id: &str, vid: &str) -> Result<&VertexInfo, Error> {
+        self.job(id)?;
+        self.vertices
+            .iter()
+            .find(|v| v.id.eq_ignore_ascii_case(vid))
+            .ok_or_else(|| Error::not_found(format!("vertex {vid} not found in job {id}")))
+    }
+}
+
+type App = Arc<State>;
+
+pub fn router(state: App) -> Router {
+    Router::new()
+        .route("/overview", get(overview))
+        .route("/config", get(config))
+        .route("/jobs", get(jobs))
+        .route("/jobs/overview", get(jobs_overview))
+        .route("/jobs/{jid}", get(job).patch(cancel))
+        .route(
+            "/jobs/{jid}/checkpoints",
+            get(checkpoints).post(trigger_checkpoint),
+        )
+        .route("/jobs/{jid}/vertices/{vid}/metrics", get(vertex_metrics))
+        .route("/jobs/{jid}/vertices/{vid}/backpressure", get(backpressure))
+        .route("/jobs/{jid}/vertices/{vid}/watermarks", get(watermarks))
+        .route("/jobs/{jid}/metrics/history", get(history))
+        .route("/jobs/{jid}/metrics/stream", get(stream))
+        .route("/metrics", get(metrics))
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(state)
+}
+
+/// An error as Flink's REST API gives one.
+pub struct Error {
+    status: StatusCode,
+    message: String,
+}
+
+impl Error {
+    fn bad_request(message: String) -> Error {
+        Error {
+            status: StatusCode::BAD_REQUEST,
+            message,
+        }
+    }
+
+    fn not_found(message: String) -> Error {
+        Error {
+            status: StatusCode::NOT_FOUND,
+            message,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "errors": [self.message] }))).into_response()
+    }
+}
+
+type Answer = Result<Json<Value>, Error>;
+
+async fn unknown_path(uri: Uri) -> Error {
+    Error::not_found(format!("not found: {}", uri.path()))
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> Error {
+    Error {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: format!("{method} is not allowed on {}", uri.path()),
+    }
+}
+
+async fn overview(Shared(app): Shared<App>) -> Json<Value> {
+    let slots = app
+        .vertices
+        .iter()
+        .map(|v| v.parallelism)
+        .max()
+        .unwrap_or(1);
+    Json(flink::cluster_overview(app.state(), slots))
+}
+
+async fn config(Shared(_): Shared<App>) -> Json<Value> {
+    Json(json!({
+        "refresh-interval": SAMPLE_INTERVAL.as_millis() as u64,
+        "timezone-name": "Coordinated Universal Time",
+        "timezone-offset": 0,
+        "flink-version": flink::FLINK_VERSION,
+        "flink-revision": env!("CARGO_PKG_VERSION"),
+        "features": {"web-submit": false, "web-cancel": true, "web-rescale": false, "web-history": false},
+    }))
+}
+
+async fn jobs(Shared(app): Shared<App>) -> Json<Value> {
+    Json(json!({"jobs": [{"id": app.job.id, "status": app.state().name()}]}))
+}
+
+async fn jobs_overview(Shared(app): Shared<App>) -> Json<Value> {
+    let state = app.state();
+    let times = app.times(state);
+    Json(json!({
+        "jobs": [flink::job_overview(&app.job, &app.vertices, state, &times)],
+    }))
+}
+
+async fn job(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
+    let job = app.job(&jid)?;
+    let state = app.state();
+    let times = app.times(state);
+    let sample = job.monitor.latest_sample();
+    Ok(Json(flink::job_details(
+        job,
+        &app.vertices,
+        state,
+        &times,
+        sample.as_deref(),
+    )))
+}
+
+/// `PATCH /jobs/:id?mode=cancel`: stops the job, as Flink cancels one (no mode means cancel).
+async fn cancel(
+    Shared(app): Shared<App>,
+    Path(jid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    let job = app.job(&jid)?;
+    match query.get("mode").map(String::as_str) {
+        None | Some("cancel") => {}
+        Some(other) => {
+            return Err(Error::bad_request(format!(
+                "unknown mode {other:?}: the only mode is cancel"
+            )));
+        }
+    }
+    if !app.state().is_terminal() {
+        let now = Times::of(job, JobState::Running, None).now;
+        app.cancelled_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert(now);
+        job.monitor.stop();
+    }
+    Ok((StatusCode::ACCEPTED, Json(json!({}))))
+}
+
+async fn checkpoints(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
+    app.job(&jid)?;
+    Ok(Json(flink::checkpoints()))
+}
+
+async fn trigger_checkpoint(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
+    app.job(&jid)?;
+    Err(Error::bad_request(
+        "this job takes no checkpoints: the engine does not checkpoint yet".into(),
+    ))
+}
+
+/// `GET …/metrics`: the names of a vertex's metrics, or with `?get=a,b` their values.
+async fn vertex_metrics(
+    Shared(app): Shared<App>,
+    Path((jid, vid)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    let vertex = app.vertex(&jid, &vid)?;
+    let sample = app.job.monitor.latest_sample();
+    let all = flink::vertex_metrics(vertex, sample.as_deref());
+    let Some(wanted) = query.get("get") else {
+        let names: Vec<Value> = all.into_iter().map(|(id, _)| json!({ "id": id })).collect();
+        return Ok(Json(Value::Array(names)));
+    };
+    // As Flink: names it does not know are left out of the answer.
+    let rows: Vec<Value> = wanted
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .filter_map(|name| {
+            all.iter()
+                .find(|(id, _)| id == name)
+                .map(|(id, value)| json!({ "id": id, "value": value }))
+        })
+        .collect();
+    Ok(Json(Value::Array(rows)))
+}
+
+async fn backpressure(
+    Shared(app): Shared<App>,
+    Path((jid, vid)): Path<(String, String)>,
+) -> Answer {
+    let vertex = app.vertex(&jid, &vid)?;
+    let second = (Duration::from_secs(1).as_millis() / SAMPLE_INTERVAL.as_millis()) as usize;
+    let samples = app.job.monitor.watched().last(second);
+    let now = Times::of(&app.job, JobState::Running, None).now;
+    Ok(Json(flink::backpressure(vertex, &samples, now)))
+}
+
+async fn watermarks(Shared(app): Shared<App>, Path((jid, vid)): Path<(String, String)>) -> Answer {
+    let vertex = app.vertex(&jid, &vid)?;
+    let sample = app.job.monitor.latest_sample();
+    Ok(Json(flink::watermarks(vertex, sample.as_deref())))
+}
+
+/// `GET /jobs/:id/metrics/history[?since_ms=T]`: the samples kept, oldest first, or those
+/// taken after `T` milliseconds into the run.
+async fn history(
+    Shared(app): Shared<App>,
+    Path(jid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Error> {
+    let job = app.job(&jid)?;
+    let since = match query.get("since_ms") {
+        None => None,
+        Some(text) => Some(
+            text.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    Error::bad_request(format!(
+                        "since_ms must be a number of milliseconds, not {text:?}"
+                    ))
+                })?,
+        ),
+    };
+    let kept = job
+        .monitor
+        .watched()
+        .history()
+        .into_iter()
+        .filter(|s| since.is_none_or(|t| s.elapsed.as_secs_f64() * 1000.0 > t))
+        .collect::<Vec<_>>();
+    let samples: Vec<&MetricsSnapshot> = kept.iter().map(|s| &**s).collect();
+    let body = serde_json::to_string(&samples).map_err(|e| Error {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: e.to_string(),
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /jobs/:id/metrics/stream`: each new sample as a server-sent event `sample`, then one
+/// `end` event with the job's final state when it ends.
+async fn stream(
+    Shared(app): Shared<App>,
+    Path(jid): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Error> {
+    app.job(&jid)?;
+    let ticks = tokio::time::interval(SAMPLE_INTERVAL / 2);
+    let events = futures_util::stream::unfold(
+        (app, ticks, None::<Duration>, false),
+        |(app, mut ticks, mut sent, done)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                ticks.tick().await;
+                let ended = app.job.monitor.is_finished();
+                let latest = app.job.monitor.latest_sample();
+                let fresh = latest.filter(|s| sent.is_none_or(|t| s.elapsed > t));
+                if let Some(sample) = fresh {
+                    sent = Some(sample.elapsed);
+                    let event = Event::default()
+                        .event("sample")
+                        .json_data(&*sample)
+                        .unwrap_or_else(|_| Event::default().event("sample"));
+                    return Some((Ok(event), (app, ticks, sent, false)));
+                }
+                // The sampler takes its last sample once every task has ended.
+                if ended && app.job.monitor.watched().is_complete() {
+                    let state = app.state().name();
+                    let event = Event::default()
+                        .event("end")
+                        .data(json!({ "state": state }).to_string());
+                    return Some((Ok(event), (app, ticks, sent, true)));
+                }
+            }
+        },
+    );
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+async fn metrics(Shared(app): Shared<App>) -> Response {
+    let monitor = &app.job.monitor;
+    let text = prometheus::render(
+        &app.job.id,
+        &app.job.name,
+        !monitor.is_finished(),
+        monitor.elapsed().as_secs_f64(),
+        monitor.latest_sample(),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
