@@ -291,3 +291,35 @@ fn the_tumbling_benchmark_is_the_specified_query() {
         summary.records_out
     );
 }
+
+#[test]
+fn sensor_windows_counts_every_reading_once_in_its_window_or_as_late() {
+    let mut spec = load("monitor/sensor-windows.ron");
+    // Ten times the pace: the same rows in a second.
+    for node in &mut spec.nodes {
+        if let NodeKind::Datagen(source) = &mut node.kind {
+            source.rows_per_second = Some(60_000);
+        }
+    }
+    let (summary, lines, _) = run("monitor/sensor-windows.ron", spec);
+    assert_eq!(summary.records_in, 60_000);
+    let counted: u64 = lines
+        .iter()
+        .map(|line| {
+            let cells = cells(line);
+            assert_eq!(cells.len(), 5, "{line}");
+            cells[3].parse::<u64>().unwrap()
+        })
+        .sum();
+    let late = summary
+        .nodes
+        .iter()
+        .find(|n| n.id == "per_second")
+        .unwrap()
+        .late_records;
+    assert!(
+        late > 0,
+        "readings up to 2 s out of order with a 1 s delay: some are late"
+    );
+    assert_eq!(counted + late, 60_000, "{lines:?}");
+}

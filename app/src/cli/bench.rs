@@ -2,15 +2,23 @@ use std::path::Path;
 
 use engine::{JobHandle, PipelineSpec, RunOptions};
 
+use super::progress::milliseconds;
 use super::terminal::{err, out};
 use super::{base_dir, load, rate, thousands};
 
 /// The standard benchmark: datagen of 30 M bids → filter `auction % 123 = 0` → currency map → blackhole.
 const BUILT_IN: &str = include_str!("../../../saved-graphs/bench/datagen-q1q2.ron");
 
-/// `streamlab bench`: runs a bounded pipeline several times and reports records/s.
-pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), String> {
-    let (spec, options, name): (PipelineSpec, RunOptions, String) = match file {
+/// `streamlab bench`: runs a bounded pipeline several times (at each batch size asked for)
+/// and reports records/s and end-to-end latency.
+pub fn bench(
+    file: Option<&Path>,
+    runs: usize,
+    warmup: usize,
+    batch_sizes: &[usize],
+    report: Option<&Path>,
+) -> Result<(), String> {
+    let (mut spec, options, name): (PipelineSpec, RunOptions, String) = match file {
         Some(path) => (
             load(path)?,
             RunOptions {
@@ -31,6 +39,14 @@ pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), Stri
             source.id
         ));
     }
+    if let Some(path) = report {
+        crate::report::check_path(path)?;
+    }
+    let sizes = if batch_sizes.is_empty() {
+        vec![spec.job.batch_size]
+    } else {
+        batch_sizes.to_vec()
+    };
     err(format!(
         "benchmark {name}: {warmup} warm-up, {runs} measured run(s)"
     ));
@@ -44,45 +60,104 @@ pub fn bench(file: Option<&Path>, runs: usize, warmup: usize) -> Result<(), Stri
             _ => None,
         })
         .max();
-    let mut rates = Vec::new();
-    let mut event_rates = Vec::new();
-    for i in 0..warmup + runs {
-        let job = JobHandle::start(&spec, options.clone()).map_err(|e| format!("{name}: {e}"))?;
-        let summary = job.wait().map_err(|e| format!("{name}: {e}"))?;
-        let per_second = summary.records_in as f64 / summary.elapsed.as_secs_f64().max(1e-9);
-        let label = if i < warmup {
-            "warm-up".to_string()
-        } else {
-            format!("run {}", i - warmup + 1)
-        };
-        let seconds = summary.elapsed.as_secs_f64().max(1e-9);
-        let events_line = events.map_or(String::new(), |n| {
-            format!("  ({} events/s)", rate(n as f64 / seconds))
-        });
-        err(format!(
-            "  {label:>8}: {} records in {:.3} s  {} records/s{events_line}",
-            thousands(summary.records_in),
-            summary.elapsed.as_secs_f64(),
-            rate(per_second)
-        ));
-        if i >= warmup {
-            rates.push(per_second);
-            if let Some(n) = events {
-                event_rates.push(n as f64 / seconds);
+    let mut table = Vec::new();
+    let mut last_history = Vec::new();
+    for &batch_size in &sizes {
+        spec.job.batch_size = batch_size;
+        engine::validate::validate(&spec).map_err(|problems| {
+            let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+            format!("{name} at batch size {batch_size}: {first}")
+        })?;
+        if sizes.len() > 1 {
+            err(format!("  batch size {batch_size}:"));
+        }
+        let mut measured = Measured::default();
+        for i in 0..warmup + runs {
+            let job =
+                JobHandle::start(&spec, options.clone()).map_err(|e| format!("{name}: {e}"))?;
+            let watched = job.watched();
+            let summary = job.wait().map_err(|e| format!("{name}: {e}"))?;
+            let seconds = summary.elapsed.as_secs_f64().max(1e-9);
+            let per_second = summary.records_in as f64 / seconds;
+            let label = if i < warmup {
+                "warm-up".to_string()
+            } else {
+                format!("run {}", i - warmup + 1)
+            };
+            let events_line = events.map_or(String::new(), |n| {
+                format!("  ({} events/s)", rate(n as f64 / seconds))
+            });
+            let latency_line = summary.latency.map_or(String::new(), |l| {
+                format!("  p99 {}", milliseconds(l.p99_ms))
+            });
+            err(format!(
+                "  {label:>8}: {} records in {seconds:.3} s  {} records/s{events_line}{latency_line}",
+                thousands(summary.records_in),
+                rate(per_second)
+            ));
+            if i >= warmup {
+                measured.records.push(per_second);
+                if let Some(n) = events {
+                    measured.events.push(n as f64 / seconds);
+                }
+                if let Some(l) = summary.latency {
+                    measured.p50.push(l.p50_ms);
+                    measured.p99.push(l.p99_ms);
+                    measured.max.push(l.max_ms);
+                }
+                last_history = watched.history();
             }
         }
+        table.push((batch_size, measured));
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v.get(v.len() / 2).copied()
-    };
-    let records = median(&mut rates).unwrap_or(0.0);
-    let events_line = median(&mut event_rates).map_or(String::new(), |e| {
-        format!(", {} events/s of the Nexmark stream ({e:.0})", rate(e))
-    });
-    out(format!(
-        "median: {} records/s ({records:.0}){events_line}",
-        rate(records)
-    ));
+    if let [(_, measured)] = table.as_mut_slice() {
+        let records = median(&mut measured.records).unwrap_or(0.0);
+        let events_line = median(&mut measured.events).map_or(String::new(), |e| {
+            format!(", {} events/s of the Nexmark stream ({e:.0})", rate(e))
+        });
+        let latency_line = median(&mut measured.p99).map_or(String::new(), |p99| {
+            format!(", latency p99 {}", milliseconds(p99))
+        });
+        out(format!(
+            "median: {} records/s ({records:.0}){events_line}{latency_line}",
+            rate(records)
+        ));
+    } else {
+        out("medians by batch size:".to_string());
+        out(format!(
+            "{:>10}  {:>14}  {:>10}  {:>10}  {:>10}",
+            "batch", "records/s", "p50", "p99", "max"
+        ));
+        for (batch_size, measured) in &mut table {
+            let shown = |v: Option<f64>| v.map_or("-".to_string(), milliseconds);
+            out(format!(
+                "{batch_size:>10}  {:>14}  {:>10}  {:>10}  {:>10}",
+                rate(median(&mut measured.records).unwrap_or(0.0)),
+                shown(median(&mut measured.p50)),
+                shown(median(&mut measured.p99)),
+                shown(median(&mut measured.max)),
+            ));
+        }
+    }
+    if let Some(path) = report {
+        let title = spec.name.clone();
+        crate::report::Report::new(&title, &last_history).write(path)?;
+        err(format!("  report of the last run: {}", path.display()));
+    }
     Ok(())
+}
+
+/// The figures of the measured runs at one batch size.
+#[derive(Default)]
+struct Measured {
+    records: Vec<f64>,
+    events: Vec<f64>,
+    p50: Vec<f64>,
+    p99: Vec<f64>,
+    max: Vec<f64>,
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied()
 }

@@ -51,6 +51,14 @@ enum Command {
         /// Runs before the measured ones, to warm caches (0 to 100)
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=100))]
         warmup: u64,
+        /// Measure at each of these batch sizes in turn, e.g. 1,16,256,4096 (default: the
+        /// pipeline's own)
+        #[arg(long, value_delimiter = ',', value_name = "ROWS")]
+        batch_sizes: Vec<usize>,
+        /// Draw the last run's throughput, latency, watermark lag and backpressure to this
+        /// .svg or .png
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
     },
 }
 
@@ -67,9 +75,19 @@ pub fn main() -> ExitCode {
         Some(Command::Open { file }) => crate::gui::open(Some(file)),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Validate { file }) => validate::validate(&file),
-        Some(Command::Bench { file, runs, warmup }) => {
-            bench::bench(file.as_deref(), runs as usize, warmup as usize)
-        }
+        Some(Command::Bench {
+            file,
+            runs,
+            warmup,
+            batch_sizes,
+            report,
+        }) => bench::bench(
+            file.as_deref(),
+            runs as usize,
+            warmup as usize,
+            &batch_sizes,
+            report.as_deref(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -122,7 +140,7 @@ fn base_dir(path: &Path) -> PathBuf {
 }
 
 /// `12345678` → `12,345,678`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use engine::metrics::Watched;
 use engine::operators::StdoutConsole;
 use engine::operators::WrittenFile;
 use engine::{JobHandle, JobSummary, PipelineSpec, RunOptions};
@@ -21,6 +22,9 @@ pub struct RunArgs {
     /// Write the run's counts, rate and end-to-end latency (p50, p99, max) as JSON to this file
     #[arg(long, value_name = "PATH")]
     summary_json: Option<PathBuf>,
+    /// Draw the run's throughput, latency, watermark lag and backpressure to this .svg or .png
+    #[arg(long, value_name = "PATH")]
+    report: Option<PathBuf>,
     /// Serve the job's REST API (Flink's paths), Prometheus metrics and a stream of samples
     /// on this address, e.g. 127.0.0.1:8081 (port 0 picks a free one)
     #[arg(long, value_name = "HOST:PORT")]
@@ -48,6 +52,9 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
                 path.display()
             ));
         }
+    }
+    if let Some(path) = &args.report {
+        crate::report::check_path(path)?;
     }
     let bound = match &args.serve {
         Some(address) => Some(streamlab_server::Server::bind(address, args.allow_remote)?),
@@ -87,6 +94,7 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         progress.update(&job);
     }
     progress.clear();
+    let watched = job.watched();
     let outcome = job.wait();
     if let Some(server) = server {
         if args.keep_serving {
@@ -100,14 +108,38 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         }
         server.shutdown();
     }
-    let summary = outcome.map_err(|e| format!("{}: {e}", file.display()))?;
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(e) => {
+            // A failed run's report shows how it went until it failed.
+            if let Err(report) = write_report(args, &spec, &watched) {
+                err(format!("error: {report}"));
+            }
+            return Err(format!("{}: {e}", file.display()));
+        }
+    };
     err(summary_line(&summary));
     for file in &summary.files {
         err(file_line(file));
     }
+    write_report(args, &spec, &watched)?;
     if let Some(path) = summary_json {
         write_summary(path, &summary)?;
     }
+    Ok(())
+}
+
+fn write_report(args: &RunArgs, spec: &PipelineSpec, watched: &Watched) -> Result<(), String> {
+    let Some(path) = &args.report else {
+        return Ok(());
+    };
+    let name = if spec.name.is_empty() {
+        "pipeline"
+    } else {
+        &spec.name
+    };
+    crate::report::Report::new(name, &watched.history()).write(path)?;
+    err(format!("  report: {}", path.display()));
     Ok(())
 }
 
