@@ -7,6 +7,8 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use engine::PipelineSpec;
+use engine::spec::NodeKind;
+use engine::types::DataType;
 use streamlab::editor::Editor;
 
 fn repo() -> PathBuf {
@@ -1325,4 +1327,33 @@ fn builds_and_runs_a_keyed_tumbling_window_from_the_palette() {
     }
     assert_eq!(counted, 1000, "every row counted once: {lines:?}");
     assert!(shows(&h, lines.last().unwrap()));
+}
+
+#[test]
+fn a_new_datagen_gets_a_time_field_for_event_time_in_one_click() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+    add_node(&mut h, "Datagen", "readings");
+    click_button(&mut h, "Add a time field");
+    let spec = h.state().spec();
+    let NodeKind::Datagen(source) = &spec.nodes[0].kind else {
+        panic!("a Datagen: {:?}", spec.nodes[0]);
+    };
+    let field = source.fields.last().expect("a field");
+    assert_eq!(
+        (field.name.as_str(), field.data_type),
+        ("ts", DataType::Timestamp)
+    );
+    assert_eq!(source.event_time.as_deref(), Some("ts"));
+    assert!(
+        h.query_by_label("Add a time field").is_none(),
+        "the offer goes once there is a time field"
+    );
+    let on_source: Vec<_> = engine::validate::analyze(&spec)
+        .problems
+        .into_iter()
+        .filter(|p| p.node.as_deref() == Some("readings") && p.is_error())
+        .collect();
+    assert!(on_source.is_empty(), "{on_source:?}");
 }

@@ -100,7 +100,9 @@ pub fn milliseconds(ms: f64) -> String {
         format!("{:.1} s", ms / 1000.0)
     } else if ms >= 10.0 {
         format!("{ms:.0} ms")
-    } else {
+    } else if ms >= 0.1 {
         format!("{ms:.2} ms")
+    } else {
+        format!("{:.0} µs", ms * 1000.0)
     }
 }

@@ -44,6 +44,18 @@ pub(super) fn datagen(ui: &mut Ui, c: &mut DatagenConfig) {
             &mut c.watermark_delay_ms,
             &mut c.idle_timeout_ms,
         );
+        // Event time needs a time column, which a new Datagen lacks.
+        if !c.fields.iter().any(|f| f.data_type == DataType::Timestamp) {
+            ui.label("");
+            let add = ui.button("Add a time field").on_hover_text(
+                "Adds a TIMESTAMP field holding when each row is made, and takes event time \
+                 from it",
+            );
+            ui.end_row();
+            if add.clicked() {
+                add_time_field(c);
+            }
+        }
     });
     ui.add_space(4.0);
     ui.label(RichText::new("Fields").strong());
@@ -195,4 +207,26 @@ fn datagen_field(
         }
     });
     name_field.inner
+}
+
+/// Adds a TIMESTAMP field `ts` (or `ts_2`, … when taken) of the time each row is made, and
+/// makes it the source's event time.
+fn add_time_field(c: &mut DatagenConfig) {
+    let taken = |name: &str| c.fields.iter().any(|f| f.name == name);
+    let name = std::iter::once("ts".to_string())
+        .chain((2..).map(|n| format!("ts_{n}")))
+        .find(|n| !taken(n))
+        .expect("a free name");
+    c.fields.push(DatagenField {
+        name: name.clone(),
+        data_type: DataType::Timestamp,
+        kind: FieldKind::Random {
+            min: None,
+            max: None,
+            length: None,
+            max_past_ms: Some(0),
+            null_rate: 0.0,
+        },
+    });
+    c.event_time = Some(name);
 }
