@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod editor;
 pub mod gui;
+pub mod monitor;
 pub mod report;

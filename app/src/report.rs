@@ -295,7 +295,7 @@ fn register_font() {
 
 /// The rate at each point of cumulative `counts` (seconds, count), over the `window` seconds
 /// before it (or since the start, early on).
-fn trailing_rates(counts: &[(f64, f64)], window: f64) -> Vec<(f64, f64)> {
+pub(crate) fn trailing_rates(counts: &[(f64, f64)], window: f64) -> Vec<(f64, f64)> {
     let mut from = 0;
     counts
         .iter()

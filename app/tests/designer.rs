@@ -1357,3 +1357,77 @@ fn a_new_datagen_gets_a_time_field_for_event_time_in_one_click() {
         .collect();
     assert!(on_source.is_empty(), "{on_source:?}");
 }
+
+/// Every text on screen.
+fn texts(harness: &Harness<'_, Editor>) -> Vec<String> {
+    harness
+        .root()
+        .children_recursive()
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or(node.value())
+        })
+        .collect()
+}
+
+#[test]
+fn a_running_job_shows_live_rates_on_its_nodes_and_wires_and_charts_in_the_metrics_tab() {
+    let dir = scratch("monitor");
+    let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
+    click(&mut h, "▶ Run");
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_millis(1500) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    // hello's source makes 50 rows a second.
+    let on_screen = texts(&h);
+    let source_rate = on_screen
+        .iter()
+        .find(|t| t.starts_with("out ") && t.ends_with("/s"))
+        .unwrap_or_else(|| panic!("no live rate on the source: {on_screen:?}"));
+    let per_second: f64 = source_rate
+        .trim_start_matches("out ")
+        .trim_end_matches("/s")
+        .parse()
+        .unwrap();
+    assert!((25.0..=100.0).contains(&per_second), "{source_rate}");
+    assert!(
+        on_screen
+            .iter()
+            .any(|t| t.starts_with("in ") && t.contains("/s · out ")),
+        "a transform shows its rates in and out: {on_screen:?}"
+    );
+
+    click(&mut h, "Metrics");
+    let samples = texts(&h)
+        .into_iter()
+        .find(|t| t.ends_with(" s") && t.contains(" samples, "))
+        .expect("the metrics tab says how many samples it charts");
+    let count: usize = samples.split(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 10, "{samples}");
+    for title in [
+        "Rows per second",
+        "Latency (ms)",
+        "Watermark lag (s)",
+        "Busiest",
+    ] {
+        assert!(shows(&h, title), "{title}");
+    }
+    assert!(shows(&h, "no event time here"), "hello has no event time");
+
+    // A node's own charts and its instances.
+    select_on_canvas(&mut h, "print");
+    assert!(shows(&h, "`print` by instance"));
+    click(&mut h, "⏸ Pause");
+    assert!(
+        shows(&h, "▶ Follow"),
+        "paused charts offer to follow the run again"
+    );
+    click(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+    assert!(
+        texts(&h).iter().any(|t| t.contains(" samples, ")),
+        "the charts stay after the run"
+    );
+}

@@ -23,6 +23,7 @@ impl Editor {
                 BottomTab::Console,
                 format!("Console ({lines})"),
             );
+            ui.selectable_value(&mut self.bottom_tab, BottomTab::Metrics, "Metrics");
             let runs = self.runs.len();
             ui.selectable_value(
                 &mut self.bottom_tab,
@@ -34,6 +35,18 @@ impl Editor {
         match self.bottom_tab {
             BottomTab::Problems => self.problems_list(ui),
             BottomTab::Console => self.console(ui),
+            BottomTab::Metrics => {
+                let selected = self
+                    .focused
+                    .and_then(|n| self.doc.snarl.get_node(n))
+                    .map(|n| n.id.clone());
+                let source = self
+                    .runner
+                    .watched
+                    .as_deref()
+                    .map(|w| w as &dyn crate::monitor::MetricsSource);
+                self.monitor.ui(ui, source, selected.as_deref());
+            }
             BottomTab::Runs => self.run_history(ui),
         }
     }

@@ -95,6 +95,10 @@ pub struct CanvasViewer<'a> {
     pub dark: bool,
     /// While a job runs the canvas is the job: wires and nodes cannot change.
     pub read_only: bool,
+    /// The job's newest metric samples.
+    pub live: Option<super::live::Live<'a>>,
+    /// Whether to show it (the sample may not have come yet).
+    pub show_live: bool,
 }
 
 /// Why the canvas refuses a change while a job runs.
@@ -284,7 +288,7 @@ fn pin_guide(kind: &NodeKind) -> Option<&'static str> {
 }
 
 /// `text` at `points` points when the canvas is at 100%.
-fn sized(text: impl Into<String>, points: f32) -> RichText {
+pub(super) fn sized(text: impl Into<String>, points: f32) -> RichText {
     RichText::new(text).size(points * view::MAX_ZOOM)
 }
 
@@ -389,7 +393,15 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
             .outputs()
             .get(pin.id.output)
             .and_then(|name| self.analysis.port_type(&node.id, name));
-        self.pin(port, pin.id.node, true, pin.id.output, ui)
+        let mut drawn = self.pin(port, pin.id.node, true, pin.id.output, ui);
+        // A sender held up by a full channel reddens its wires.
+        if let (Some(base), Some(live)) = (
+            drawn.info.wire_color,
+            self.live.and_then(|l| l.node(&node.id)),
+        ) {
+            drawn.info.wire_color = Some(super::live::wire_color(base, live.backpressure));
+        }
+        drawn
     }
 
     fn has_body(&mut self, _node: &NodeSpec) -> bool {
@@ -433,6 +445,9 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
                 ),
             };
             ui.label(sized(text, BODY).color(theme::running_color(ui.visuals().dark_mode)));
+            if self.show_live {
+                super::live::show_node(ui, spec.kind.category(), &spec.id, self.live, SUBTITLE);
+            }
         });
     }
 

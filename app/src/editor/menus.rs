@@ -281,6 +281,11 @@ impl Editor {
                 self.zoom_to_normal();
             }
             ui.separator();
+            ui.checkbox(&mut self.monitor.on_canvas, "Live")
+                .on_hover_text(
+                    "Show rates, watermarks and backpressure on the canvas while a job runs",
+                );
+            ui.separator();
             // Last on the left, so a changing status moves nothing else.
             ui.label(self.status_text()).on_hover_text("Job status");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -15,6 +15,7 @@ mod help;
 mod history;
 mod inspector;
 mod join_form;
+mod live;
 mod menus;
 mod number_field;
 mod outputs;
@@ -85,6 +86,7 @@ fn faithful(path: &Path, spec: PipelineSpec) -> Result<PipelineSpec, String> {
 enum BottomTab {
     Problems,
     Console,
+    Metrics,
     Runs,
 }
 
@@ -143,6 +145,7 @@ pub struct Editor {
     allow_close: bool,
     title: String,
     console: console::ConsoleView,
+    monitor: crate::monitor::Monitor,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -222,6 +225,7 @@ impl Editor {
             dirty: false,
             canvas_generation: 0,
             console: console::ConsoleView::default(),
+            monitor: crate::monitor::Monitor::default(),
         }
     }
 
@@ -477,11 +481,19 @@ impl Editor {
         if !self.runner.is_active() {
             self.console.reset();
         }
-        self.runner.start(&self.spec_to_run(), self.base_dir());
-        match self.runner.state {
-            RunState::Failed(_) => self.bottom_tab = BottomTab::Problems,
-            _ => self.bottom_tab = BottomTab::Console,
-        }
+        let spec = self.spec_to_run();
+        self.runner.start(&spec, self.base_dir());
+        self.monitor.run_started();
+        let prints = spec
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, engine::spec::NodeKind::Console(_)));
+        self.bottom_tab = match self.runner.state {
+            RunState::Failed(_) => BottomTab::Problems,
+            // A pipeline that prints shows its output; one that does not, its metrics.
+            _ if prints => BottomTab::Console,
+            _ => BottomTab::Metrics,
+        };
     }
 
     pub fn stop(&mut self) {

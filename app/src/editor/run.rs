@@ -5,13 +5,16 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use engine::metrics::NodeMetrics;
+use engine::metrics::{MetricsSnapshot, NodeMetrics, Watched};
 use engine::operators::ConsoleCapture;
 use engine::{JobError, JobHandle, PipelineSpec, RunOptions};
 
 use super::canvas::short_count;
 use super::outputs::{self, OutputFile};
 use super::runs::RunRecord;
+
+/// Samples the canvas's rates are over: a second and the one before it.
+const RECENT: usize = 11;
 
 /// Console lines kept for the bottom panel; older ones scroll away.
 const CONSOLE_LINES: usize = 5_000;
@@ -72,6 +75,10 @@ pub struct Runner {
     sinks: Vec<(String, PathBuf)>,
     /// The run that just ended, until the window files it in the history.
     ended: Option<RunRecord>,
+    /// The run's metric samples, kept after it ends so its charts stay readable.
+    pub watched: Option<Arc<Watched>>,
+    /// The newest of them, over about the last second, oldest first.
+    pub recent: Vec<Arc<MetricsSnapshot>>,
 }
 
 impl Default for Runner {
@@ -87,6 +94,8 @@ impl Default for Runner {
             pipeline: String::new(),
             sinks: Vec::new(),
             ended: None,
+            watched: None,
+            recent: Vec::new(),
         }
     }
 }
@@ -116,6 +125,7 @@ impl Runner {
         };
         match JobHandle::start(spec, options) {
             Ok(job) => {
+                self.watched = Some(job.watched());
                 self.job = Some(job);
                 self.state = RunState::Running;
             }
@@ -185,6 +195,8 @@ impl Runner {
             self.error = None;
             self.metrics.clear();
             self.sinks.clear();
+            self.watched = None;
+            self.recent.clear();
         }
     }
 
@@ -205,6 +217,7 @@ impl Runner {
             .into_iter()
             .map(|m| (m.id.clone(), m))
             .collect();
+        self.recent = job.watched().last(RECENT);
         let total = self.console.total();
         if total != self.lines_total {
             self.lines = self.console.lines();
@@ -237,6 +250,8 @@ impl Runner {
         };
         self.lines = self.console.lines();
         self.lines_total = self.console.total();
+        // The sampler's last sample, with the final counts, is in once `wait` returns.
+        self.recent = self.watched.as_ref().map_or(Vec::new(), |w| w.last(RECENT));
         self.end(state);
     }
 

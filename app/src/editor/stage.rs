@@ -60,6 +60,8 @@ impl Editor {
             pin_rects: Default::default(),
             dark: ui.visuals().dark_mode,
             read_only,
+            live: super::live::Live::of(&self.runner.recent),
+            show_live: self.monitor.on_canvas && self.runner.watched.is_some(),
         };
         // The canvas rewires a ctrl-dragged pin by itself, past the viewer: while a job runs,
         // put back what it changed.
@@ -89,6 +91,10 @@ impl Editor {
         }
         if self.focused.is_some_and(|f| viewer.removed.contains(&f)) {
             self.focused = None;
+        }
+        drop(viewer);
+        if self.monitor.on_canvas {
+            self.wire_rates(ui, screen_rect);
         }
         // A palette entry dropped on the canvas becomes a node where it was dropped.
         if let Some(drag) = response.dnd_release_payload::<PaletteDrag>() {
@@ -231,6 +237,41 @@ impl Editor {
 }
 
 /// Makes the canvas's wires exactly `wires` again.
+impl Editor {
+    /// Each wire's rows per second at its middle, from the newest sample.
+    fn wire_rates(&self, ui: &Ui, screen_rect: egui::Rect) {
+        let Some(live) = super::live::Live::of(&self.runner.recent) else {
+            return;
+        };
+        let center = |node, output, index| {
+            self.pin_rects
+                .iter()
+                .find(|(spot, _)| spot.node == node && spot.output == output && spot.index == index)
+                .map(|(_, rect)| self.transform * rect.center())
+        };
+        for (from, to) in self.doc.snarl.wires() {
+            // A node's sent rows are counted on its main output; late rows are not a rate.
+            if from.output != 0 {
+                continue;
+            }
+            let Some(node) = self.doc.snarl.get_node(from.node) else {
+                continue;
+            };
+            let (Some(a), Some(b), Some(rates)) = (
+                center(from.node, true, from.output),
+                center(to.node, false, to.input),
+                live.rates(&node.id),
+            ) else {
+                continue;
+            };
+            let middle = a + (b - a) / 2.0;
+            if screen_rect.contains(middle) {
+                super::live::wire_label(ui, a, b, rates.records_out);
+            }
+        }
+    }
+}
+
 fn restore_wires(
     snarl: &mut egui_snarl::Snarl<engine::spec::NodeSpec>,
     wires: &[(egui_snarl::OutPinId, egui_snarl::InPinId)],

@@ -1,0 +1,227 @@
+//! The monitor's charts: throughput, latency, watermark lag and time shares over the run, for
+//! the whole job or one node, drawn from the metrics history with egui_plot.
+
+use std::sync::Arc;
+
+use egui::Ui;
+use egui_plot::{Corner, HoverPosition, Legend, Line, Plot, PlotPoints};
+use engine::metrics::{MetricsSnapshot, NodeSnapshot};
+use engine::spec::Category;
+
+use super::format;
+
+/// Throughput is a rate over this trailing window of counts (a 100 ms sample sees a whole
+/// number of batches, so its own rate jumps between multiples of the batch size).
+const RATE_WINDOW_S: f64 = 1.0;
+
+/// What the charts are about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject<'a> {
+    Job,
+    Node(&'a str),
+}
+
+/// A chart to draw: its title, its lines, what it says when it has none, how values read.
+type Chart<'a> = (&'a str, &'a [Series], &'a str, fn(f64) -> String);
+
+/// One named line of points (seconds since the start, value).
+pub struct Series {
+    pub name: String,
+    pub points: Vec<[f64; 2]>,
+}
+
+/// The four charts' series for `subject` over `samples`.
+pub struct Charts {
+    pub throughput: Vec<Series>,
+    pub latency: Vec<Series>,
+    pub lag: Vec<Series>,
+    pub shares: Vec<Series>,
+}
+
+impl Charts {
+    pub fn of(samples: &[Arc<MetricsSnapshot>], subject: Subject) -> Charts {
+        let nodes: Vec<(String, Option<Category>)> = samples
+            .last()
+            .map(|s| s.nodes.iter().map(|n| (n.id.clone(), n.category)).collect())
+            .unwrap_or_default();
+        let t = |s: &MetricsSnapshot| s.elapsed.as_secs_f64();
+        // A series of `read` over the samples that have a value.
+        let series = |name: String, read: &dyn Fn(&MetricsSnapshot) -> Option<f64>| Series {
+            name,
+            points: samples
+                .iter()
+                .filter_map(|s| read(s).map(|v| [t(s), v]))
+                .collect(),
+        };
+        let counted = |name: String, count: &dyn Fn(&MetricsSnapshot) -> Option<u64>| {
+            let counts: Vec<(f64, f64)> = samples
+                .iter()
+                .filter_map(|s| count(s).map(|c| (t(s), c as f64)))
+                .collect();
+            Series {
+                name,
+                points: crate::report::trailing_rates(&counts, RATE_WINDOW_S)
+                    .into_iter()
+                    .map(|(x, y)| [x, y])
+                    .collect(),
+            }
+        };
+        let node = |s: &MetricsSnapshot, id: &str| s.node(id).cloned();
+        let charts = match subject {
+            Subject::Job => {
+                let sum = |category: Category, f: fn(&NodeSnapshot) -> u64| {
+                    move |s: &MetricsSnapshot| {
+                        Some(
+                            s.nodes
+                                .iter()
+                                .filter(|n| n.category == Some(category))
+                                .map(f)
+                                .sum(),
+                        )
+                    }
+                };
+                let sinks: Vec<&String> = nodes
+                    .iter()
+                    .filter(|(_, c)| *c == Some(Category::Sink))
+                    .map(|(id, _)| id)
+                    .collect();
+                Charts {
+                    throughput: vec![
+                        counted(
+                            "sources out".into(),
+                            &sum(Category::Source, |n| n.records_out),
+                        ),
+                        counted("sinks in".into(), &sum(Category::Sink, |n| n.records_in)),
+                    ],
+                    latency: sinks
+                        .iter()
+                        .map(|id| {
+                            series(format!("{id} p99"), &|s| {
+                                node(s, id).and_then(|n| n.latency).map(|l| l.p99_ms)
+                            })
+                        })
+                        .collect(),
+                    lag: nodes
+                        .iter()
+                        .map(|(id, _)| {
+                            series(id.clone(), &|s| {
+                                node(s, id)
+                                    .and_then(|n| n.watermark_lag_ms)
+                                    .map(|ms| ms as f64 / 1000.0)
+                            })
+                        })
+                        .collect(),
+                    shares: nodes
+                        .iter()
+                        .map(|(id, _)| {
+                            series(id.clone(), &|s| node(s, id).map(|n| n.backpressure * 100.0))
+                        })
+                        .collect(),
+                }
+            }
+            Subject::Node(id) => Charts {
+                throughput: vec![
+                    counted("in".into(), &|s| node(s, id).map(|n| n.records_in)),
+                    counted("out".into(), &|s| node(s, id).map(|n| n.records_out)),
+                ],
+                latency: vec![
+                    series("p50".into(), &|s| {
+                        node(s, id).and_then(|n| n.latency).map(|l| l.p50_ms)
+                    }),
+                    series("p99".into(), &|s| {
+                        node(s, id).and_then(|n| n.latency).map(|l| l.p99_ms)
+                    }),
+                ],
+                lag: vec![series("lag".into(), &|s| {
+                    node(s, id)
+                        .and_then(|n| n.watermark_lag_ms)
+                        .map(|ms| ms as f64 / 1000.0)
+                })],
+                shares: vec![
+                    series("busy".into(), &|s| node(s, id).map(|n| n.busy * 100.0)),
+                    series("idle".into(), &|s| node(s, id).map(|n| n.idle * 100.0)),
+                    series("backpressure".into(), &|s| {
+                        node(s, id).map(|n| n.backpressure * 100.0)
+                    }),
+                ],
+            },
+        };
+        charts.without_empty()
+    }
+
+    fn without_empty(mut self) -> Charts {
+        for list in [
+            &mut self.throughput,
+            &mut self.latency,
+            &mut self.lag,
+            &mut self.shares,
+        ] {
+            list.retain(|s| !s.points.is_empty());
+        }
+        self
+    }
+
+    /// The four charts side by side, `height` tall; `id` keeps each chart's zoom apart.
+    pub fn show(&self, ui: &mut Ui, id: &str, height: f32, shares_title: &str) {
+        let charts: [Chart; 4] = [
+            (
+                "Rows per second",
+                &self.throughput,
+                "no rows yet",
+                format::rate,
+            ),
+            (
+                "Latency (ms)",
+                &self.latency,
+                "no row reached a sink",
+                format::millis,
+            ),
+            ("Watermark lag (s)", &self.lag, "no event time here", |v| {
+                format::lag((v * 1000.0) as i64)
+            }),
+            (shares_title, &self.shares, "no samples yet", |v| {
+                format!("{v:.0}%")
+            }),
+        ];
+        ui.columns(charts.len(), |columns| {
+            for (ui, (title, series, empty, format)) in columns.iter_mut().zip(charts) {
+                ui.label(egui::RichText::new(title).strong());
+                if series.is_empty() {
+                    ui.label(egui::RichText::new(empty).weak());
+                    continue;
+                }
+                Plot::new(format!("{id}-{title}"))
+                    .height(height)
+                    .legend(
+                        Legend::default()
+                            .position(Corner::LeftTop)
+                            .text_style(egui::TextStyle::Small)
+                            .background_alpha(0.6),
+                    )
+                    .include_y(0.0)
+                    .y_axis_formatter(move |mark, _| format(mark.value))
+                    .x_axis_formatter(|mark, _| format!("{:.0} s", mark.value))
+                    .label_formatter(move |hover| match hover {
+                        HoverPosition::NearDataPoint {
+                            plot_name,
+                            position,
+                            ..
+                        } => Some(format!(
+                            "{plot_name}\n{:.1} s: {}",
+                            position.x,
+                            format(position.y)
+                        )),
+                        HoverPosition::Elsewhere { .. } => None,
+                    })
+                    .show(ui, |plot| {
+                        for s in series {
+                            plot.line(Line::new(
+                                s.name.clone(),
+                                PlotPoints::from(s.points.clone()),
+                            ));
+                        }
+                    });
+            }
+        });
+    }
+}

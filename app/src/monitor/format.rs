@@ -1,0 +1,83 @@
+//! Numbers as a person reads them: rates with k and M, watermarks as times of day with
+//! their lag, shares as percentages.
+
+/// 1234.5 rows/s as `1.2k/s`.
+pub fn rate(per_second: f64) -> String {
+    let a = per_second.abs();
+    if a >= 1e9 {
+        format!("{:.1}G/s", per_second / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M/s", per_second / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.1}k/s", per_second / 1e3)
+    } else {
+        format!("{per_second:.0}/s")
+    }
+}
+
+/// A watermark as a time (UTC, as Flink prints TIMESTAMP(3)): the time of day when it is
+/// today, else the date too; the end of the input when it is the largest time.
+pub fn watermark(ms: i64, now_ms: i64) -> String {
+    if ms == i64::MAX {
+        return "end of input".into();
+    }
+    let text = engine::types::format_timestamp(ms);
+    let today = engine::types::format_timestamp(now_ms);
+    match (text.split_once(' '), today.split_once(' ')) {
+        (Some((day, time)), Some((now_day, _))) if day == now_day => time.to_string(),
+        _ => text,
+    }
+}
+
+/// How far behind the wall clock: `850 ms`, `2.1 s`, `3 min`.
+pub fn lag(ms: i64) -> String {
+    let a = ms.unsigned_abs();
+    if a < 1000 {
+        format!("{ms} ms")
+    } else if a < 60_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else if a < 3_600_000 {
+        format!("{:.0} min", ms as f64 / 60_000.0)
+    } else {
+        format!("{:.1} h", ms as f64 / 3_600_000.0)
+    }
+}
+
+/// 0.934 as `93%`.
+pub fn share(s: f64) -> String {
+    format!("{:.0}%", s * 100.0)
+}
+
+/// Milliseconds of latency: `0.42 ms`, `12 ms`, `3.1 s`.
+pub fn millis(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_short() {
+        assert_eq!(rate(12.4), "12/s");
+        assert_eq!(rate(6000.0), "6.0k/s");
+        assert_eq!(rate(2_500_000.0), "2.5M/s");
+    }
+
+    #[test]
+    fn watermarks_read_as_times_with_the_date_only_when_not_today() {
+        let now = 1_704_189_600_000; // 2024-01-02 10:00:00
+        assert_eq!(watermark(now - 1_250, now), "09:59:58.750");
+        assert_eq!(watermark(now - 86_400_000, now), "2024-01-01 10:00:00.000");
+        assert_eq!(watermark(i64::MAX, now), "end of input");
+        assert_eq!(lag(850), "850 ms");
+        assert_eq!(lag(2_100), "2.1 s");
+        assert_eq!(lag(180_000), "3 min");
+    }
+}
