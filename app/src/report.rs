@@ -54,8 +54,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of `samples` (oldest first) of the pipeline `name`.
-    pub fn new(name: &str, samples: &[Arc<MetricsSnapshot>]) -> Report {
+    /// A report of `samples` (oldest first) of the pipeline `name`; `ended` says how the run
+    /// ended when not by finishing its input ("stopped", "failed").
+    pub fn new(name: &str, samples: &[Arc<MetricsSnapshot>], ended: Option<&str>) -> Report {
         let seconds = samples
             .last()
             .map_or(0.0, |s| s.elapsed.as_secs_f64())
@@ -115,8 +116,9 @@ impl Report {
         });
         Report {
             title: format!(
-                "{name}: {} rows in {seconds:.1} s",
-                crate::cli::thousands(rows)
+                "{name}: {} rows in {seconds:.1} s{}",
+                crate::cli::thousands(rows),
+                ended.map_or(String::new(), |e| format!(" ({e})"))
             ),
             seconds,
             panels: vec![
@@ -136,7 +138,7 @@ impl Report {
                 },
                 Panel {
                     title: "Watermark lag (s): wall clock - watermark",
-                    empty: "no event time in this pipeline",
+                    empty: "no watermark: no event time, or none yet",
                     format: compact,
                     top: None,
                     lines: lag,
@@ -173,6 +175,9 @@ impl Report {
         let staged = folder
             .unwrap_or(Path::new("."))
             .join(format!(".{name}.inprogress.{kind}"));
+        // The drawing libraries report a file they cannot create in their own words.
+        std::fs::File::create(&staged)
+            .map_err(|e| format!("cannot write the report {}: {e}", path.display()))?;
         let drawn = match kind {
             "svg" => self.draw(SVGBackend::new(&staged, SIZE).into_drawing_area()),
             _ => self.draw(BitMapBackend::new(&staged, SIZE).into_drawing_area()),
@@ -272,9 +277,10 @@ fn picture_kind(path: &Path) -> Result<&'static str, String> {
     }
 }
 
-/// Checks at once, before a run, that a report can go to `path`.
+/// Checks at once, before a run, that a report can go to `path`: its kind, its folder, and
+/// that a file can be made there (made and removed again).
 pub fn check_path(path: &Path) -> Result<(), String> {
-    picture_kind(path)?;
+    let kind = picture_kind(path)?;
     let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
     if folder.is_some_and(|d| !d.is_dir()) {
         return Err(format!(
@@ -282,6 +288,22 @@ pub fn check_path(path: &Path) -> Result<(), String> {
             path.display()
         ));
     }
+    if path.is_dir() {
+        return Err(format!(
+            "cannot write the report {}: it is a folder",
+            path.display()
+        ));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let probe = folder
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.probe.{kind}"));
+    std::fs::File::create(&probe)
+        .map_err(|e| format!("cannot write the report {}: {e}", path.display()))?;
+    let _ = std::fs::remove_file(&probe);
     Ok(())
 }
 
@@ -314,10 +336,12 @@ pub(crate) fn trailing_rates(counts: &[(f64, f64)], window: f64) -> Vec<(f64, f6
         .collect()
 }
 
-/// Whole seconds on a long run's axis, tenths on a short one's.
+/// Whole seconds on a long run's axis, tenths on a short one's, hundredths on a brief one's.
 fn seconds_label(v: f64, run: f64) -> String {
     if run >= 20.0 {
         format!("{v:.0}")
+    } else if run < 2.0 {
+        format!("{v:.2}")
     } else {
         let text = format!("{v:.1}");
         text.strip_suffix(".0").map(str::to_string).unwrap_or(text)

@@ -344,6 +344,27 @@ fn the_rest_api_answers_as_flinks_does_while_the_job_runs_and_cancels_it() {
         "{mark} against {now_ms}"
     );
 
+    // The plan alone, and no exception while it runs.
+    let plan = get_ok(&agent, &served.job_path("/plan"));
+    assert_eq!(plan["plan"]["nodes"], details["plan"]["nodes"]);
+    let exceptions = get_ok(&agent, &served.job_path("/exceptions"));
+    assert_eq!(
+        exceptions["exceptionHistory"]["entries"],
+        Value::Array(vec![])
+    );
+    let response = agent
+        .get(served.url("/overview"))
+        .call()
+        .expect("an answer");
+    assert_eq!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("*"),
+        "a dashboard served elsewhere may read the API, as Flink's default allows"
+    );
+
     // No checkpoints yet, in Flink's shape; triggering one is refused with a reason.
     let checkpoints = get_ok(&agent, &served.job_path("/checkpoints"));
     assert_eq!(checkpoints["counts"]["total"], 0);
@@ -490,6 +511,41 @@ fn the_rest_api_answers_as_flinks_does_while_the_job_runs_and_cancels_it() {
     let (code, stderr) = served.interrupt();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("stopped:"), "{stderr}");
+}
+
+#[test]
+fn a_failed_job_says_why_in_its_exceptions_and_keeps_serving_until_ctrl_c() {
+    let dir = TempDir::new("rest-failed");
+    let file = dir.write(
+        "fails.ron",
+        &PIPELINE.replace(
+            r#"(id: "odd", parallelism: 2, kind: Filter(condition: "id % 2 = 1")),"#,
+            r#"(id: "odd", parallelism: 2, kind: Filter(condition: "100 / (id - 600) > 0")),"#,
+        ),
+    );
+    let summary = dir.path().join("summary.json");
+    let served = Served::start(
+        arg(&file),
+        &["--keep-serving", "--summary-json", arg(&summary)],
+    );
+    let agent = client();
+    let failed = poll(&agent, &served.job_path(""), "failed", |j| {
+        j["state"] == "FAILED"
+    });
+    assert!(failed["end-time"].as_i64() > Some(0));
+    let exceptions = get_ok(&agent, &served.job_path("/exceptions"));
+    let entry = &exceptions["exceptionHistory"]["entries"][0];
+    assert_eq!(entry["taskName"], "odd", "{exceptions}");
+    let trace = entry["stacktrace"].as_str().expect("a message");
+    assert!(trace.contains("division by zero"), "{trace}");
+    // The terminal has said so already, while the server goes on.
+    let said: Vec<String> = served.stderr.try_iter().collect();
+    assert!(
+        said.iter().any(|l| l.contains("division by zero")),
+        "{said:?}"
+    );
+    let (code, _) = served.interrupt();
+    assert_eq!(code, Some(1));
 }
 
 #[test]

@@ -84,6 +84,8 @@ pub fn router(state: App) -> Router {
         .route("/jobs", get(jobs))
         .route("/jobs/overview", get(jobs_overview))
         .route("/jobs/{jid}", get(job).patch(cancel))
+        .route("/jobs/{jid}/plan", get(plan))
+        .route("/jobs/{jid}/exceptions", get(exceptions))
         .route(
             "/jobs/{jid}/checkpoints",
             get(checkpoints).post(trigger_checkpoint),
@@ -96,7 +98,17 @@ pub fn router(state: App) -> Router {
         .route("/metrics", get(metrics))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
+        // As Flink's `web.access-control-allow-origin` default: a dashboard elsewhere may read.
+        .layer(axum::middleware::map_response(allow_any_origin))
         .with_state(state)
+}
+
+async fn allow_any_origin(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        axum::http::HeaderValue::from_static("*"),
+    );
+    response
 }
 
 /// An error as Flink's REST API gives one.
@@ -130,13 +142,21 @@ impl IntoResponse for Error {
 type Answer = Result<Json<Value>, Error>;
 
 async fn unknown_path(uri: Uri) -> Error {
-    Error::not_found(format!("not found: {}", uri.path()))
+    Error::not_found(format!("not found: {}", shortened(uri.path())))
+}
+
+/// A path as an error quotes it: its first 200 characters.
+fn shortened(path: &str) -> String {
+    match path.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &path[..at]),
+        None => path.to_string(),
+    }
 }
 
 async fn wrong_method(method: Method, uri: Uri) -> Error {
     Error {
         status: StatusCode::METHOD_NOT_ALLOWED,
-        message: format!("{method} is not allowed on {}", uri.path()),
+        message: format!("{method} is not allowed on {}", shortened(uri.path())),
     }
 }
 
@@ -211,6 +231,45 @@ async fn cancel(
         job.monitor.stop();
     }
     Ok((StatusCode::ACCEPTED, Json(json!({}))))
+}
+
+/// `GET /jobs/:id/plan`: the plan alone, as Flink gives it.
+async fn plan(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
+    let job = app.job(&jid)?;
+    let state = app.state();
+    let times = app.times(state);
+    let details = flink::job_details(job, &app.vertices, state, &times, None);
+    Ok(Json(json!({ "plan": details["plan"] })))
+}
+
+/// `GET /jobs/:id/exceptions`: why the job failed, in Flink's exception history.
+async fn exceptions(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
+    let job = app.job(&jid)?;
+    let state = app.state();
+    let times = app.times(state);
+    let entries = match job.monitor.status() {
+        engine::JobStatus::Failed(error) => {
+            let task = match &error {
+                engine::JobError::Failed { node, .. } => json!(node),
+                _ => Value::Null,
+            };
+            vec![json!({
+                "exceptionName": "JobError",
+                "stacktrace": error.to_string(),
+                "timestamp": times.end.max(times.start),
+                "taskName": task,
+                "location": null,
+                "endpoint": null,
+                "taskManagerId": null,
+                "failureLabels": {},
+                "concurrentExceptions": [],
+            })]
+        }
+        _ => Vec::new(),
+    };
+    Ok(Json(json!({
+        "exceptionHistory": {"entries": entries, "truncated": false},
+    })))
 }
 
 async fn checkpoints(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {

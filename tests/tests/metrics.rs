@@ -212,3 +212,41 @@ fn a_slow_step_backpressures_the_steps_before_it_and_sets_the_pace() {
     };
     assert!((1600.0..2400.0).contains(&rate), "rate {rate}/s");
 }
+
+#[test]
+fn a_sink_that_receives_once_a_second_has_a_latency_in_every_sample_between() {
+    // Results of 1 s windows reach the sink once a second; latency is over five seconds of
+    // samples, so it does not vanish between them.
+    let job = start(
+        r#"(version: 1, nodes: [
+            (id: "gen", kind: Datagen(fields: [
+                (name: "ts", type: Timestamp, kind: Random(max_past_ms: 0)),
+                (name: "v", type: Int64, kind: Random(min: 1, max: 3)),
+            ], rows_per_second: 2000, event_time: "ts")),
+            (id: "counts", kind: Window(window: Tumbling(size_ms: 1000), aggregates: ["COUNT(*) AS n"])),
+            (id: "sink", kind: Blackhole()),
+        ], edges: [(from: "gen", to: "counts"), (from: "counts", to: "sink")],
+        job: (batch_size: 100, watermark_interval_ms: 50))"#,
+    );
+    let watched = job.watched();
+    std::thread::sleep(Duration::from_millis(3300));
+    job.stop();
+    job.wait().expect("the job stops");
+    let history = watched.history();
+    let first = history
+        .iter()
+        .position(|s| node(s, "sink").records_in > 0)
+        .expect("a window fired");
+    let after = &history[first..];
+    let without = after
+        .iter()
+        .filter(|s| node(s, "sink").latency.is_none())
+        .count();
+    assert!(after.len() >= 10, "{} samples", after.len());
+    assert_eq!(
+        without,
+        0,
+        "{without} of {} samples without a latency",
+        after.len()
+    );
+}

@@ -60,14 +60,18 @@ pub fn bench(
             _ => None,
         })
         .max();
-    let mut table = Vec::new();
-    let mut last_history = Vec::new();
+    // Every batch size is checked before the first run, not after the others have run.
     for &batch_size in &sizes {
         spec.job.batch_size = batch_size;
         engine::validate::validate(&spec).map_err(|problems| {
             let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
             format!("{name} at batch size {batch_size}: {first}")
         })?;
+    }
+    let mut table = Vec::new();
+    let mut last_history = Vec::new();
+    for &batch_size in &sizes {
+        spec.job.batch_size = batch_size;
         if sizes.len() > 1 {
             err(format!("  batch size {batch_size}:"));
         }
@@ -140,8 +144,8 @@ pub fn bench(
         }
     }
     if let Some(path) = report {
-        let title = spec.name.clone();
-        crate::report::Report::new(&title, &last_history).write(path)?;
+        let title = format!("{} at batch size {}", spec.name, spec.job.batch_size);
+        crate::report::Report::new(&title, &last_history, None).write(path)?;
         err(format!("  report of the last run: {}", path.display()));
     }
     Ok(())

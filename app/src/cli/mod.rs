@@ -92,7 +92,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            terminal::err(format!("error: {message}"));
+            // An empty message was said already.
+            if !message.is_empty() {
+                terminal::err(format!("error: {message}"));
+            }
             ExitCode::from(PIPELINE_ERROR)
         }
     }

@@ -95,9 +95,14 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     }
     progress.clear();
     let watched = job.watched();
-    let outcome = job.wait();
+    let outcome = job.wait().map_err(|e| format!("{}: {e}", file.display()));
+    // Everything is written before the server may keep serving, so nothing waits on Ctrl-C.
+    let result = finish(args, &spec, &watched, outcome);
     if let Some(server) = server {
         if args.keep_serving {
+            if let Err(message) = &result {
+                err(format!("error: {message}"));
+            }
             err(format!(
                 "the job has ended; still serving on http://{} until Ctrl-C",
                 server.address()
@@ -105,31 +110,48 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
             while !interrupted.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(50));
             }
+            server.shutdown();
+            // Said already.
+            return result.map_err(|_| String::new());
         }
         server.shutdown();
     }
+    result
+}
+
+/// Says how the run ended and writes what was asked for: the summary first, then the report
+/// (a failed run's report shows how it went until it failed).
+fn finish(
+    args: &RunArgs,
+    spec: &PipelineSpec,
+    watched: &Watched,
+    outcome: Result<JobSummary, String>,
+) -> Result<(), String> {
     let summary = match outcome {
         Ok(summary) => summary,
         Err(e) => {
-            // A failed run's report shows how it went until it failed.
-            if let Err(report) = write_report(args, &spec, &watched) {
+            if let Err(report) = write_report(args, spec, watched, Some("failed")) {
                 err(format!("error: {report}"));
             }
-            return Err(format!("{}: {e}", file.display()));
+            return Err(e);
         }
     };
     err(summary_line(&summary));
     for file in &summary.files {
         err(file_line(file));
     }
-    write_report(args, &spec, &watched)?;
-    if let Some(path) = summary_json {
+    if let Some(path) = &args.summary_json {
         write_summary(path, &summary)?;
     }
-    Ok(())
+    write_report(args, spec, watched, summary.stopped.then_some("stopped"))
 }
 
-fn write_report(args: &RunArgs, spec: &PipelineSpec, watched: &Watched) -> Result<(), String> {
+fn write_report(
+    args: &RunArgs,
+    spec: &PipelineSpec,
+    watched: &Watched,
+    ended: Option<&str>,
+) -> Result<(), String> {
     let Some(path) = &args.report else {
         return Ok(());
     };
@@ -138,7 +160,7 @@ fn write_report(args: &RunArgs, spec: &PipelineSpec, watched: &Watched) -> Resul
     } else {
         &spec.name
     };
-    crate::report::Report::new(name, &watched.history()).write(path)?;
+    crate::report::Report::new(name, &watched.history(), ended).write(path)?;
     err(format!("  report: {}", path.display()));
     Ok(())
 }

@@ -65,6 +65,41 @@ impl LatencySummary {
     }
 }
 
+/// A sink's latency over its last `len` samples: their sum, and each one with rows, to take
+/// off the sum when it leaves the window.
+pub struct LatencyWindow {
+    sum: Histogram<u64>,
+    parts: std::collections::VecDeque<Option<Histogram<u64>>>,
+    len: usize,
+}
+
+impl LatencyWindow {
+    pub fn new(len: usize) -> Self {
+        LatencyWindow {
+            sum: histogram(),
+            parts: std::collections::VecDeque::with_capacity(len + 1),
+            len: len.max(1),
+        }
+    }
+
+    /// Adds one sample's latencies (`None`: no row reached the sink).
+    pub fn push(&mut self, sample: Option<Histogram<u64>>) {
+        if let Some(h) = &sample {
+            let _ = self.sum.add(h);
+        }
+        self.parts.push_back(sample);
+        if self.parts.len() > self.len
+            && let Some(Some(old)) = self.parts.pop_front()
+        {
+            let _ = self.sum.subtract(&old);
+        }
+    }
+
+    pub fn summary(&self) -> Option<LatencySummary> {
+        LatencySummary::of(&self.sum)
+    }
+}
+
 /// An empty histogram to merge others into.
 pub fn empty() -> Histogram<u64> {
     histogram()
@@ -84,5 +119,28 @@ mod tests {
         assert!((s.p50_ms - 1.0).abs() < 0.02, "{s:?}");
         assert!((s.p99_ms - 20.0).abs() < 0.3, "{s:?}");
         assert!(LatencySummary::of(&l.take()).is_none(), "taken");
+    }
+
+    fn of(micros: u64) -> Option<Histogram<u64>> {
+        let mut h = histogram();
+        h.record(micros).unwrap();
+        Some(h)
+    }
+
+    #[test]
+    fn a_window_keeps_its_last_samples_and_forgets_older_ones() {
+        let mut window = LatencyWindow::new(2);
+        assert_eq!(window.summary(), None);
+        window.push(of(50_000));
+        window.push(None);
+        assert_eq!(window.summary().map(|s| s.count), Some(1));
+        window.push(of(1_000));
+        // 50 ms has left the window of two samples.
+        let summary = window.summary().expect("a latency");
+        assert_eq!(summary.count, 1);
+        assert!((summary.max_ms - 1.0).abs() < 0.02, "{summary:?}");
+        window.push(None);
+        window.push(None);
+        assert_eq!(window.summary(), None);
     }
 }

@@ -11,12 +11,14 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use hdrhistogram::Histogram;
 
 use super::counters::{NodeCounters, TaskCounters};
-use super::latency::{self, LatencySummary};
+use super::latency::{self, LatencySummary, LatencyWindow};
 use super::snapshot::{InstanceSnapshot, MetricsSnapshot, NodeSnapshot};
 use crate::spec::Category;
 
 /// How often the sampler looks.
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(100);
+/// A sample's latency is over this many samples: the last five seconds.
+const LATENCY_WINDOW: usize = 50;
 /// Samples kept at the full rate: ten minutes.
 const RECENT: usize = 6000;
 /// Older samples kept, thinned by half whenever this many gather: the whole run, coarser
@@ -166,6 +168,8 @@ struct Previous {
 
 pub struct Sampler {
     nodes: Vec<SampledNode>,
+    /// Each sink's latency over the last `LATENCY_WINDOW` samples (`None` for other nodes).
+    latency_windows: Vec<Option<LatencyWindow>>,
     watched: Arc<Watched>,
     started: Instant,
     last: Instant,
@@ -187,6 +191,15 @@ impl Sampler {
             .map(|n| (n.id.clone(), latency::empty()))
             .collect();
         Sampler {
+            latency_windows: nodes
+                .iter()
+                .map(|n| {
+                    n.instances
+                        .iter()
+                        .any(|c| c.latency.is_some())
+                        .then(|| LatencyWindow::new(LATENCY_WINDOW))
+                })
+                .collect(),
             nodes,
             watched,
             started,
@@ -237,7 +250,7 @@ impl Sampler {
                 category: Some(node.category),
                 ..NodeSnapshot::default()
             };
-            let mut recent = latency::empty();
+            let mut recent: Option<Histogram<u64>> = None;
             let mut least_watermark = Some(i64::MAX);
             for (i, c) in node.instances.iter().enumerate() {
                 let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
@@ -292,7 +305,10 @@ impl Sampler {
                 out.bytes_out_rate += rate(current.bytes_out, before.bytes_out);
                 out.queue_fill = out.queue_fill.max(queue_fill);
                 if let Some(l) = &c.latency {
-                    let _ = recent.add(l.take());
+                    let taken = l.take();
+                    if !taken.is_empty() {
+                        let _ = recent.get_or_insert_with(latency::empty).add(taken);
+                    }
                 }
                 out.instances.push(instance);
             }
@@ -305,9 +321,17 @@ impl Sampler {
                 .watermark
                 .filter(|w| *w != i64::MAX)
                 .map(|w| wall_ms.saturating_sub(w));
-            out.latency = LatencySummary::of(&recent);
-            if let Some((_, total)) = run_latency.iter_mut().find(|(id, _)| *id == node.id) {
-                let _ = total.add(&recent);
+            if let (Some(recent), Some((_, total))) = (
+                &recent,
+                run_latency.iter_mut().find(|(id, _)| *id == node.id),
+            ) {
+                let _ = total.add(recent);
+            }
+            // Over a window of samples, so a sink that receives now and then (a window's
+            // results once a second) still has a latency to show between its rows.
+            if let Some(window) = &mut self.latency_windows[n] {
+                window.push(recent);
+                out.latency = window.summary();
             }
             nodes.push(out);
         }

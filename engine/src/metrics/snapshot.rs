@@ -71,7 +71,7 @@ pub struct NodeSnapshot {
     pub backpressure: f64,
     /// How full its task's input channels are (0 to 1), at the fullest.
     pub queue_fill: f64,
-    /// A sink's end-to-end latency over the last interval.
+    /// A sink's end-to-end latency over the last five seconds.
     pub latency: Option<LatencySummary>,
     pub instances: Vec<InstanceSnapshot>,
 }
