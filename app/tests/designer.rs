@@ -1419,7 +1419,7 @@ fn a_running_job_shows_live_rates_on_its_nodes_and_wires_and_charts_in_the_metri
     // A node's own charts and its instances.
     select_on_canvas(&mut h, "print");
     assert!(shows(&h, "`print` by instance"));
-    click(&mut h, "⏸ Pause");
+    click(&mut h, "⏸ Hold charts");
     assert!(
         shows(&h, "▶ Follow"),
         "paused charts offer to follow the run again"
@@ -1430,4 +1430,79 @@ fn a_running_job_shows_live_rates_on_its_nodes_and_wires_and_charts_in_the_metri
         texts(&h).iter().any(|t| t.contains(" samples, ")),
         "the charts stay after the run"
     );
+}
+
+/// Runs frames for `ms` milliseconds of real time.
+fn run_for(harness: &mut Harness<'_, Editor>, ms: u64) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_millis(ms) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(2);
+    }
+}
+
+/// The sink's count once it holds still for 300 ms.
+fn settled_count(harness: &mut Harness<'_, Editor>, node: &str) -> u64 {
+    let mut last = harness
+        .state()
+        .node_metrics(node)
+        .map_or(0, |m| m.records_in);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{node}'s count never settles"
+        );
+        run_for(harness, 300);
+        let now = harness
+            .state()
+            .node_metrics(node)
+            .map_or(0, |m| m.records_in);
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
+#[test]
+fn pause_holds_the_sources_and_a_step_lets_exactly_ten_rows_reach_the_sink() {
+    let dir = scratch("pause");
+    let file = dir.join("steps.ron");
+    std::fs::write(
+        &file,
+        r#"(version: 1, name: "steps", nodes: [
+            (id: "gen", kind: Datagen(fields: [(name: "id", type: Int64, kind: Sequence(start: 1, end: 100000000))],
+                rows_per_second: 200)),
+            (id: "print", kind: Console()),
+        ], edges: [(from: "gen", to: "print")], job: (batch_size: 16, buffer_timeout_ms: 20))"#,
+    )
+    .unwrap();
+    let mut h = harness(Editor::new(Some(&file)));
+    // A running job repaints ten times a second: take frames rather than wait for quiet.
+    let click_running = |h: &mut Harness<'_, Editor>, label: &str| {
+        widget(h, label).click();
+        h.run_steps(3);
+    };
+    click_running(&mut h, "▶ Run");
+    run_for(&mut h, 400);
+    click_running(&mut h, "⏸ Pause job");
+    assert!(shows(&h, "Paused"), "the status says so");
+    let before = settled_count(&mut h, "print");
+    let lines = h.state().console_lines().len();
+    assert!(before > 0);
+    run_for(&mut h, 300);
+    assert_eq!(h.state().node_metrics("print").unwrap().records_in, before);
+    click_running(&mut h, "Step 10");
+    assert_eq!(settled_count(&mut h, "print"), before + 10);
+    assert_eq!(
+        h.state().console_lines().len(),
+        lines + 10,
+        "and the console printed them"
+    );
+    click_running(&mut h, "▶ Resume job");
+    run_for(&mut h, 300);
+    assert!(h.state().node_metrics("print").unwrap().records_in > before + 10);
+    click_running(&mut h, "■ Stop");
+    wait_for_run(&mut h);
 }

@@ -233,6 +233,7 @@ impl Editor {
                 {
                     self.stop();
                 }
+                self.pause_controls(ui);
             } else if ui
                 .add(
                     egui::Button::new(
@@ -321,6 +322,44 @@ impl Editor {
         });
     }
 
+    /// Pause, Resume and Step of a running job: hold its sources, let a number of rows in.
+    fn pause_controls(&mut self, ui: &mut Ui) {
+        let stopping = self.runner.state == RunState::Stopping;
+        let paused = self.runner.is_paused();
+        let (label, hint) = if paused {
+            ("▶ Resume job", "Let the sources go on")
+        } else {
+            (
+                "⏸ Pause job",
+                "Hold the sources: no new row enters, so watermarks and windows stay where they \
+                 are; rows already in flight go on",
+            )
+        };
+        if ui
+            .add_enabled(!stopping, egui::Button::new(label))
+            .on_hover_text(hint)
+            .clicked()
+        {
+            self.runner.set_paused(!paused);
+        }
+        if paused {
+            let step = egui::Button::new(format!("Step {}", self.step_rows));
+            if ui
+                .add(step)
+                .on_hover_text("Let this many rows in from the sources, all together")
+                .clicked()
+            {
+                self.runner.step(self.step_rows);
+            }
+            ui.add(
+                egui::DragValue::new(&mut self.step_rows)
+                    .range(1..=1_000_000)
+                    .suffix(" rows"),
+            )
+            .on_hover_text("Rows a step lets in");
+        }
+    }
+
     /// Undo and Redo are offered when there is a step to take and the pipeline may change.
     fn can_undo_now(&self) -> bool {
         self.history.can_undo() && !self.is_read_only()
@@ -331,6 +370,9 @@ impl Editor {
     }
 
     pub(super) fn status_text(&self) -> String {
+        if self.runner.is_paused() && self.runner.state == RunState::Running {
+            return "Paused: Step lets rows in".into();
+        }
         self.runner.state.describe()
     }
 }

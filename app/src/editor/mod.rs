@@ -146,6 +146,8 @@ pub struct Editor {
     title: String,
     console: console::ConsoleView,
     monitor: crate::monitor::Monitor,
+    /// Rows a Step lets in while the job is paused.
+    step_rows: u64,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -226,6 +228,7 @@ impl Editor {
             canvas_generation: 0,
             console: console::ConsoleView::default(),
             monitor: crate::monitor::Monitor::default(),
+            step_rows: 10,
         }
     }
 

@@ -200,6 +200,28 @@ impl Runner {
         }
     }
 
+    /// Holds the job's sources (`true`) or lets them go on.
+    pub fn set_paused(&mut self, paused: bool) {
+        if let Some(job) = &self.job {
+            if paused {
+                job.pause();
+            } else {
+                job.resume();
+            }
+        }
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.job.as_ref().is_some_and(|j| j.is_paused())
+    }
+
+    /// Lets `rows` more rows in while paused.
+    pub fn step(&mut self, rows: u64) {
+        if let Some(job) = &self.job {
+            job.step(rows);
+        }
+    }
+
     pub fn stop(&mut self) {
         if let Some(job) = &self.job {
             job.stop();

@@ -114,7 +114,11 @@ impl Monitor {
                 ui.selectable_value(&mut self.span, span, span.label());
             }
             ui.separator();
-            let pause = if live { "⏸ Pause" } else { "▶ Follow" };
+            let pause = if live {
+                "⏸ Hold charts"
+            } else {
+                "▶ Follow"
+            };
             if ui
                 .button(pause)
                 .on_hover_text("Pause the charts to zoom and read them; the job runs on")

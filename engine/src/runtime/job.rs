@@ -113,11 +113,17 @@ pub struct JobShared {
     watched: Arc<Watched>,
     /// Dropped when the last task ends, which tells the sampler to take its last sample.
     sampler_alive: Mutex<Option<Sender<()>>>,
+    /// Holds the sources back, or lets a number of rows through.
+    pause: super::PauseControl,
 }
 
 impl JobShared {
     pub fn stop_requested(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
+    }
+
+    pub fn pause(&self) -> &super::PauseControl {
+        &self.pause
     }
 
     /// Records the first failure and asks every source to stop.
@@ -221,6 +227,7 @@ impl JobHandle {
             counters: counters.clone(),
             watched: Arc::default(),
             sampler_alive: Mutex::new(Some(sampler_alive)),
+            pause: Default::default(),
         });
 
         // Channels first: inputs[v][i] and senders[v][i][e] of instance i of vertex v.
@@ -446,6 +453,25 @@ impl JobMonitor {
 
     pub fn is_finished(&self) -> bool {
         self.shared.running.load(Ordering::Acquire) == 0
+    }
+
+    /// Holds every source: no new row enters, so watermarks and windows stay where they are,
+    /// while rows already in flight go on to the sinks.
+    pub fn pause(&self) {
+        self.shared.pause.pause();
+    }
+
+    /// Lets exactly `rows` more rows in from the sources (all together) while paused.
+    pub fn step(&self, rows: u64) {
+        self.shared.pause.step(rows);
+    }
+
+    pub fn resume(&self) {
+        self.shared.pause.resume();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.shared.pause.is_paused()
     }
 
     pub fn status(&self) -> JobStatus {

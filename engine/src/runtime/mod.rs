@@ -5,10 +5,12 @@ mod job;
 mod message;
 mod output;
 mod partition;
+mod pause;
 mod plan;
 mod task;
 
 pub use job::{JobError, JobHandle, JobMonitor, JobStatus, JobSummary, RunOptions};
 pub use message::Message;
 pub use partition::{hash_rows, split_by_key};
+pub use pause::PauseControl;
 pub use plan::{JobGraph, Partition, Vertex, VertexEdge};

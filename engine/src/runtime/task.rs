@@ -67,6 +67,8 @@ pub struct Task {
 
 /// The longest a throttled source sleeps before it looks at the stop flag again.
 const MAX_NAP: Duration = Duration::from_millis(20);
+/// How often a paused source looks for a step or a resume.
+const PAUSED_NAP: Duration = Duration::from_millis(5);
 
 impl Task {
     pub fn run(mut self) -> Result<(), TaskFailure> {
@@ -88,22 +90,54 @@ impl Task {
         counters: &NodeCounters,
         mut assigner: Option<WatermarkAssigner>,
     ) -> Result<(), TaskFailure> {
+        // Rows polled but not yet let through while paused: they go first.
+        let mut held: Option<Batch> = None;
+        let shared = self.shared.clone();
         let finished = loop {
             if self.shared.stop_requested() {
                 self.shared.source_stopped_early();
                 break false;
             }
-            match guarded(node, || source.poll())? {
+            let pause = shared.pause();
+            if !pause.may_emit() {
+                // Paused: nothing new enters. A watermark due for rows already let through
+                // still goes, and partly filled batches still leave on their timeout.
+                let now = Instant::now();
+                std::thread::sleep(PAUSED_NAP);
+                self.counters.add_idle(now.elapsed().as_nanos() as u64);
+                let now = Instant::now();
+                if let Some(w) = assigner.as_mut().and_then(|a| a.due(now)) {
+                    counters.set_watermark(w);
+                    self.advance_watermark(w)?;
+                }
+                self.fire_timers(now)?;
+                self.output.flush_expired(now)?;
+                continue;
+            }
+            let event = match held.take() {
+                Some(batch) => SourceEvent::Batch(batch),
+                None => guarded(node, || source.poll())?,
+            };
+            match event {
                 SourceEvent::Batch(mut batch) => {
-                    if let Some(assigner) = &mut assigner {
-                        assigner.stamp(&mut batch);
-                    }
                     if batch.created() == 0 {
                         batch.set_created(now_ns());
                     }
-                    counters.add_out(batch.num_rows());
-                    counters.add_bytes_out(batch.byte_size());
-                    self.push(0, 0, vec![batch])?;
+                    let rows = batch.num_rows();
+                    let through = pause.take(rows);
+                    if through < rows {
+                        held = Some(batch.slice(through, rows - through));
+                        batch = batch.slice(0, through);
+                    }
+                    // Stamped as they go, so rows held back do not move event time yet.
+                    if !batch.is_empty() {
+                        if let Some(assigner) = &mut assigner {
+                            assigner.stamp(&mut batch);
+                        }
+                        counters.add_out(batch.num_rows());
+                        counters.add_bytes_out(batch.byte_size());
+                        self.push(0, 0, vec![batch])?;
+                    }
                 }
                 SourceEvent::Idle(wait) => {
                     let now = Instant::now();
@@ -126,7 +160,8 @@ impl Task {
                 if let Some(w) = assigner.due(now) {
                     counters.set_watermark(w);
                     self.advance_watermark(w)?;
-                } else if assigner.becomes_idle(now) {
+                } else if !shared.pause().is_paused() && assigner.becomes_idle(now) {
+                    // A paused source is not idle: its rows are only held back.
                     self.output.broadcast(|| Message::Idle)?;
                 }
             }
