@@ -563,12 +563,21 @@ fn the_default_example_opens_as_a_copy_that_saving_cannot_overwrite() {
     select_on_canvas(&mut h, "hot");
     type_into(&mut h, "Condition", "temperature > 30");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
-    assert!(shows(&h, "Save File"), "Save asks where, like Save As");
+    // The dialog reads its folder in the background, repainting until it has: on a busy
+    // machine that takes more frames than a quiet window would.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !shows(&h, "Save File") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Save asks where, like Save As"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
     assert_eq!(std::fs::read_to_string(hello_path()).unwrap(), shipped);
     // Its relative paths still resolve from the examples folder: it runs as shipped.
     h.key_press(Key::Escape);
-    h.run();
+    h.run_steps(5);
 }
 
 /// Asks the window to close, as its close button does.
@@ -1503,6 +1512,32 @@ fn pause_holds_the_sources_and_a_step_lets_exactly_ten_rows_reach_the_sink() {
     click_running(&mut h, "▶ Resume job");
     run_for(&mut h, 300);
     assert!(h.state().node_metrics("print").unwrap().records_in > before + 10);
+    click_running(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+}
+
+#[test]
+fn clicking_a_wires_rate_peeks_at_the_rows_crossing_it_which_the_console_printed() {
+    let dir = scratch("peek");
+    let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
+    let click_running = |h: &mut Harness<'_, Editor>, label: &str| {
+        widget(h, label).click();
+        h.run_steps(3);
+    };
+    click_running(&mut h, "▶ Run");
+    run_for(&mut h, 600);
+    click_running(&mut h, "peek at label → print");
+    assert!(shows(&h, "Peek: label → print"), "the peek window opens");
+    run_for(&mut h, 1500);
+    let rows = h.state().peeked_rows();
+    assert!(!rows.is_empty(), "rows crossed the wire");
+    // A row on the wire reaches the console a moment later.
+    run_for(&mut h, 300);
+    let printed = h.state().console_lines().to_vec();
+    for row in &rows {
+        let line = format!("+I[{}]", row.join(", "));
+        assert!(printed.contains(&line), "{line} was printed: {printed:?}");
+    }
     click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
 }

@@ -167,20 +167,34 @@ pub fn wire_color(base: Color32, backpressure: f64) -> Color32 {
     base.lerp_to_gamma(red, t)
 }
 
-/// The rows per second on a wire, written at its middle (`from` and `to` on screen).
-pub fn wire_label(ui: &Ui, from: Pos2, to: Pos2, per_second: f64) {
+/// The rows per second on a wire, written at its middle (`from` and `to` on screen), named
+/// `peek at {wire}`; whether it was clicked. The canvas takes pointer clicks on its own
+/// layer, so a click is read from the pointer rather than from a widget.
+pub fn wire_label(ui: &Ui, from: Pos2, to: Pos2, per_second: f64, wire: &str) -> bool {
     let at = from + (to - from) / 2.0;
     let painter = ui.painter();
-    let text = format::rate(per_second);
     let font = egui::FontId::proportional(11.0);
-    let galley = painter.layout_no_wrap(text, font, ui.visuals().text_color());
+    let galley = painter.layout_no_wrap(format::rate(per_second), font, ui.visuals().text_color());
     let rect = egui::Rect::from_center_size(at, galley.size() + egui::vec2(8.0, 2.0));
-    painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color.gamma_multiply(0.9));
+    let name = format!("peek at {wire}");
+    let response = ui
+        .interact(rect, ui.id().with(("wire", wire)), egui::Sense::hover())
+        .on_hover_text("Click to peek at the rows crossing this wire");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &name));
+    let pointer = ui.input(|i| i.pointer.interact_pos());
+    let hovered = pointer.is_some_and(|p| rect.contains(p));
+    let fill = if hovered {
+        ui.visuals().widgets.hovered.bg_fill
+    } else {
+        ui.visuals().extreme_bg_color.gamma_multiply(0.9)
+    };
+    painter.rect_filled(rect, 3.0, fill);
     painter.galley(
         rect.center() - galley.size() / 2.0,
         galley,
         Color32::PLACEHOLDER,
     );
+    hovered && ui.input(|i| i.pointer.primary_clicked())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod menus;
 mod number_field;
 mod outputs;
 mod palette;
+mod peek;
 mod placement;
 mod run;
 mod runs;
@@ -148,6 +149,8 @@ pub struct Editor {
     monitor: crate::monitor::Monitor,
     /// Rows a Step lets in while the job is paused.
     step_rows: u64,
+    /// The wire being peeked at, if any.
+    peek: Option<peek::PeekView>,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -229,6 +232,7 @@ impl Editor {
             console: console::ConsoleView::default(),
             monitor: crate::monitor::Monitor::default(),
             step_rows: 10,
+            peek: None,
         }
     }
 
@@ -252,6 +256,18 @@ impl Editor {
 
     pub fn node_metrics(&self, id: &str) -> Option<&engine::metrics::NodeMetrics> {
         self.runner.metrics.get(id)
+    }
+
+    /// The rows the open peek holds, as text; empty without one.
+    pub fn peeked_rows(&self) -> Vec<Vec<String>> {
+        self.peek.as_ref().map_or(Vec::new(), |p| {
+            p.handle
+                .rows()
+                .0
+                .iter()
+                .map(|r| r.iter().map(|v| v.to_string()).collect())
+                .collect()
+        })
     }
 
     pub fn console_lines(&self) -> &[String] {

@@ -215,6 +215,11 @@ impl Runner {
         self.job.as_ref().is_some_and(|j| j.is_paused())
     }
 
+    /// The running job's peek at output `port` of node `id`.
+    pub fn peek(&self, id: &str, port: usize) -> Option<Arc<engine::runtime::Peek>> {
+        self.job.as_ref()?.peek(id, port)
+    }
+
     /// Lets `rows` more rows in while paused.
     pub fn step(&mut self, rows: u64) {
         if let Some(job) = &self.job {

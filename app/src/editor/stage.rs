@@ -93,8 +93,10 @@ impl Editor {
             self.focused = None;
         }
         drop(viewer);
-        if self.monitor.on_canvas {
-            self.wire_rates(ui, screen_rect);
+        if self.monitor.on_canvas
+            && let Some((from, port, to)) = self.wire_rates(ui, screen_rect)
+        {
+            self.open_peek(&from, port, &to);
         }
         // A palette entry dropped on the canvas becomes a node where it was dropped.
         if let Some(drag) = response.dnd_release_payload::<PaletteDrag>() {
@@ -238,11 +240,11 @@ impl Editor {
 
 /// Makes the canvas's wires exactly `wires` again.
 impl Editor {
-    /// Each wire's rows per second at its middle, from the newest sample.
-    fn wire_rates(&self, ui: &Ui, screen_rect: egui::Rect) {
-        let Some(live) = super::live::Live::of(&self.runner.recent) else {
-            return;
-        };
+    /// Each wire's rows per second at its middle, from the newest sample; a click on one asks
+    /// to peek at that wire (its sender, port and receiver).
+    fn wire_rates(&self, ui: &Ui, screen_rect: egui::Rect) -> Option<(String, usize, String)> {
+        let live = super::live::Live::of(&self.runner.recent)?;
+        let mut clicked = None;
         let center = |node, output, index| {
             self.pin_rects
                 .iter()
@@ -265,10 +267,19 @@ impl Editor {
                 continue;
             };
             let middle = a + (b - a) / 2.0;
+            let Some(receiver) = self.doc.snarl.get_node(to.node) else {
+                continue;
+            };
             if screen_rect.contains(middle) {
-                super::live::wire_label(ui, a, b, rates.records_out);
+                let wire = format!("{} → {}", node.id, receiver.id);
+                let clicked_label = super::live::wire_label(ui, a, b, rates.records_out, &wire);
+                // Peeks need the job: the rows are kept while it runs.
+                if clicked_label && self.runner.is_active() {
+                    clicked = Some((node.id.clone(), from.output, receiver.id.clone()));
+                }
             }
         }
+        clicked
     }
 }
 

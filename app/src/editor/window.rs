@@ -66,6 +66,7 @@ impl Editor {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas(ui));
         self.dialogs(&ctx);
+        self.peek_window(&ctx);
         // The README beside the examples, for the tour's "open the whole README".
         let readme = self
             .files

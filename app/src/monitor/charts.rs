@@ -173,7 +173,7 @@ impl Charts {
             (
                 "Latency (ms)",
                 &self.latency,
-                "no row reached a sink",
+                "measured where rows reach a sink; none here yet",
                 format::millis,
             ),
             ("Watermark lag (s)", &self.lag, "no event time here", |v| {

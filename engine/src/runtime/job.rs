@@ -115,6 +115,8 @@ pub struct JobShared {
     sampler_alive: Mutex<Option<Sender<()>>>,
     /// Holds the sources back, or lets a number of rows through.
     pause: super::PauseControl,
+    /// Each node's peeks, one per output port, shared by its instances.
+    peeks: Vec<(String, Vec<Arc<super::Peek>>)>,
 }
 
 impl JobShared {
@@ -124,6 +126,13 @@ impl JobShared {
 
     pub fn pause(&self) -> &super::PauseControl {
         &self.pause
+    }
+
+    fn peeks_of(&self, id: &str) -> Vec<Arc<super::Peek>> {
+        self.peeks
+            .iter()
+            .find(|(n, _)| n == id)
+            .map_or(Vec::new(), |(_, p)| p.clone())
     }
 
     /// Records the first failure and asks every source to stop.
@@ -228,6 +237,14 @@ impl JobHandle {
             watched: Arc::default(),
             sampler_alive: Mutex::new(Some(sampler_alive)),
             pause: Default::default(),
+            peeks: spec
+                .nodes
+                .iter()
+                .map(|n| {
+                    let ports = n.kind.outputs().len().max(1);
+                    (n.id.clone(), (0..ports).map(|_| Arc::default()).collect())
+                })
+                .collect(),
         });
 
         // Channels first: inputs[v][i] and senders[v][i][e] of instance i of vertex v.
@@ -326,6 +343,11 @@ impl JobHandle {
                             .map_err(|m| failed(head_id, m))?,
                         counters: counters_of(head_id, i),
                         assigner: watermark_assigner(spec, &analysis, head_node),
+                        peek: shared
+                            .peeks_of(head_id)
+                            .first()
+                            .cloned()
+                            .unwrap_or_default(),
                     }
                 } else {
                     Head::Inputs(inputs)
@@ -343,6 +365,7 @@ impl JobHandle {
                             counters: counters_of(id, i),
                             next_port: vertex.ports.get(first + k + 1).copied().unwrap_or(0),
                             late_port: node.kind.outputs().iter().position(|p| *p == LATE_OUTPUT),
+                            peeks: shared.peeks_of(id),
                         })
                     })
                     .collect::<Result<Vec<_>, JobError>>()?;
@@ -472,6 +495,11 @@ impl JobMonitor {
 
     pub fn is_paused(&self) -> bool {
         self.shared.pause.is_paused()
+    }
+
+    /// The peek at output `port` of node `id`: open it to keep the last rows that cross.
+    pub fn peek(&self, id: &str, port: usize) -> Option<Arc<super::Peek>> {
+        self.shared.peeks_of(id).get(port).cloned()
     }
 
     pub fn status(&self) -> JobStatus {

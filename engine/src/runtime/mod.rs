@@ -6,6 +6,7 @@ mod message;
 mod output;
 mod partition;
 mod pause;
+mod peek;
 mod plan;
 mod task;
 
@@ -13,4 +14,5 @@ pub use job::{JobError, JobHandle, JobMonitor, JobStatus, JobSummary, RunOptions
 pub use message::Message;
 pub use partition::{hash_rows, split_by_key};
 pub use pause::PauseControl;
+pub use peek::{PEEK_ROWS, Peek};
 pub use plan::{JobGraph, Partition, Vertex, VertexEdge};

@@ -37,6 +37,8 @@ pub struct Link {
     pub next_port: usize,
     /// The output port whose rows are late rows (a Window's `late`), counted as such.
     pub late_port: Option<usize>,
+    /// A peek at each output port's rows.
+    pub peeks: Vec<Arc<super::Peek>>,
 }
 
 /// One input channel and the head's input port it feeds.
@@ -52,6 +54,8 @@ pub enum Head {
         counters: Arc<NodeCounters>,
         /// Stamps rows with event time, where the source has it.
         assigner: Option<WatermarkAssigner>,
+        /// A peek at the rows it sends.
+        peek: Arc<super::Peek>,
     },
     Inputs(Vec<Input>),
 }
@@ -78,7 +82,8 @@ impl Task {
                 source,
                 counters,
                 assigner,
-            } => self.run_source(&node, source, &counters, assigner),
+                peek,
+            } => self.run_source(&node, source, &counters, assigner, &peek),
             Head::Inputs(inputs) => self.run_inputs(inputs),
         }
     }
@@ -89,6 +94,7 @@ impl Task {
         mut source: Box<dyn Source>,
         counters: &NodeCounters,
         mut assigner: Option<WatermarkAssigner>,
+        peek: &super::Peek,
     ) -> Result<(), TaskFailure> {
         // Rows polled but not yet let through while paused: they go first.
         let mut held: Option<Batch> = None;
@@ -136,6 +142,7 @@ impl Task {
                         }
                         counters.add_out(batch.num_rows());
                         counters.add_bytes_out(batch.byte_size());
+                        peek.record(&batch);
                         self.push(0, 0, vec![batch])?;
                     }
                 }
@@ -323,6 +330,9 @@ impl Link {
         for (port, batch) in &mut produced {
             if batch.created() == 0 {
                 batch.set_created(made);
+            }
+            if let Some(peek) = self.peeks.get(*port) {
+                peek.record(batch);
             }
             if Some(*port) == self.late_port {
                 self.counters.add_late(batch.num_rows());
