@@ -1441,6 +1441,13 @@ fn a_running_job_shows_live_rates_on_its_nodes_and_wires_and_charts_in_the_metri
     );
 }
 
+/// Clicks `label` while a job runs: a running job repaints ten times a second, so take a
+/// few frames rather than wait for quiet.
+fn click_running(harness: &mut Harness<'_, Editor>, label: &str) {
+    widget(harness, label).click();
+    harness.run_steps(3);
+}
+
 /// Runs frames for `ms` milliseconds of real time.
 fn run_for(harness: &mut Harness<'_, Editor>, ms: u64) {
     let started = std::time::Instant::now();
@@ -1488,11 +1495,6 @@ fn pause_holds_the_sources_and_a_step_lets_exactly_ten_rows_reach_the_sink() {
     )
     .unwrap();
     let mut h = harness(Editor::new(Some(&file)));
-    // A running job repaints ten times a second: take frames rather than wait for quiet.
-    let click_running = |h: &mut Harness<'_, Editor>, label: &str| {
-        widget(h, label).click();
-        h.run_steps(3);
-    };
     click_running(&mut h, "▶ Run");
     run_for(&mut h, 400);
     click_running(&mut h, "⏸ Pause job");
@@ -1520,10 +1522,6 @@ fn pause_holds_the_sources_and_a_step_lets_exactly_ten_rows_reach_the_sink() {
 fn clicking_a_wires_rate_peeks_at_the_rows_crossing_it_which_the_console_printed() {
     let dir = scratch("peek");
     let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
-    let click_running = |h: &mut Harness<'_, Editor>, label: &str| {
-        widget(h, label).click();
-        h.run_steps(3);
-    };
     click_running(&mut h, "▶ Run");
     run_for(&mut h, 600);
     click_running(&mut h, "peek at label → print");
