@@ -102,5 +102,77 @@ fn frame(c: &mut Criterion) {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-criterion_group!(benches, frame);
+/// 8 chains of paced datagen → filter → map → blackhole: 32 nodes, running.
+fn running_pipeline() -> PipelineSpec {
+    let mut spec = PipelineSpec::new("running");
+    for chain in 0..8 {
+        let ids = ["gen", "keep", "shape", "drop"].map(|n| format!("{n}{chain}"));
+        let kinds = [
+            NodeKind::Datagen(DatagenConfig {
+                rows_per_second: Some(5_000),
+                number_of_rows: None,
+                ..DatagenConfig::default()
+            }),
+            NodeKind::Filter(FilterConfig {
+                condition: "value > 10".into(),
+            }),
+            NodeKind::Map(MapConfig {
+                columns: vec!["id".into(), "value * 2 AS doubled".into()],
+            }),
+            NodeKind::Blackhole(Default::default()),
+        ];
+        for (i, (id, kind)) in ids.iter().zip(kinds).enumerate() {
+            spec.nodes.push(NodeSpec::new(id.clone(), kind));
+            let position = Position {
+                x: i as f32 * 300.0,
+                y: chain as f32 * 120.0,
+            };
+            spec.layout.nodes.insert(id.clone(), position);
+        }
+        for pair in ids.windows(2) {
+            spec.edges
+                .push(EdgeSpec::new(pair[0].clone(), pair[1].clone()));
+        }
+    }
+    spec
+}
+
+/// A frame of the monitor: 32 running nodes with live rates on the canvas and the job's
+/// charts open over five seconds of samples.
+fn monitor_frame(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("streamlab-bench-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("running.ron");
+    std::fs::write(&path, engine::spec::to_ron(&running_pipeline())).unwrap();
+    let ctx = egui::Context::default();
+    let mut editor = Editor::new(Some(&path));
+    let mut time = 0.0;
+    let mut frame = |editor: &mut Editor| {
+        time += 1.0 / 60.0;
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 800.0),
+            )),
+            time: Some(time),
+            ..Default::default()
+        };
+        let output = ctx.run_ui(raw, |ui| editor.ui(ui));
+        ctx.tessellate(output.shapes, output.pixels_per_point)
+    };
+    editor.run();
+    editor.show_metrics();
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        frame(&mut editor);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    c.bench_function("monitor frame, 32 running nodes, charts open", |b| {
+        b.iter(|| std::hint::black_box(frame(&mut editor)))
+    });
+    editor.stop();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+criterion_group!(benches, frame, monitor_frame);
 criterion_main!(benches);

@@ -496,6 +496,11 @@ impl Editor {
         self.runner.outputs()
     }
 
+    /// Shows the Metrics tab below the canvas.
+    pub fn show_metrics(&mut self) {
+        self.bottom_tab = BottomTab::Metrics;
+    }
+
     pub fn run(&mut self) {
         if !self.runner.is_active() {
             self.console.reset();
