@@ -358,7 +358,7 @@ fn undo_and_redo_restore_exact_states_over_twenty_random_edits() {
 #[test]
 fn runs_hello_and_shows_console_output_and_counts_that_match_the_engine() {
     let mut h = harness(Editor::new(Some(&hello_path())));
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     assert_eq!(*h.state().run_state(), streamlab::editor::RunState::Running);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !matches!(
@@ -462,10 +462,10 @@ fn an_idle_window_asks_for_no_repaint_and_a_running_one_for_ten_a_second() {
     let mut h = harness(Editor::new(Some(&hello_path())));
     h.run();
     assert_eq!(repaint_delay(&h), std::time::Duration::MAX);
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     h.step();
     assert!(repaint_delay(&h) <= std::time::Duration::from_millis(100));
-    click(&mut h, "■ Stop");
+    click_running(&mut h, "■ Stop");
     while h.state().run_state() == &streamlab::editor::RunState::Stopping {
         std::thread::sleep(std::time::Duration::from_millis(10));
         h.step();
@@ -759,7 +759,7 @@ fn a_running_pipeline_is_read_only_until_stop_and_edit() {
     let dir = scratch("read-only");
     let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
     let before = without_layout(h.state().spec());
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     assert!(h.state().is_read_only());
     assert!(shows(&h, "the canvas is read-only"));
 
@@ -810,7 +810,8 @@ fn wait_for_run(harness: &mut Harness<'_, Editor>) -> streamlab::editor::RunStat
     ) {
         assert!(std::time::Instant::now() < deadline, "the run ends");
         std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.run();
+        // A running job repaints as it goes: frames, not waiting for quiet.
+        harness.run_steps(2);
     }
     harness.state().run_state().clone()
 }
@@ -820,7 +821,7 @@ fn a_failed_runs_error_leaves_with_the_fix_and_stays_in_the_run_history() {
     let mut h = harness(Editor::new(Some(&hello_path())));
     select_on_canvas(&mut h, "hot");
     type_into(&mut h, "Condition", "id / 0 > 1");
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     let failed = wait_for_run(&mut h);
     assert!(
         matches!(&failed, streamlab::editor::RunState::Failed(m) if m.contains("division by zero")),
@@ -864,7 +865,7 @@ fn an_example_copy_writes_its_output_into_the_user_folder_and_says_where() {
     assert!(shows(&h, "your Streamlab output folder"));
     assert!(shows(&h, &expected.display().to_string()));
 
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     let state = wait_for_run(&mut h);
     assert!(
         matches!(state, streamlab::editor::RunState::Finished { .. }),
@@ -1193,7 +1194,7 @@ fn console_in_view(harness: &Harness<'_, Editor>) -> Vec<String> {
 fn the_console_searches_pauses_clears_and_copies() {
     let dir = scratch("console");
     let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while h.state().console_lines().len() < 3 {
         assert!(std::time::Instant::now() < deadline);
@@ -1226,7 +1227,7 @@ fn the_console_searches_pauses_clears_and_copies() {
     click(&mut h, "Clear");
     let cleared_at = h.state().console_lines().len();
     assert!(!shows(&h, &newer));
-    click(&mut h, "■ Stop");
+    click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
     assert!(h.state().console_lines().len() >= cleared_at);
     std::fs::remove_dir_all(dir).unwrap();
@@ -1315,7 +1316,7 @@ fn builds_and_runs_a_keyed_tumbling_window_from_the_palette() {
         .expect("the late output is typed");
     assert_eq!(late.schema.names().collect::<Vec<_>>(), ["id", "value"]);
 
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     let state = wait_for_run(&mut h);
     assert!(
         matches!(state, streamlab::editor::RunState::Finished { .. }),
@@ -1383,7 +1384,7 @@ fn texts(harness: &Harness<'_, Editor>) -> Vec<String> {
 fn a_running_job_shows_live_rates_on_its_nodes_and_wires_and_charts_in_the_metrics_tab() {
     let dir = scratch("monitor");
     let mut h = harness(Editor::new(Some(&endless_hello(&dir))));
-    click(&mut h, "▶ Run");
+    click_running(&mut h, "▶ Run");
     let started = std::time::Instant::now();
     while started.elapsed() < std::time::Duration::from_millis(1500) {
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -1433,7 +1434,7 @@ fn a_running_job_shows_live_rates_on_its_nodes_and_wires_and_charts_in_the_metri
         shows(&h, "▶ Follow"),
         "paused charts offer to follow the run again"
     );
-    click(&mut h, "■ Stop");
+    click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
     assert!(
         texts(&h).iter().any(|t| t.contains(" samples, ")),
