@@ -413,17 +413,49 @@ pub fn instance<'a>(
 /// Every metric of a vertex by Flink's names, with its value as a string (Flink's metric
 /// values are strings): `{subtask}.{metric}` for the task and `{subtask}.{node}.{metric}` for
 /// each node in the chain.
-pub fn vertex_metrics(v: &VertexInfo, sample: Option<&MetricsSnapshot>) -> Vec<(String, String)> {
+/// Rates (`…PerSecond`) are over the time from `before` (about a second earlier) to
+/// `sample`, as Flink's meters average over a span rather than one sample.
+pub fn vertex_metrics(
+    v: &VertexInfo,
+    sample: Option<&MetricsSnapshot>,
+    before: Option<&MetricsSnapshot>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let per_second = |share: f64| format!("{}", (share * 1000.0).round() as i64);
+    let seconds = match (sample, before) {
+        (Some(s), Some(b)) => s.elapsed.as_secs_f64() - b.elapsed.as_secs_f64(),
+        _ => 0.0,
+    };
     for i in 0..v.parallelism {
         let head = instance(sample, v.head(), i).cloned().unwrap_or_default();
         let tail = instance(sample, v.tail(), i).cloned().unwrap_or_default();
+        // Over the span when there is one; else the last sample's own rate.
+        let rate =
+            |now: u64, node: &str, then: fn(&InstanceSnapshot) -> u64, own: f64| match instance(
+                before, node, i,
+            )
+            .filter(|_| seconds > 0.05)
+            {
+                Some(b) => now.saturating_sub(then(b)) as f64 / seconds,
+                None => own,
+            };
+        let rate_in = rate(
+            head.records_in,
+            v.head(),
+            |s| s.records_in,
+            head.records_in_rate,
+        );
+        let rate_out = rate(
+            tail.records_out,
+            v.tail(),
+            |s| s.records_out,
+            tail.records_out_rate,
+        );
         let mut push = |name: &str, value: String| out.push((format!("{i}.{name}"), value));
         push("numRecordsIn", head.records_in.to_string());
         push("numRecordsOut", tail.records_out.to_string());
-        push("numRecordsInPerSecond", head.records_in_rate.to_string());
-        push("numRecordsOutPerSecond", tail.records_out_rate.to_string());
+        push("numRecordsInPerSecond", rate_in.to_string());
+        push("numRecordsOutPerSecond", rate_out.to_string());
         push("numBytesIn", head.bytes_in.to_string());
         push("numBytesOut", tail.bytes_out.to_string());
         push(

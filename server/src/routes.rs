@@ -291,8 +291,13 @@ async fn vertex_metrics(
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
     let vertex = app.vertex(&jid, &vid)?;
-    let sample = app.job.monitor.latest_sample();
-    let all = flink::vertex_metrics(vertex, sample.as_deref());
+    // A second of samples, for rates over it.
+    let recent = app.job.monitor.watched().last(11);
+    let all = flink::vertex_metrics(
+        vertex,
+        recent.last().map(|s| &**s),
+        recent.first().map(|s| &**s),
+    );
     let Some(wanted) = query.get("get") else {
         let names: Vec<Value> = all.into_iter().map(|(id, _)| json!({ "id": id })).collect();
         return Ok(Json(Value::Array(names)));
