@@ -259,6 +259,18 @@ fn the_rest_api_answers_as_flinks_does_while_the_job_runs_and_cancels_it() {
     let throttled_id = throttled["id"].as_str().expect("an id").to_string();
     let vertex = |vid: &str, rest: &str| served.job_path(&format!("/vertices/{vid}{rest}"));
 
+    // A vertex and its subtasks, each with its I/O.
+    let detail = get_ok(&agent, &vertex(&source_id, ""));
+    assert_eq!(detail["name"], "Source: gen -> odd");
+    let subtasks = detail["subtasks"].as_array().expect("subtasks");
+    assert_eq!(subtasks.len(), 2);
+    assert_eq!(subtasks[1]["subtask"], 1);
+    assert_eq!(subtasks[1]["status"], "RUNNING");
+    assert!(
+        subtasks[0]["metrics"]["write-records"].as_u64() > Some(0),
+        "{detail}"
+    );
+
     // Metrics: the names, then values of some, unknown names left out as Flink does.
     let names = get_ok(&agent, &vertex(&source_id, "/metrics"));
     let names: Vec<&str> = names

@@ -293,22 +293,7 @@ pub fn job_details(
                 "end-time": t.end,
                 "duration": t.duration,
                 "tasks": task_counts_upper(state, v.parallelism),
-                "metrics": {
-                    "read-bytes": io.bytes_in,
-                    "read-bytes-complete": finished,
-                    "write-bytes": io.bytes_out,
-                    "write-bytes-complete": finished,
-                    "read-records": io.records_in,
-                    "read-records-complete": finished,
-                    "write-records": io.records_out,
-                    "write-records-complete": finished,
-                    "accumulated-backpressured-time": io.backpressured_ms,
-                    "accumulated-idle-time": io.idle_ms,
-                    "accumulated-busy-time": (t.duration * v.parallelism as i64
-                        - io.backpressured_ms as i64
-                        - io.idle_ms as i64)
-                        .max(0),
-                },
+                "metrics": io.json(finished, t.duration),
             })
         })
         .collect();
@@ -367,6 +352,8 @@ pub fn job_details(
 
 /// A vertex's I/O summed over its subtasks: what its head took in and its tail sent on.
 struct VertexIo {
+    /// Subtasks summed.
+    tasks: i64,
     records_in: u64,
     records_out: u64,
     bytes_in: u64,
@@ -377,7 +364,17 @@ struct VertexIo {
 
 impl VertexIo {
     fn of(v: &VertexInfo, sample: Option<&MetricsSnapshot>) -> VertexIo {
+        Self::of_subtasks(v, sample, 0..v.parallelism)
+    }
+
+    fn of_subtasks(
+        v: &VertexInfo,
+        sample: Option<&MetricsSnapshot>,
+        subtasks: std::ops::Range<usize>,
+    ) -> VertexIo {
+        let tasks = subtasks.len() as i64;
         let mut io = VertexIo {
+            tasks,
             records_in: 0,
             records_out: 0,
             bytes_in: 0,
@@ -385,7 +382,7 @@ impl VertexIo {
             idle_ms: 0,
             backpressured_ms: 0,
         };
-        for i in 0..v.parallelism {
+        for i in subtasks {
             if let Some(head) = instance(sample, v.head(), i) {
                 io.records_in += head.records_in;
                 io.bytes_in += head.bytes_in;
@@ -399,6 +396,59 @@ impl VertexIo {
         }
         io
     }
+
+    /// Flink's I/O metrics of a vertex or subtask that has run `duration_ms`.
+    fn json(&self, finished: bool, duration_ms: i64) -> Value {
+        let busy = duration_ms * self.tasks - self.backpressured_ms as i64 - self.idle_ms as i64;
+        json!({
+            "read-bytes": self.bytes_in,
+            "read-bytes-complete": finished,
+            "write-bytes": self.bytes_out,
+            "write-bytes-complete": finished,
+            "read-records": self.records_in,
+            "read-records-complete": finished,
+            "write-records": self.records_out,
+            "write-records-complete": finished,
+            "accumulated-backpressured-time": self.backpressured_ms,
+            "accumulated-idle-time": self.idle_ms,
+            "accumulated-busy-time": busy.max(0),
+        })
+    }
+}
+
+/// `GET /jobs/:id/vertices/:vid`: the vertex and each of its subtasks.
+pub fn vertex_details(
+    v: &VertexInfo,
+    state: JobState,
+    t: &Times,
+    sample: Option<&MetricsSnapshot>,
+) -> Value {
+    let finished = state.is_terminal();
+    let subtasks: Vec<Value> = (0..v.parallelism)
+        .map(|i| {
+            json!({
+                "subtask": i,
+                "status": state.task_state(),
+                "attempt": 0,
+                "endpoint": "localhost",
+                "start-time": t.start,
+                "start_time": t.start,
+                "end-time": t.end,
+                "duration": t.duration,
+                "metrics": VertexIo::of_subtasks(v, sample, i..i + 1).json(finished, t.duration),
+                "taskmanager-id": "streamlab",
+                "status-duration": {},
+            })
+        })
+        .collect();
+    json!({
+        "id": v.id,
+        "name": v.name,
+        "maxParallelism": v.parallelism,
+        "parallelism": v.parallelism,
+        "now": t.now,
+        "subtasks": subtasks,
+    })
 }
 
 /// Subtask `i` of node `id` in a sample.

@@ -90,6 +90,7 @@ pub fn router(state: App) -> Router {
             "/jobs/{jid}/checkpoints",
             get(checkpoints).post(trigger_checkpoint),
         )
+        .route("/jobs/{jid}/vertices/{vid}", get(vertex))
         .route("/jobs/{jid}/vertices/{vid}/metrics", get(vertex_metrics))
         .route("/jobs/{jid}/vertices/{vid}/backpressure", get(backpressure))
         .route("/jobs/{jid}/vertices/{vid}/watermarks", get(watermarks))
@@ -282,6 +283,19 @@ async fn trigger_checkpoint(Shared(app): Shared<App>, Path(jid): Path<String>) -
     Err(Error::bad_request(
         "this job takes no checkpoints: the engine does not checkpoint yet".into(),
     ))
+}
+
+async fn vertex(Shared(app): Shared<App>, Path((jid, vid)): Path<(String, String)>) -> Answer {
+    let vertex = app.vertex(&jid, &vid)?;
+    let state = app.state();
+    let times = app.times(state);
+    let sample = app.job.monitor.latest_sample();
+    Ok(Json(flink::vertex_details(
+        vertex,
+        state,
+        &times,
+        sample.as_deref(),
+    )))
 }
 
 /// `GET …/metrics`: the names of a vertex's metrics, or with `?get=a,b` their values.
