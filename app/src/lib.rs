@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod editor;
+pub mod format;
 pub mod gui;
 pub mod monitor;
 pub mod report;

@@ -10,6 +10,8 @@ use engine::spec::Category;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::format::compact;
+
 /// The picture's size in pixels.
 const SIZE: (u32, u32) = (1400, 900);
 /// Rates over shorter intervals (the last sample, taken as the job ends) are noise.
@@ -348,34 +350,9 @@ fn seconds_label(v: f64, run: f64) -> String {
     }
 }
 
-/// 1234567 as 1.2M, 0.5 as 0.5.
-fn compact(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}G", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.1}k", v / 1e3)
-    } else if a >= 10.0 || a == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_on_axes_are_short() {
-        let shown: Vec<String> = [0.0, 0.3, 12.0, 1500.0, 2_500_000.0, 3e9]
-            .into_iter()
-            .map(compact)
-            .collect();
-        assert_eq!(shown, ["0", "0.3", "12", "1.5k", "2.5M", "3.0G"]);
-    }
 
     #[test]
     fn rates_are_over_the_trailing_window() {

@@ -2,9 +2,9 @@ use std::path::Path;
 
 use engine::{JobHandle, PipelineSpec, RunOptions};
 
-use super::progress::milliseconds;
 use super::terminal::{err, out};
 use super::{base_dir, load, rate, thousands};
+use crate::format::millis;
 
 /// The standard benchmark: datagen of 30 M bids → filter `auction % 123 = 0` → currency map → blackhole.
 const BUILT_IN: &str = include_str!("../../../saved-graphs/bench/datagen-q1q2.ron");
@@ -91,9 +91,9 @@ pub fn bench(
             let events_line = events.map_or(String::new(), |n| {
                 format!("  ({} events/s)", rate(n as f64 / seconds))
             });
-            let latency_line = summary.latency.map_or(String::new(), |l| {
-                format!("  p99 {}", milliseconds(l.p99_ms))
-            });
+            let latency_line = summary
+                .latency
+                .map_or(String::new(), |l| format!("  p99 {}", millis(l.p99_ms)));
             err(format!(
                 "  {label:>8}: {} records in {seconds:.3} s  {} records/s{events_line}{latency_line}",
                 thousands(summary.records_in),
@@ -120,7 +120,7 @@ pub fn bench(
             format!(", {} events/s of the Nexmark stream ({e:.0})", rate(e))
         });
         let latency_line = median(&mut measured.p99).map_or(String::new(), |p99| {
-            format!(", latency p99 {}", milliseconds(p99))
+            format!(", latency p99 {}", millis(p99))
         });
         out(format!(
             "median: {} records/s ({records:.0}){events_line}{latency_line}",
@@ -133,7 +133,7 @@ pub fn bench(
             "batch", "records/s", "p50", "p99", "max"
         ));
         for (batch_size, measured) in &mut table {
-            let shown = |v: Option<f64>| v.map_or("-".to_string(), milliseconds);
+            let shown = |v: Option<f64>| v.map_or("-".to_string(), millis);
             out(format!(
                 "{batch_size:>10}  {:>14}  {:>10}  {:>10}  {:>10}",
                 rate(median(&mut measured.records).unwrap_or(0.0)),

@@ -86,23 +86,13 @@ fn timing(sample: &MetricsSnapshot) -> String {
         .filter_map(|n| n.latency.map(|l| l.p99_ms))
         .max_by(f64::total_cmp)
     {
-        text.push_str(&format!("  p99 {}", milliseconds(p99)));
+        text.push_str(&format!("  p99 {}", crate::format::millis(p99)));
     }
     if let Some(lag) = sinks().filter_map(|n| n.watermark_lag_ms).max() {
-        text.push_str(&format!("  watermark lag {}", milliseconds(lag as f64)));
+        text.push_str(&format!(
+            "  watermark lag {}",
+            crate::format::millis(lag as f64)
+        ));
     }
     text
-}
-
-/// `0.42 ms`, `12 ms`, `2.1 s`.
-pub fn milliseconds(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else if ms >= 10.0 {
-        format!("{ms:.0} ms")
-    } else if ms >= 0.1 {
-        format!("{ms:.2} ms")
-    } else {
-        format!("{:.0} µs", ms * 1000.0)
-    }
 }

@@ -8,9 +8,10 @@ use engine::operators::StdoutConsole;
 use engine::operators::WrittenFile;
 use engine::{JobHandle, JobSummary, PipelineSpec, RunOptions};
 
-use super::progress::{Progress, milliseconds};
+use super::progress::Progress;
 use super::terminal::err;
 use super::{base_dir, check, load, rate, thousands};
+use crate::format::millis;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -201,9 +202,9 @@ fn summary_line(summary: &JobSummary) -> String {
     let latency = summary.latency.map_or(String::new(), |l| {
         format!(
             "; latency p50 {}, p99 {}, max {}",
-            milliseconds(l.p50_ms),
-            milliseconds(l.p99_ms),
-            milliseconds(l.max_ms)
+            millis(l.p50_ms),
+            millis(l.p99_ms),
+            millis(l.max_ms)
         )
     });
     format!(

@@ -6,7 +6,7 @@ use egui::{Color32, Pos2, Ui};
 use engine::metrics::{MetricsSnapshot, NodeSnapshot};
 use engine::spec::Category;
 
-use crate::monitor::format;
+use crate::format;
 
 use super::canvas::sized;
 use super::theme;

@@ -8,7 +8,7 @@ use egui_plot::{Corner, HoverPosition, Legend, Line, Plot, PlotPoints};
 use engine::metrics::{MetricsSnapshot, NodeSnapshot};
 use engine::spec::Category;
 
-use super::format;
+use crate::format;
 
 /// Throughput is a rate over this trailing window of counts (a 100 ms sample sees a whole
 /// number of batches, so its own rate jumps between multiples of the batch size).

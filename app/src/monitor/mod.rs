@@ -4,7 +4,6 @@
 //! (the embedded engine's sampler, or later a REST endpoint).
 
 mod charts;
-pub mod format;
 mod source;
 mod table;
 

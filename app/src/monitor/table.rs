@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use engine::metrics::{MetricsSnapshot, NodeSnapshot};
 
-use super::format;
+use crate::format;
 
 /// How many nodes the job's top lists show.
 const TOP: usize = 5;

@@ -1,5 +1,6 @@
-//! Numbers as a person reads them: rates with k and M, watermarks as times of day with
-//! their lag, shares as percentages.
+//! Numbers as a person reads them, for the command line, the reports and the monitor: rates
+//! with k and M, latencies in µs, ms or s, watermarks as times of day with their lag, shares as
+//! percentages.
 
 /// 1234.5 rows/s as `1.2k/s`.
 pub fn rate(per_second: f64) -> String {
@@ -48,20 +49,47 @@ pub fn share(s: f64) -> String {
     format!("{:.0}%", s * 100.0)
 }
 
-/// Milliseconds of latency: `0.42 ms`, `12 ms`, `3.1 s`.
+/// Milliseconds of latency: `40 µs`, `0.42 ms`, `12 ms`, `3.1 s`.
 pub fn millis(ms: f64) -> String {
     if ms >= 1000.0 {
         format!("{:.1} s", ms / 1000.0)
     } else if ms >= 10.0 {
         format!("{ms:.0} ms")
-    } else {
+    } else if ms >= 0.1 {
         format!("{ms:.2} ms")
+    } else {
+        format!("{:.0} µs", ms * 1000.0)
+    }
+}
+
+/// 1234567 as 1.2M, 0.5 as 0.5: a number on a chart's axis.
+pub fn compact(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else if a >= 10.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_on_axes_are_short() {
+        let shown: Vec<String> = [0.0, 0.3, 12.0, 1500.0, 2_500_000.0, 3e9]
+            .into_iter()
+            .map(compact)
+            .collect();
+        assert_eq!(shown, ["0", "0.3", "12", "1.5k", "2.5M", "3.0G"]);
+    }
 
     #[test]
     fn rates_are_short() {
