@@ -107,6 +107,32 @@ pub trait Operator: Send {
     fn finish(&mut self, _out: &mut Outputs) -> OpResult {
         Ok(())
     }
+
+    /// The operator's state at the barrier of checkpoint `checkpoint`, serialized compactly;
+    /// `None` for an operator that keeps none. Called between batches, so the state is
+    /// exactly that of the rows before the barrier. Only a copy: files are written elsewhere.
+    fn snapshot(&mut self, _checkpoint: u64) -> OpResult<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
+    /// Takes up the state of a checkpoint before the first batch: `states` holds the
+    /// snapshot of every instance the node had then (their number may differ from today's
+    /// parallelism). A keyed operator keeps the keys this instance owns now
+    /// ([`crate::runtime::owned_rows`]).
+    fn restore(&mut self, _states: &[Vec<u8>]) -> OpResult {
+        Ok(())
+    }
+
+    /// Checkpoint `checkpoint` has completed: make visible what was pre-committed at its
+    /// barrier (a two-phase-commit sink).
+    fn commit(&mut self, _checkpoint: u64) -> OpResult {
+        Ok(())
+    }
+
+    /// Whether pre-committed work waits for [`Operator::commit`].
+    fn awaits_commit(&self) -> bool {
+        false
+    }
 }
 
 /// What a source produced on one poll.
@@ -122,6 +148,25 @@ pub enum SourceEvent {
 /// A source of rows.
 pub trait Source: Send {
     fn poll(&mut self) -> OpResult<SourceEvent>;
+
+    /// Where the source is in its input, for a checkpoint: what it takes to go on from
+    /// exactly the next row. `None` for a source that cannot be replayed.
+    fn snapshot(&mut self) -> OpResult<Option<SourcePosition>> {
+        Ok(None)
+    }
+
+    /// Goes back to a position taken by [`Source::snapshot`] of this same instance.
+    fn restore(&mut self, _position: &[u8]) -> OpResult {
+        Err("this source cannot go back to a checkpoint".into())
+    }
+}
+
+/// A source's place in its input: the bytes to restore it, and the same in words for the
+/// checkpoint's metadata (`byte 1024 (line 17)`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourcePosition {
+    pub state: Vec<u8>,
+    pub describe: String,
 }
 
 /// Everything an operator instance needs to know about where it runs.

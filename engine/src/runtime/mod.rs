@@ -12,7 +12,7 @@ mod task;
 
 pub use job::{JobError, JobHandle, JobMonitor, JobStatus, JobSummary, RunOptions};
 pub use message::Message;
-pub use partition::{hash_rows, split_by_key};
+pub use partition::{hash_rows, owned_rows, split_by_key};
 pub use pause::PauseControl;
 pub use peek::{PEEK_ROWS, Peek};
 pub use plan::{JobGraph, Partition, Vertex, VertexEdge};

@@ -68,6 +68,15 @@ pub fn instance_of(hash: u64, targets: usize) -> usize {
     (group * targets as u64 / KEY_GROUPS) as usize
 }
 
+/// Whether instance `subtask` of `parallelism` owns each row's key: what a keyed operator
+/// keeps of restored state, whatever the parallelism that state was taken at.
+pub fn owned_rows(batch: &Batch, keys: &[usize], subtask: usize, parallelism: usize) -> Vec<bool> {
+    hash_rows(batch, keys)
+        .into_iter()
+        .map(|h| instance_of(h, parallelism) == subtask)
+        .collect()
+}
+
 /// Row indices per target instance: `result[t]` lists the rows for instance `t`.
 pub fn split_by_key(batch: &Batch, keys: &[usize], targets: usize) -> Vec<Vec<u32>> {
     let hashes = hash_rows(batch, keys);
