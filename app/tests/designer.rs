@@ -379,6 +379,7 @@ fn runs_hello_and_shows_console_output_and_counts_that_match_the_engine() {
     let options = engine::RunOptions {
         base_dir: repo().join("saved-graphs"),
         console: console.clone(),
+        ..Default::default()
     };
     let summary = engine::JobHandle::start(&spec, options)
         .unwrap()

@@ -1,6 +1,7 @@
 //! Streamlab's embedded stream processor: pipeline specs, validation, SQL expressions,
 //! operators and a threaded runtime with bounded channels.
 
+pub mod checkpoint;
 pub mod expr;
 pub mod limits;
 pub mod metrics;

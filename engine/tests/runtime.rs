@@ -28,6 +28,7 @@ fn run_in(dir: &std::path::Path, text: &str) -> Result<(JobSummary, Vec<String>)
     let options = RunOptions {
         base_dir: dir.to_path_buf(),
         console: console.clone(),
+        ..Default::default()
     };
     let summary = JobHandle::start(&spec(text), options)?.wait()?;
     Ok((summary, console.lines()))
@@ -477,6 +478,7 @@ fn csv_text_is_kept_exactly_and_nulls_round_trip_with_a_null_literal() {
     let options = RunOptions {
         base_dir: dir.clone(),
         console: console.clone(),
+        ..Default::default()
     };
     JobHandle::start(&spec(&pipeline("")), options)
         .unwrap()
@@ -556,6 +558,7 @@ fn merged_with_a_slow_source(idle_timeout: &str) -> Vec<String> {
     let options = RunOptions {
         base_dir: ".".into(),
         console: console.clone(),
+        ..Default::default()
     };
     let job = JobHandle::start(&spec(&text), options).unwrap();
     std::thread::sleep(Duration::from_millis(1500));

@@ -93,6 +93,7 @@ pub fn vertices(job: &ServedJob) -> Vec<VertexInfo> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobState {
     Running,
+    Restarting,
     Cancelling,
     Canceled,
     Finished,
@@ -103,7 +104,8 @@ impl JobState {
     pub fn of(status: &JobStatus, cancel_requested: bool) -> JobState {
         match (status, cancel_requested) {
             (JobStatus::Running, false) => JobState::Running,
-            (JobStatus::Running, true) => JobState::Cancelling,
+            (JobStatus::Running | JobStatus::Restarting, true) => JobState::Cancelling,
+            (JobStatus::Restarting, false) => JobState::Restarting,
             (JobStatus::Failed(_), _) => JobState::Failed,
             (JobStatus::Finished | JobStatus::Stopped, true) => JobState::Canceled,
             (JobStatus::Finished | JobStatus::Stopped, false) => JobState::Finished,
@@ -113,6 +115,7 @@ impl JobState {
     pub fn name(self) -> &'static str {
         match self {
             JobState::Running => "RUNNING",
+            JobState::Restarting => "RESTARTING",
             JobState::Cancelling => "CANCELLING",
             JobState::Canceled => "CANCELED",
             JobState::Finished => "FINISHED",
@@ -131,6 +134,7 @@ impl JobState {
     fn task_state(self) -> &'static str {
         match self {
             JobState::Running => "RUNNING",
+            JobState::Restarting => "RESTARTING",
             JobState::Cancelling => "CANCELING",
             JobState::Canceled => "CANCELED",
             JobState::Finished => "FINISHED",

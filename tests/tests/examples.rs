@@ -36,6 +36,7 @@ fn run(name: &str, mut spec: PipelineSpec) -> (JobSummary, Vec<String>, std::pat
             .unwrap()
             .to_path_buf(),
         console: console.clone(),
+        ..Default::default()
     };
     let summary = JobHandle::start(&spec, options)
         .unwrap()

@@ -325,6 +325,7 @@ proptest! {
         let options = RunOptions {
             base_dir: dir.clone(),
             console: Arc::new(ConsoleCapture::new(10)),
+            ..Default::default()
         };
         let result = JobHandle::start(&parse(&text).unwrap(), options).and_then(|job| job.wait());
         match result {

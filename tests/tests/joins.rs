@@ -55,6 +55,7 @@ fn run(join: &str, batch_size: usize, parallelism: usize) -> Vec<String> {
     let options = RunOptions {
         base_dir: repo_root().join("tests/data"),
         console: console.clone(),
+        ..Default::default()
     };
     JobHandle::start(&parse(&text).unwrap(), options)
         .unwrap()

@@ -171,6 +171,7 @@ fn engine(
     let options = RunOptions {
         base_dir: dir.to_path_buf(),
         console: console.clone(),
+        ..Default::default()
     };
     JobHandle::start(&parse(&text).unwrap(), options)
         .unwrap()

@@ -68,6 +68,7 @@ fn run(window: &str, keyed: bool) -> (Vec<String>, Vec<String>) {
             let options = RunOptions {
                 base_dir: repo_root().join("tests/data"),
                 console: console.clone(),
+                ..Default::default()
             };
             JobHandle::start(&spec, options).unwrap().wait().unwrap();
             let (mut late, mut rows): (Vec<String>, Vec<String>) = console
@@ -272,6 +273,7 @@ fn a_window_takes_rows_until_the_watermark_reaches_its_last_millisecond() {
     let options = RunOptions {
         base_dir: repo_root().join("tests/data"),
         console: console.clone(),
+        ..Default::default()
     };
     JobHandle::start(&parse(text).unwrap(), options)
         .unwrap()

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use engine::checkpoint::{CheckpointOptions, CheckpointStatus, RestoreFrom};
 use engine::metrics::Watched;
 use engine::operators::StdoutConsole;
 use engine::operators::WrittenFile;
@@ -36,6 +37,18 @@ pub struct RunArgs {
     /// Keep serving after the job ends, until Ctrl-C, so its final state can be read
     #[arg(long, requires = "serve")]
     keep_serving: bool,
+    /// Write checkpoints to this folder (one chk-<n> folder each), so that the job can go
+    /// on from its last one after a crash (--restore latest); Ctrl-C then stops the job
+    /// after a final checkpoint
+    #[arg(long, value_name = "DIR")]
+    checkpoint_dir: Option<PathBuf>,
+    /// Take a checkpoint this often, e.g. 1s (overrides the pipeline's setting)
+    #[arg(long, value_parser = humantime::parse_duration, requires = "checkpoint_dir")]
+    checkpoint_interval: Option<Duration>,
+    /// Start from a checkpoint: `latest` or a number (in --checkpoint-dir), or the path of
+    /// a chk-<n> folder
+    #[arg(long, value_name = "latest|N|PATH")]
+    restore: Option<RestoreFrom>,
 }
 
 /// `streamlab run`: runs until the sources drain, Ctrl-C, or `--duration`.
@@ -61,16 +74,20 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         Some(address) => Some(streamlab_server::Server::bind(address, args.allow_remote)?),
         None => None,
     };
+    let checkpoints = checkpoint_options(args)?;
+    let checkpointing = checkpoints.is_some();
     let stdout = Arc::new(StdoutConsole::default());
     let options = RunOptions {
         base_dir: base_dir(file),
         console: stdout.clone(),
+        checkpoints,
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let interrupted = interrupted.clone();
-        // A first Ctrl-C, SIGTERM or SIGHUP stops the job cleanly (sinks flush); a second
-        // one leaves at once, removing the files not yet written whole.
+        // A first Ctrl-C, SIGTERM or SIGHUP stops the job cleanly (sinks flush; with
+        // checkpoints, after a final one); a second one leaves at once, removing the files
+        // not yet written whole (a later --restore goes on from the last checkpoint).
         let _ = ctrlc::set_handler(move || {
             if interrupted.swap(true, Ordering::SeqCst) {
                 engine::operators::remove_all_staged();
@@ -85,12 +102,28 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     };
     let started = Instant::now();
     let mut progress = Progress::new();
+    let mut last_checkpoint = None;
     while !job.is_finished() {
         std::thread::sleep(Duration::from_millis(50));
         let out_of_time = duration.is_some_and(|d| started.elapsed() >= d);
         // Printing into a closed pipe (`streamlab run … | head`) has no reader left: stop.
-        if out_of_time || interrupted.load(Ordering::SeqCst) || stdout.is_closed() {
+        if stdout.is_closed() {
             job.stop();
+        } else if out_of_time || interrupted.load(Ordering::SeqCst) {
+            match last_checkpoint {
+                None if checkpointing => match job.stop_with_checkpoint() {
+                    Ok(id) => {
+                        progress.clear();
+                        err(format!("stopping after a final checkpoint ({id})"));
+                        last_checkpoint = Some(id);
+                    }
+                    Err(_) => job.stop(),
+                },
+                // A final checkpoint that fails still ends the run.
+                Some(id) if final_checkpoint_failed(&job, id) => job.stop(),
+                Some(_) => {}
+                None => job.stop(),
+            }
         }
         progress.update(&job);
     }
@@ -118,6 +151,55 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         server.shutdown();
     }
     result
+}
+
+/// Whether checkpoint `id` has failed.
+fn final_checkpoint_failed(job: &JobHandle, id: u64) -> bool {
+    job.checkpoints()
+        .iter()
+        .any(|c| c.id == id && matches!(c.status, CheckpointStatus::Failed(_)))
+}
+
+/// The checkpoint folder and the checkpoint to start from, read and checked now, so a bad
+/// one is said before anything runs.
+fn checkpoint_options(args: &RunArgs) -> Result<Option<CheckpointOptions>, String> {
+    let dir = match (&args.checkpoint_dir, &args.restore) {
+        (Some(dir), _) => dir.clone(),
+        // A checkpoint named by its path goes on writing beside it.
+        (None, Some(RestoreFrom::Path(path))) => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        (None, Some(_)) => {
+            return Err(
+                "--restore latest or a number needs --checkpoint-dir, the folder to \
+                        find it in"
+                    .into(),
+            );
+        }
+        (None, None) => return Ok(None),
+    };
+    let restore = match &args.restore {
+        None => None,
+        Some(which) => {
+            let restore = engine::checkpoint::load(&dir, which)?;
+            for skipped in &restore.skipped {
+                err(format!("warning: skipped {skipped}"));
+            }
+            err(format!(
+                "restoring checkpoint {} ({}, taken {})",
+                restore.id(),
+                restore.path.display(),
+                restore.metadata.triggered_at
+            ));
+            Some(restore)
+        }
+    };
+    Ok(Some(CheckpointOptions {
+        dir,
+        interval: args.checkpoint_interval,
+        restore,
+    }))
 }
 
 /// Says how the run ended and writes what was asked for: the summary first, then the report
@@ -228,6 +310,13 @@ fn file_line(file: &WrittenFile) -> String {
         1 => "1 row".to_string(),
         n => format!("{} rows", thousands(n)),
     };
+    if let Some(checkpoint) = file.checkpoint {
+        return format!(
+            "  `{}` stopped: {} holds the {rows} of checkpoint {checkpoint}; --restore goes on from there",
+            file.node,
+            file.path.display()
+        );
+    }
     if file.partial {
         format!(
             "  `{}` stopped before the input ended: its {rows} are in {}, and the file it writes was kept as it was",
@@ -249,6 +338,7 @@ fn write_summary(path: &Path, summary: &JobSummary) -> Result<(), String> {
                 "path": f.path.display().to_string(),
                 "rows": f.rows,
                 "partial": f.partial,
+                "checkpoint": f.checkpoint,
             })
         })
         .collect();
@@ -258,6 +348,7 @@ fn write_summary(path: &Path, summary: &JobSummary) -> Result<(), String> {
         "elapsed_s": summary.elapsed.as_secs_f64(),
         "records_per_s": records_per_second(summary),
         "stopped": summary.stopped,
+        "restarts": summary.restarts,
         "latency_p50_ms": summary.latency.map(|l| l.p50_ms),
         "latency_p99_ms": summary.latency.map(|l| l.p99_ms),
         "latency_max_ms": summary.latency.map(|l| l.max_ms),

@@ -122,6 +122,7 @@ impl Runner {
         let options = RunOptions {
             base_dir,
             console: self.console.clone(),
+            ..RunOptions::default()
         };
         match JobHandle::start(spec, options) {
             Ok(job) => {

@@ -4,12 +4,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::rate::{Allowance, RateLimiter};
-use super::{Context, OpResult, Source, SourceEvent};
+use super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use crate::spec::{DatagenConfig, DatagenField, FieldKind};
 use crate::types::{Batch, Column, DataType, Utf8Values, Values};
 
 /// SplitMix64: tiny, fast, and good enough for test data; one per field so fields are independent.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct SplitMix64(u64);
 
 impl SplitMix64 {
@@ -151,6 +151,34 @@ impl FieldGenerator {
         }
     }
 
+    /// The one number that moves as values are made: the sequence's next value or the
+    /// random generator's state; and the NULL generator's.
+    fn position(&self) -> (u64, Option<u64>) {
+        let word = match &self.generator {
+            Generator::Sequence { next, .. } => *next as u64,
+            Generator::Int { rng, .. }
+            | Generator::Float { rng, .. }
+            | Generator::Bool { rng }
+            | Generator::Hex { rng, .. }
+            | Generator::Timestamp { rng, .. } => rng.0,
+        };
+        (word, self.nulls.as_ref().map(|(rng, _)| rng.0))
+    }
+
+    fn set_position(&mut self, (word, nulls): (u64, Option<u64>)) {
+        match &mut self.generator {
+            Generator::Sequence { next, .. } => *next = word as i64,
+            Generator::Int { rng, .. }
+            | Generator::Float { rng, .. }
+            | Generator::Bool { rng }
+            | Generator::Hex { rng, .. }
+            | Generator::Timestamp { rng, .. } => rng.0 = word,
+        }
+        if let (Some((rng, _)), Some(n)) = (&mut self.nulls, nulls) {
+            rng.0 = n;
+        }
+    }
+
     /// Rows left in this field's sequence, if it is one.
     fn remaining(&self) -> Option<u64> {
         match &self.generator {
@@ -249,6 +277,8 @@ impl FieldGenerator {
 pub struct Datagen {
     fields: Vec<FieldGenerator>,
     remaining: Option<u64>,
+    /// Rows made so far, for the checkpoint's description of where it is.
+    made: u64,
     batch_size: usize,
     rate: Option<RateLimiter>,
 }
@@ -274,13 +304,52 @@ impl Datagen {
         Datagen {
             fields,
             remaining,
+            made: 0,
             batch_size: ctx.job.batch_size.max(1),
             rate,
         }
     }
 }
 
+/// Where a datagen instance is: each field's position and the rows left.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Position {
+    fields: Vec<(u64, Option<u64>)>,
+    remaining: Option<u64>,
+    made: u64,
+}
+
 impl Source for Datagen {
+    fn snapshot(&mut self) -> OpResult<Option<SourcePosition>> {
+        let position = Position {
+            fields: self.fields.iter().map(FieldGenerator::position).collect(),
+            remaining: self.remaining,
+            made: self.made,
+        };
+        Ok(Some(SourcePosition {
+            state: postcard::to_allocvec(&position).map_err(|e| e.to_string())?,
+            describe: format!("row {}", self.made),
+        }))
+    }
+
+    fn restore(&mut self, state: &[u8]) -> OpResult {
+        let position: Position = postcard::from_bytes(state)
+            .map_err(|e| format!("the checkpoint's datagen position is not readable: {e}"))?;
+        if position.fields.len() != self.fields.len() {
+            return Err(format!(
+                "the checkpoint's datagen position has {} fields where the source has {}",
+                position.fields.len(),
+                self.fields.len()
+            ));
+        }
+        for (field, p) in self.fields.iter_mut().zip(position.fields) {
+            field.set_position(p);
+        }
+        self.remaining = position.remaining;
+        self.made = position.made;
+        Ok(())
+    }
+
     fn poll(&mut self) -> OpResult<SourceEvent> {
         let mut rows = self.batch_size;
         if let Some(remaining) = self.remaining {
@@ -305,6 +374,7 @@ impl Source for Datagen {
         if let Some(remaining) = &mut self.remaining {
             *remaining -= rows as u64;
         }
+        self.made += rows as u64;
         let columns = self
             .fields
             .iter_mut()

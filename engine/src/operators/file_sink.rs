@@ -5,6 +5,10 @@
 //! output as it was. A run stopped before its bounded input ended publishes its rows beside
 //! the target (`out.partial.csv`), so the target only ever holds a complete result; a job
 //! with an endless source has no end but a stop, so a stop publishes it to the target.
+//!
+//! In a job that takes checkpoints the sink is exactly-once instead ([`TwoPhaseFile`]): the
+//! target holds the rows of completed checkpoints, growing as they complete, and all rows
+//! once the input has ended.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -13,6 +17,7 @@ use std::sync::Arc;
 
 use super::report::{JobReport, WrittenFile};
 use super::staged_file::StagedFile;
+use super::two_phase_file::TwoPhaseFile;
 use super::{Context, OpResult, Operator, Outputs};
 use crate::spec::{FileFormat, FileSinkConfig};
 use crate::types::{Batch, Schema, Value};
@@ -26,8 +31,12 @@ enum Writer {
 pub struct FileSink {
     node: String,
     path: PathBuf,
-    /// Where rows go until the job ends well; `None` once published.
+    /// Where rows go until the job ends well (or, with checkpoints, until the next
+    /// barrier); `None` once published.
     staged: Option<(StagedFile, Writer)>,
+    /// Parts pending and committed, in a job that takes checkpoints.
+    two_phase: Option<TwoPhaseFile>,
+    format: FileFormat,
     schema: Schema,
     /// The input is a changelog: each row's kind goes first, as column `op`.
     changelog: bool,
@@ -60,33 +69,68 @@ impl FileSink {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }
-        let (staged, file) = StagedFile::create(&path).map_err(fail)?;
-        let file = BufWriter::new(file);
         let schema = (*ctx.input_schema).clone();
         let changelog = ctx.inputs.first().is_some_and(|t| t.changelog);
-        let writer = match config.format {
-            FileFormat::Csv => {
-                let mut w = csv::Writer::from_writer(file);
-                let names = changelog.then_some(OP).into_iter().chain(schema.names());
-                w.write_record(names)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                Writer::Csv(Box::new(w))
-            }
-            FileFormat::JsonLines => Writer::Json(file),
-        };
-        Ok(FileSink {
+        let mut sink = FileSink {
             node: ctx.node_id.clone(),
             path,
-            staged: Some((staged, writer)),
+            staged: None,
+            two_phase: ctx
+                .checkpointing
+                .then(|| TwoPhaseFile::new(&ctx.resolve(&config.path))),
+            format: config.format,
             schema,
             changelog,
             null_literal: config.null_literal.clone().unwrap_or_default(),
             rows: 0,
             report: ctx.report.clone(),
-        })
+        };
+        // Opened now, so a target that cannot be written fails the start.
+        sink.open()?;
+        Ok(sink)
+    }
+
+    /// Opens the file rows go to next; the header row goes first unless it went already.
+    fn open(&mut self) -> OpResult {
+        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", self.path.display());
+        let (staged, file) = StagedFile::create(&self.path).map_err(|e| fail(&e))?;
+        let file = BufWriter::new(file);
+        let header = self.two_phase.as_ref().is_none_or(|t| !t.header_written());
+        let writer = match self.format {
+            FileFormat::Csv => {
+                let mut w = csv::Writer::from_writer(file);
+                if header {
+                    let names = self
+                        .changelog
+                        .then_some(OP)
+                        .into_iter()
+                        .chain(self.schema.names());
+                    w.write_record(names).map_err(|e| fail(&e))?;
+                }
+                Writer::Csv(Box::new(w))
+            }
+            FileFormat::JsonLines => Writer::Json(file),
+        };
+        if let Some(t) = &mut self.two_phase {
+            t.set_header_written();
+        }
+        self.staged = Some((staged, writer));
+        Ok(())
+    }
+
+    /// Closes the part being written as pending under `checkpoint`.
+    fn pre_commit(&mut self, checkpoint: u64) -> std::io::Result<()> {
+        let (Some(t), Some((staged, writer))) = (&mut self.two_phase, self.staged.take()) else {
+            return Ok(());
+        };
+        let file = finish_writer(writer)?;
+        t.pre_commit(staged, file, std::mem::take(&mut self.rows), checkpoint)
     }
 
     fn write(&mut self, batch: &Batch) -> std::io::Result<()> {
+        if self.staged.is_none() && self.two_phase.is_some() {
+            self.open().map_err(std::io::Error::other)?;
+        }
         let Some((_, writer)) = &mut self.staged else {
             return Ok(());
         };
@@ -132,13 +176,50 @@ impl FileSink {
 
     /// Flushes the staging file and publishes it to `to`.
     fn publish(staged: StagedFile, writer: Writer, to: &Path) -> std::io::Result<()> {
-        let buffered = match writer {
-            Writer::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,
-            Writer::Json(w) => w,
-        };
-        let file = buffered.into_inner().map_err(|e| e.into_error())?;
-        staged.publish(file, to)
+        staged.publish(finish_writer(writer)?, to)
     }
+
+    fn error(&self, e: impl std::fmt::Display) -> String {
+        format!("cannot write {}: {e}", self.path.display())
+    }
+
+    /// The end of a job with checkpoints: all rows join the target when the input ended;
+    /// after a stop only the completed checkpoints' rows stay.
+    fn finish_two_phase(&mut self) -> OpResult {
+        let partial = self.report.stopped_early();
+        if partial {
+            self.staged = None;
+            if let Some(t) = &mut self.two_phase {
+                t.abort();
+            }
+        } else {
+            self.pre_commit(u64::MAX).map_err(|e| self.error(e))?;
+            if let Some(t) = &mut self.two_phase {
+                t.commit(u64::MAX)
+                    .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+            }
+        }
+        let t = self.two_phase.as_ref().expect("two-phase");
+        if self.path.exists() {
+            self.report.add_file(WrittenFile {
+                node: self.node.clone(),
+                path: self.path.clone(),
+                rows: t.rows_committed(),
+                partial: false,
+                checkpoint: if partial { t.checkpoint() } else { None },
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Flushes a writer's buffers and gives back its file.
+fn finish_writer(writer: Writer) -> std::io::Result<File> {
+    let buffered = match writer {
+        Writer::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,
+        Writer::Json(w) => w,
+    };
+    buffered.into_inner().map_err(|e| e.into_error())
 }
 
 impl Operator for FileSink {
@@ -150,6 +231,9 @@ impl Operator for FileSink {
     /// The job ended well: the rows written replace the target file, or go beside it when
     /// the run stopped before its input ended.
     fn finish(&mut self, _out: &mut Outputs) -> OpResult {
+        if self.two_phase.is_some() {
+            return self.finish_two_phase();
+        }
         let Some((staged, writer)) = self.staged.take() else {
             return Ok(());
         };
@@ -166,7 +250,44 @@ impl Operator for FileSink {
             path: to,
             rows: self.rows,
             partial,
+            checkpoint: None,
         });
         Ok(())
+    }
+
+    /// Pre-commits the rows so far under `checkpoint`; the state says what is pending.
+    fn snapshot(&mut self, checkpoint: u64) -> OpResult<Option<Vec<u8>>> {
+        if self.two_phase.is_none() {
+            return Ok(None);
+        }
+        self.pre_commit(checkpoint).map_err(|e| self.error(e))?;
+        Ok(self.two_phase.as_ref().map(TwoPhaseFile::snapshot))
+    }
+
+    fn restore(&mut self, states: &[Vec<u8>]) -> OpResult {
+        let [state] = states else {
+            return Err(format!(
+                "a file sink runs as one instance, but the checkpoint has {} states of it",
+                states.len()
+            ));
+        };
+        // The part opened at the start may hold a header the target already has.
+        self.staged = None;
+        self.two_phase = Some(TwoPhaseFile::restore(&self.path, state)?);
+        Ok(())
+    }
+
+    fn commit(&mut self, checkpoint: u64) -> OpResult {
+        if let Some(t) = &mut self.two_phase {
+            t.commit(checkpoint)
+                .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+        }
+        Ok(())
+    }
+
+    fn awaits_commit(&self) -> bool {
+        self.two_phase
+            .as_ref()
+            .is_some_and(TwoPhaseFile::has_pending)
     }
 }

@@ -1,18 +1,27 @@
 //! Reads CSV (with a header row) or JSON Lines files against a declared schema.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Context, OpResult, Source, SourceEvent};
+use super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use crate::spec::{FileFormat, FileSourceConfig};
 use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
 
 enum Reader {
     /// The CSV reader, and for each schema column its position in the file's header.
     Csv(csv::Reader<BufReader<File>>, Vec<usize>),
-    Json(std::io::Lines<BufReader<File>>),
+    /// The file, and the byte offset of the next line.
+    Json(BufReader<File>, u64),
+}
+
+/// Where a file source is: the byte offset of the next record and its line number.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Position {
+    byte: u64,
+    line: u64,
+    record: u64,
 }
 
 /// One file source; it runs with parallelism 1.
@@ -62,7 +71,7 @@ impl FileSource {
                     .collect::<Result<_, _>>()?;
                 Reader::Csv(reader, positions)
             }
-            FileFormat::JsonLines => Reader::Json(BufReader::new(file).lines()),
+            FileFormat::JsonLines => Reader::Json(BufReader::new(file), 0),
         };
         Ok(FileSource {
             path,
@@ -203,10 +212,23 @@ impl FileSource {
                         self.push_cell(builder, name, record.get(at).unwrap_or(""))?;
                     }
                 }
-                Reader::Json(lines) => {
-                    let Some(line) = lines.next() else { break };
+                Reader::Json(reader, offset) => {
+                    let mut line = String::new();
+                    let read = match reader.read_line(&mut line) {
+                        Ok(read) => read,
+                        Err(e) => return Err(self.error(None, e)),
+                    };
+                    if read == 0 {
+                        break;
+                    }
+                    *offset += read as u64;
                     self.line += 1;
-                    let line = line.map_err(|e| self.error(None, e))?;
+                    if line.ends_with('\n') {
+                        line.pop();
+                        if line.ends_with('\r') {
+                            line.pop();
+                        }
+                    }
                     // A byte order mark may open the file, as the CSV reader allows too.
                     let line = match line.strip_prefix('\u{feff}') {
                         Some(rest) if self.line == 1 => rest.to_string(),
@@ -233,6 +255,66 @@ fn value_text(value: Option<&serde_json::Value>) -> String {
 }
 
 impl Source for FileSource {
+    fn snapshot(&mut self) -> OpResult<Option<SourcePosition>> {
+        let position = match &self.reader {
+            Reader::Csv(reader, _) => {
+                let p = reader.position();
+                Position {
+                    byte: p.byte(),
+                    line: self.line,
+                    record: p.record(),
+                }
+            }
+            Reader::Json(_, offset) => Position {
+                byte: *offset,
+                line: self.line,
+                record: self.line,
+            },
+        };
+        Ok(Some(SourcePosition {
+            state: postcard::to_allocvec(&position).map_err(|e| e.to_string())?,
+            describe: format!("byte {} (line {})", position.byte, position.line + 1),
+        }))
+    }
+
+    fn restore(&mut self, state: &[u8]) -> OpResult {
+        let position: Position = postcard::from_bytes(state)
+            .map_err(|e| format!("the checkpoint's file position is not readable: {e}"))?;
+        let length = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        if position.byte > length {
+            return Err(format!(
+                "{} is {length} bytes, shorter than the checkpoint's position (byte {}): \
+                 the file changed since",
+                self.path.display(),
+                position.byte
+            ));
+        }
+        let fail = |e: &dyn std::fmt::Display| {
+            format!(
+                "cannot go to byte {} of {}: {e}",
+                position.byte,
+                self.path.display()
+            )
+        };
+        match &mut self.reader {
+            Reader::Csv(reader, _) => {
+                let mut at = csv::Position::new();
+                at.set_byte(position.byte)
+                    .set_line(position.line.max(1))
+                    .set_record(position.record);
+                reader.seek(at).map_err(|e| fail(&e))?;
+            }
+            Reader::Json(reader, offset) => {
+                reader
+                    .seek(SeekFrom::Start(position.byte))
+                    .map_err(|e| fail(&e))?;
+                *offset = position.byte;
+            }
+        }
+        self.line = position.line;
+        Ok(())
+    }
+
     fn poll(&mut self) -> OpResult<SourceEvent> {
         let builders = self.read_batch()?;
         let rows = builders[0].len();

@@ -16,6 +16,7 @@ mod rate;
 mod report;
 mod staged_file;
 mod throttle;
+mod two_phase_file;
 mod window;
 
 use std::path::PathBuf;
@@ -188,6 +189,8 @@ pub struct Context {
     pub report: Arc<JobReport>,
     /// Set when the job is asked to stop: an operator that waits looks at it.
     pub stop: Arc<AtomicBool>,
+    /// The job takes checkpoints: sinks make rows visible as checkpoints complete.
+    pub checkpointing: bool,
 }
 
 impl Default for Context {
@@ -205,6 +208,7 @@ impl Default for Context {
             console: Arc::new(StdoutConsole::default()),
             report: Arc::default(),
             stop: Arc::default(),
+            checkpointing: false,
         }
     }
 }

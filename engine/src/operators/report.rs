@@ -15,6 +15,9 @@ pub struct WrittenFile {
     /// The run stopped before its bounded input ended, so the rows went beside the target
     /// (`out.partial.csv`) and the target kept its previous content.
     pub partial: bool,
+    /// A job with checkpoints was stopped: the target holds the rows of this checkpoint,
+    /// the last completed, and a restore from it goes on from there.
+    pub checkpoint: Option<u64>,
 }
 
 /// Shared by all operators of one job.

@@ -141,6 +141,11 @@ impl StagedFile {
         &self.target
     }
 
+    /// The hidden name the file is written under.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// Makes the written file durable and moves it to `to` (the target, or a name beside it)
     /// in one rename. `file` is the staging file, fully written. On failure the staging file
     /// is removed and whatever was at `to` stays as it was.

@@ -3,23 +3,27 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Sender, bounded};
 
-use super::output::{OutEdge, Output};
-use super::plan::{JobGraph, Partition};
-use super::task::{Head, Input, Link, Task, TaskFailure, panic_message};
+use super::attempt::Attempt;
+use super::build::{JobDefinition, build_attempt, chaos_for};
+use super::plan::JobGraph;
+use super::supervisor::{spawn_attempt, supervise};
+use crate::checkpoint::{
+    CheckpointOptions, CheckpointStats, Coordinator, CoordinatorSetup, NodeEntry, Restore,
+    check_restorable, pipeline_hash, state_signature,
+};
 use crate::metrics::{
     LatencySummary, MetricsSnapshot, NodeCounters, NodeMetrics, SampledNode, Sampler, TaskCounters,
     Watched, now_ns, totals,
 };
-use crate::operators::{self, ConsoleWriter, Context, JobReport, StdoutConsole, WrittenFile};
-use crate::spec::{Category, LATE_OUTPUT, PipelineSpec};
-use crate::time::WatermarkAssigner;
+use crate::operators::{ConsoleWriter, JobReport, StdoutConsole, WrittenFile};
+use crate::spec::{Category, PipelineSpec};
 use crate::validate::{Problem, check_files, validate};
 
 /// How to run a job, beyond what its pipeline says.
@@ -29,6 +33,8 @@ pub struct RunOptions {
     pub base_dir: PathBuf,
     /// Where console sinks print.
     pub console: Arc<dyn ConsoleWriter>,
+    /// Where checkpoints go, and the one to start from; `None` takes none.
+    pub checkpoints: Option<CheckpointOptions>,
 }
 
 impl Default for RunOptions {
@@ -36,6 +42,7 @@ impl Default for RunOptions {
         RunOptions {
             base_dir: PathBuf::from("."),
             console: Arc::new(StdoutConsole::default()),
+            checkpoints: None,
         }
     }
 }
@@ -71,6 +78,8 @@ impl std::error::Error for JobError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JobStatus {
     Running,
+    /// A task failed and the job is starting again from its last checkpoint.
+    Restarting,
     /// Every source was drained and every task finished.
     Finished,
     /// Stopped on request; sinks were flushed.
@@ -92,34 +101,48 @@ pub struct JobSummary {
     pub files: Vec<WrittenFile>,
     /// End-to-end latency over the run, of all sinks together; `None` if no row reached one.
     pub latency: Option<LatencySummary>,
+    /// Restarts after failures.
+    pub restarts: u32,
 }
 
 /// A node's id, category and the counters of each of its instances.
 type NodeCounterSet = (String, Category, Vec<Arc<NodeCounters>>);
 
-/// State the tasks and the handle share.
+/// State the tasks, the supervisor and the handle share, across attempts.
 pub struct JobShared {
-    stop: Arc<AtomicBool>,
+    /// The user asked the job to stop.
+    stop: AtomicBool,
     /// How the input ended, and the files written; shared with the operators.
     report: Arc<JobReport>,
+    /// Why the job failed, once it has given up.
     failure: Mutex<Option<JobError>>,
-    running: AtomicUsize,
+    /// Every failure of an attempt, with when it happened.
+    failures: Mutex<Vec<(SystemTime, JobError)>>,
+    /// The attempt running, if one is.
+    current: Mutex<Option<Arc<Attempt>>>,
+    restarts: AtomicU32,
+    restarting: AtomicBool,
+    finished: AtomicBool,
     started: Instant,
     /// The wall clock at the start.
     started_at: SystemTime,
     ended: Mutex<Option<Instant>>,
     counters: Vec<NodeCounterSet>,
+    position: HashMap<String, usize>,
+    task_counters: Vec<Vec<Arc<TaskCounters>>>,
     /// Samples of the counters, for anyone watching.
     watched: Arc<Watched>,
-    /// Dropped when the last task ends, which tells the sampler to take its last sample.
+    /// Dropped when the job ends, which tells the sampler to take its last sample.
     sampler_alive: Mutex<Option<Sender<()>>>,
     /// Holds the sources back, or lets a number of rows through.
     pause: super::PauseControl,
     /// Each node's peeks, one per output port, shared by its instances.
     peeks: Vec<(String, Vec<Arc<super::Peek>>)>,
+    coordinator: Option<Arc<Coordinator>>,
 }
 
 impl JobShared {
+    /// Whether the user asked the job to stop.
     pub fn stop_requested(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
     }
@@ -128,28 +151,76 @@ impl JobShared {
         &self.pause
     }
 
-    fn peeks_of(&self, id: &str) -> Vec<Arc<super::Peek>> {
+    pub fn report(&self) -> Arc<JobReport> {
+        self.report.clone()
+    }
+
+    pub fn peeks_of(&self, id: &str) -> Vec<Arc<super::Peek>> {
         self.peeks
             .iter()
             .find(|(n, _)| n == id)
             .map_or(Vec::new(), |(_, p)| p.clone())
     }
 
-    /// Records the first failure and asks every source to stop.
-    fn fail(&self, error: JobError) {
-        self.failure.lock().unwrap().get_or_insert(error);
-        self.stop.store(true, Ordering::Relaxed);
+    /// The counters of instance `instance` of node `id`; they live as long as the job, so a
+    /// restarted attempt counts on.
+    pub fn counters_of(&self, id: &str, instance: usize) -> Arc<NodeCounters> {
+        self.counters[self.position[id]].2[instance].clone()
+    }
+
+    pub fn task_counters(&self, vertex: usize, instance: usize) -> Arc<TaskCounters> {
+        self.task_counters[vertex][instance].clone()
     }
 
     pub fn source_stopped_early(&self) {
         self.report.source_stopped_early();
     }
 
-    fn task_ended(&self) {
-        if self.running.fetch_sub(1, Ordering::AcqRel) == 1 {
-            *self.ended.lock().unwrap() = Some(Instant::now());
-            self.sampler_alive.lock().unwrap().take();
+    /// Stops the job: its running attempt, and any restart to come.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(attempt) = &*self.current.lock().unwrap() {
+            attempt.stop.store(true, Ordering::Relaxed);
         }
+    }
+
+    pub(super) fn set_current(&self, attempt: Option<Arc<Attempt>>) {
+        let mut current = self.current.lock().unwrap();
+        if let Some(a) = &attempt
+            && self.stop_requested()
+        {
+            a.stop.store(true, Ordering::Relaxed);
+        }
+        *current = attempt;
+    }
+
+    pub(super) fn record_failure(&self, error: &JobError) {
+        self.failures
+            .lock()
+            .unwrap()
+            .push((SystemTime::now(), error.clone()));
+    }
+
+    pub(super) fn give_up(&self, error: JobError) {
+        self.failure.lock().unwrap().get_or_insert(error);
+    }
+
+    pub(super) fn set_restarting(&self, restarting: bool) {
+        if restarting {
+            self.restarts.fetch_add(1, Ordering::AcqRel);
+        }
+        self.restarting.store(restarting, Ordering::Release);
+    }
+
+    pub(super) fn coordinator(&self) -> Option<&Arc<Coordinator>> {
+        self.coordinator.as_ref()
+    }
+
+    /// The last attempt has ended: time stops and the sampler takes its last sample.
+    pub(super) fn job_ended(&self) {
+        *self.ended.lock().unwrap() = Some(Instant::now());
+        self.finished.store(true, Ordering::Release);
+        self.sampler_alive.lock().unwrap().take();
     }
 }
 
@@ -158,7 +229,6 @@ impl JobShared {
 pub struct JobHandle {
     monitor: JobMonitor,
     threads: Vec<JoinHandle<()>>,
-    sampler: Option<JoinHandle<()>>,
 }
 
 /// A view of a job that any thread may hold: its status, counts, samples and plan, and the
@@ -188,6 +258,10 @@ impl JobHandle {
         if !file_problems.is_empty() {
             return Err(JobError::Invalid(file_problems));
         }
+        let restore = options.checkpoints.as_ref().and_then(|c| c.restore.clone());
+        if let Some(restore) = &restore {
+            check_restorable(restore, spec, &analysis).map_err(JobError::Start)?;
+        }
         let graph = JobGraph::build(spec, &analysis);
         let topology = spec.topology();
         // One set of counters per parallel instance: no instance waits on another's atomics,
@@ -210,12 +284,11 @@ impl JobHandle {
                 (id.clone(), node.kind.category(), instances)
             })
             .collect();
-        let position: HashMap<&str, usize> = counters
+        let position: HashMap<String, usize> = counters
             .iter()
             .enumerate()
-            .map(|(i, (id, _, _))| (id.as_str(), i))
+            .map(|(i, (id, _, _))| (id.clone(), i))
             .collect();
-        let counters_of = |id: &str, instance: usize| counters[position[id]].2[instance].clone();
         let task_counters: Vec<Vec<Arc<TaskCounters>>> = graph
             .vertices
             .iter()
@@ -223,17 +296,57 @@ impl JobHandle {
             .collect();
         let sampled = sampled_nodes(&counters, &graph, &task_counters);
         let (sampler_alive, sampler_ended) = bounded(0);
+        let coordinator = options.checkpoints.as_ref().map(|c| {
+            let interval = c
+                .interval
+                .or(spec.job.checkpoint_interval_ms.map(Duration::from_millis));
+            let nodes = analysis
+                .order
+                .iter()
+                .map(|id| NodeEntry {
+                    id: id.clone(),
+                    parallelism: topology
+                        .node(id)
+                        .map_or(1, |n| spec.parallelism_of(n) as usize),
+                    signature: state_signature(spec, &analysis, id),
+                })
+                .collect();
+            Coordinator::new(CoordinatorSetup {
+                dir: c.dir.clone(),
+                interval,
+                timeout: Duration::from_millis(spec.job.checkpoint_timeout_ms),
+                retain: spec.job.checkpoints_retained,
+                job: spec.name.clone(),
+                pipeline_hash: pipeline_hash(spec),
+                nodes,
+                restored: restore.as_ref().map(Restore::id),
+            })
+        });
+        if let Some(c) = &options.checkpoints {
+            std::fs::create_dir_all(&c.dir).map_err(|e| {
+                JobError::Start(format!(
+                    "cannot make the checkpoint folder {}: {e}",
+                    c.dir.display()
+                ))
+            })?;
+        }
         // Start the metrics clock before any batch is stamped with it.
         now_ns();
         let shared = Arc::new(JobShared {
-            stop: Arc::default(),
+            stop: AtomicBool::new(false),
             report: Arc::new(JobReport::new(spec.unbounded_source().is_none())),
             failure: Mutex::new(None),
-            running: AtomicUsize::new(graph.task_count()),
+            failures: Mutex::new(Vec::new()),
+            current: Mutex::new(None),
+            restarts: AtomicU32::new(0),
+            restarting: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
             started: Instant::now(),
             started_at: SystemTime::now(),
             ended: Mutex::new(None),
             counters: counters.clone(),
+            position,
+            task_counters,
             watched: Arc::default(),
             sampler_alive: Mutex::new(Some(sampler_alive)),
             pause: Default::default(),
@@ -245,195 +358,77 @@ impl JobHandle {
                     (n.id.clone(), (0..ports).map(|_| Arc::default()).collect())
                 })
                 .collect(),
+            coordinator: coordinator.as_ref().map(|(c, _)| c.clone()),
+        });
+        if let Some((c, _)) = &coordinator {
+            let weak = Arc::downgrade(&shared);
+            c.set_on_stop(Box::new(move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.request_stop();
+                }
+            }));
+        }
+        let graph = Arc::new(graph);
+        let def = Arc::new(JobDefinition {
+            spec: spec.clone(),
+            analysis,
+            graph: graph.clone(),
+            options,
+            coordinator: coordinator.as_ref().map(|(c, _)| c.clone()),
         });
 
-        // Channels first: inputs[v][i] and senders[v][i][e] of instance i of vertex v.
-        let mut inputs: Vec<Vec<Vec<Input>>> = graph
-            .vertices
-            .iter()
-            .map(|v| (0..v.parallelism).map(|_| Vec::new()).collect())
-            .collect();
-        let mut senders: Vec<Vec<Vec<OutEdge>>> = graph
-            .vertices
-            .iter()
-            .map(|v| (0..v.parallelism).map(|_| Vec::new()).collect())
-            .collect();
-        for edge in &graph.edges {
-            let (p_from, p_to) = (
-                graph.vertices[edge.from].parallelism,
-                graph.vertices[edge.to].parallelism,
-            );
-            for (i, instance_senders) in senders[edge.from].iter_mut().enumerate().take(p_from) {
-                let targets: Vec<usize> = match edge.partition {
-                    Partition::Forward => vec![i],
-                    _ => (0..p_to).collect(),
-                };
-                let mut txs = Vec::with_capacity(targets.len());
-                for j in targets {
-                    let (tx, rx) = bounded(spec.job.channel_capacity.max(1));
-                    txs.push(tx);
-                    inputs[edge.to][j].push(Input {
-                        port: edge.port,
-                        rx,
-                    });
-                }
-                instance_senders.push(OutEdge::new(
-                    i,
-                    edge.from_port,
-                    edge.partition.clone(),
-                    edge.schema.clone(),
-                    txs,
-                    task_counters[edge.from][i].clone(),
-                ));
-            }
-        }
-
-        // Then operators, built here so a missing file fails the start, not a thread.
-        let timeout = Duration::from_millis(spec.job.buffer_timeout_ms);
-        let mut tasks = Vec::new();
-        for (v, vertex) in graph.vertices.iter().enumerate() {
-            for (i, (inputs, out_edges)) in std::mem::take(&mut inputs[v])
-                .into_iter()
-                .zip(std::mem::take(&mut senders[v]))
-                .enumerate()
-            {
-                let context = |id: &str| {
-                    let input_schema = analysis.input_schema(&topology, id).unwrap_or_default();
-                    let output_schema = analysis
-                        .outputs
-                        .get(id)
-                        .map(|t| t.schema.clone())
-                        .unwrap_or_default();
-                    let node = topology.node(id).expect("planned");
-                    let edges = topology.inputs_of(id);
-                    let inputs = node
-                        .kind
-                        .inputs()
-                        .iter()
-                        .filter_map(|port| {
-                            edges
-                                .iter()
-                                .find(|e| e.to_port == port.name)
-                                .and_then(|e| analysis.edge_type(e))
-                                .cloned()
-                        })
-                        .collect();
-                    Context {
-                        inputs,
-                        node_id: id.to_string(),
-                        subtask: i,
-                        parallelism: vertex.parallelism,
-                        job: spec.job.clone(),
-                        base_dir: options.base_dir.clone(),
-                        input_schema,
-                        output_schema,
-                        console: options.console.clone(),
-                        report: shared.report.clone(),
-                        stop: shared.stop.clone(),
-                    }
-                };
-                let head_id = &vertex.nodes[0];
-                let head_node = topology.node(head_id).expect("planned");
-                let mut chain_ids = &vertex.nodes[..];
-                let head = if head_node.kind.category() == Category::Source {
-                    chain_ids = &vertex.nodes[1..];
-                    Head::Source {
-                        node: head_id.clone(),
-                        source: operators::build_source(head_node, &context(head_id))
-                            .map_err(|m| failed(head_id, m))?,
-                        counters: counters_of(head_id, i),
-                        assigner: watermark_assigner(spec, &analysis, head_node),
-                        peek: shared
-                            .peeks_of(head_id)
-                            .first()
-                            .cloned()
-                            .unwrap_or_default(),
-                    }
-                } else {
-                    Head::Inputs(inputs)
-                };
-                let first = vertex.nodes.len() - chain_ids.len();
-                let chain = chain_ids
-                    .iter()
-                    .enumerate()
-                    .map(|(k, id)| {
-                        let node = topology.node(id).expect("planned");
-                        Ok(Link {
-                            node: id.clone(),
-                            op: operators::build_operator(node, &context(id))
-                                .map_err(|m| failed(id, m))?,
-                            counters: counters_of(id, i),
-                            next_port: vertex.ports.get(first + k + 1).copied().unwrap_or(0),
-                            late_port: node.kind.outputs().iter().position(|p| *p == LATE_OUTPUT),
-                            peeks: shared.peeks_of(id),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, JobError>>()?;
-                let name = format!(
-                    "{} ({}/{})",
-                    vertex.nodes.join(" -> "),
-                    i + 1,
-                    vertex.parallelism
-                );
-                tasks.push((
-                    name,
-                    Task {
-                        head,
-                        chain,
-                        output: Output::new(out_edges, spec.job.batch_size, timeout),
-                        shared: shared.clone(),
-                        counters: task_counters[v][i].clone(),
-                    },
-                ));
-            }
-        }
-
+        let attempt = Arc::new(Attempt::new(0, chaos_for(spec, 0)));
+        let tasks = build_attempt(&def, &shared, &attempt, restore.as_ref())?;
         let sampler = Sampler::new(sampled, shared.watched.clone(), shared.started);
-        let sampler = std::thread::Builder::new()
-            .name("metrics sampler".into())
-            .spawn(move || sampler.run(sampler_ended))
-            .map_err(|e| JobError::Start(format!("the system refused the metrics thread ({e})")))?;
-        let total = tasks.len();
-        let mut threads = Vec::with_capacity(total);
-        let mut tasks = tasks.into_iter();
-        let mut refused = None;
-        for (name, task) in tasks.by_ref() {
-            let task_shared = shared.clone();
+        let mut threads = Vec::new();
+        threads.push(
+            std::thread::Builder::new()
+                .name("metrics sampler".into())
+                .spawn(move || sampler.run(sampler_ended))
+                .map_err(|e| {
+                    JobError::Start(format!("the system refused the metrics thread ({e})"))
+                })?,
+        );
+        if let Some((c, acks)) = coordinator {
             let spawned = std::thread::Builder::new()
-                .name(name.chars().filter(|c| !c.is_control()).take(60).collect())
-                .spawn(move || run_task(task, &task_shared));
+                .name("checkpoints".into())
+                .spawn(move || c.run(acks));
             match spawned {
                 Ok(thread) => threads.push(thread),
                 Err(e) => {
-                    refused = Some(e);
-                    break;
+                    shared.job_ended();
+                    return Err(JobError::Start(format!(
+                        "the system refused the checkpoint thread ({e})"
+                    )));
                 }
             }
         }
-        // The tasks not started drop their channels here, so the started ones see their
-        // neighbours gone and end; sources see the stop.
-        drop(tasks);
-        if let Some(e) = refused {
-            shared.stop.store(true, Ordering::Relaxed);
-            let started = threads.len();
-            for thread in threads {
-                let _ = thread.join();
+        let running = match spawn_attempt(tasks, &shared, &attempt) {
+            Ok(running) => running,
+            Err(e) => {
+                if let Some(c) = shared.coordinator() {
+                    c.attempt_ended(true);
+                }
+                shared.job_ended();
+                return Err(e);
             }
-            shared.sampler_alive.lock().unwrap().take();
-            let _ = sampler.join();
-            return Err(JobError::Start(format!(
-                "the system refused to start thread {} of the {total} the job needs \
-                 ({e}); lower the parallelism or run fewer jobs at once",
-                started + 1
-            )));
+        };
+        let supervisor_shared = shared.clone();
+        let supervisor = std::thread::Builder::new()
+            .name("job supervisor".into())
+            .spawn(move || supervise(def, supervisor_shared, attempt, running));
+        match supervisor {
+            Ok(thread) => threads.push(thread),
+            Err(e) => {
+                shared.request_stop();
+                return Err(JobError::Start(format!(
+                    "the system refused the supervisor thread ({e})"
+                )));
+            }
         }
         Ok(JobHandle {
-            monitor: JobMonitor {
-                shared,
-                graph: Arc::new(graph),
-            },
+            monitor: JobMonitor { shared, graph },
             threads,
-            sampler: Some(sampler),
         })
     }
 
@@ -446,9 +441,6 @@ impl JobHandle {
     pub fn wait(mut self) -> Result<JobSummary, JobError> {
         for thread in std::mem::take(&mut self.threads) {
             let _ = thread.join();
-        }
-        if let Some(sampler) = self.sampler.take() {
-            let _ = sampler.join();
         }
         let shared = &self.monitor.shared;
         if let Some(error) = shared.failure.lock().unwrap().clone() {
@@ -464,18 +456,64 @@ impl JobHandle {
             nodes,
             files: shared.report.files(),
             latency: shared.watched.run_latency(),
+            restarts: self.restarts(),
         })
     }
 }
 
 impl JobMonitor {
     /// Asks the job to stop: sources stop, in-flight rows drain, sinks flush. Returns at once.
+    /// A job that takes checkpoints keeps in its sinks only what its last checkpoint covers;
+    /// [`JobMonitor::stop_with_checkpoint`] takes one first.
     pub fn stop(&self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
+        self.shared.request_stop();
+    }
+
+    /// Takes a checkpoint and stops the job once it has completed (a savepoint). Returns the
+    /// checkpoint's number at once; if it fails, the job runs on.
+    pub fn stop_with_checkpoint(&self) -> Result<u64, String> {
+        self.coordinator()?.trigger(true)
+    }
+
+    /// Takes a checkpoint now; returns its number at once. Its progress is in
+    /// [`JobMonitor::checkpoints`].
+    pub fn checkpoint(&self) -> Result<u64, String> {
+        self.coordinator()?.trigger(false)
+    }
+
+    fn coordinator(&self) -> Result<&Arc<Coordinator>, String> {
+        self.shared.coordinator().ok_or_else(|| {
+            "the job takes no checkpoints: it was started without a checkpoint folder".into()
+        })
+    }
+
+    /// The job's checkpoints, oldest first, with the one in flight; empty for a job that
+    /// takes none.
+    pub fn checkpoints(&self) -> Vec<CheckpointStats> {
+        self.shared
+            .coordinator()
+            .map_or(Vec::new(), |c| c.history())
+    }
+
+    /// Where the job's checkpoints go, and how often, if it takes any.
+    pub fn checkpoint_settings(&self) -> Option<(PathBuf, Option<Duration>)> {
+        self.shared
+            .coordinator()
+            .map(|c| (c.dir().to_path_buf(), c.interval()))
+    }
+
+    /// How many times the job has restarted after a failure.
+    pub fn restarts(&self) -> u32 {
+        self.shared.restarts.load(Ordering::Acquire)
+    }
+
+    /// Every failure of the job's attempts, oldest first, with when it happened.
+    pub fn failures(&self) -> Vec<(SystemTime, JobError)> {
+        self.shared.failures.lock().unwrap().clone()
     }
 
     pub fn is_finished(&self) -> bool {
-        self.shared.running.load(Ordering::Acquire) == 0
+        self.shared.finished.load(Ordering::Acquire)
     }
 
     /// Holds every source: no new row enters, so watermarks and windows stay where they are,
@@ -505,6 +543,9 @@ impl JobMonitor {
     pub fn status(&self) -> JobStatus {
         if let Some(error) = self.shared.failure.lock().unwrap().clone() {
             return JobStatus::Failed(error);
+        }
+        if self.shared.restarting.load(Ordering::Acquire) {
+            return JobStatus::Restarting;
         }
         match (self.is_finished(), self.shared.report.stopped_early()) {
             (false, _) => JobStatus::Running,
@@ -591,50 +632,4 @@ fn sampled_nodes(
             }
         })
         .collect()
-}
-
-/// The assigner that stamps a source's rows with event time, if the source has it.
-fn watermark_assigner(
-    spec: &PipelineSpec,
-    analysis: &crate::validate::Analysis,
-    source: &crate::spec::NodeSpec,
-) -> Option<WatermarkAssigner> {
-    let time = source.kind.source_time()?;
-    let column = analysis
-        .outputs
-        .get(&source.id)?
-        .schema
-        .index_of(time.column)?;
-    Some(WatermarkAssigner::new(
-        column,
-        time.delay_ms,
-        Duration::from_millis(spec.job.watermark_interval_ms),
-        time.idle_timeout_ms.map(Duration::from_millis),
-    ))
-}
-
-fn failed(node: &str, message: String) -> JobError {
-    JobError::Failed {
-        node: node.to_string(),
-        message,
-    }
-}
-
-fn run_task(task: Task, shared: &JobShared) {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task.run()));
-    match result {
-        Ok(Ok(())) | Ok(Err(TaskFailure::Disconnected)) => {}
-        Ok(Err(TaskFailure::Failed { node, message })) => {
-            shared.fail(JobError::Failed { node, message })
-        }
-        Err(panic) => {
-            let what = panic_message(panic.as_ref());
-            let node = std::thread::current().name().unwrap_or("task").to_string();
-            shared.fail(JobError::Failed {
-                node,
-                message: format!("internal error: {what}"),
-            });
-        }
-    }
-    shared.task_ended();
 }

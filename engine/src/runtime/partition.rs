@@ -10,8 +10,13 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A well-spread number from a seed and a counter, the same on every run.
+pub fn mix_seed(seed: u64, n: u64) -> u64 {
+    mix(seed ^ mix(n.wrapping_add(0x9E37_79B9_7F4A_7C15)))
+}
+
 /// FNV-1a: stable across runs and platforms, unlike the std hasher's random keys.
-fn hash_bytes(bytes: &[u8]) -> u64 {
+pub fn stable_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01B3)
     })
@@ -47,7 +52,7 @@ pub fn hash_rows(batch: &Batch, keys: &[usize]) -> Vec<u64> {
             Values::Utf8(v) => hashes
                 .iter_mut()
                 .enumerate()
-                .for_each(|(i, h)| step(h, hash_bytes(v.get(i).as_bytes()))),
+                .for_each(|(i, h)| step(h, stable_hash(v.get(i).as_bytes()))),
         }
         // A NULL hashes alike whatever its slot holds.
         if let (Some(valid), Some(before)) = (&column.validity, before) {

@@ -3,11 +3,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Select};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Select, Sender};
 
+use super::attempt::{Attempt, Chaos};
 use super::job::JobShared;
 use super::message::Message;
 use super::output::{Disconnected, Output};
+use super::task_state::{InputsState, SourceTaskState, encode};
+use crate::checkpoint::{Ack, Coordinator, StatePart, TaskStates};
+use crate::checkpoint::{SourceEntry, StateBytes};
 use crate::metrics::{NodeCounters, TaskCounters, now_ns};
 use crate::operators::{OpResult, Operator, Outputs, Source, SourceEvent};
 use crate::time::{InputWatermarks, WatermarkAssigner};
@@ -39,6 +43,8 @@ pub struct Link {
     pub late_port: Option<usize>,
     /// A peek at each output port's rows.
     pub peeks: Vec<Arc<super::Peek>>,
+    /// The failure to inject into this node, if this attempt has one.
+    pub chaos: Option<Arc<Chaos>>,
 }
 
 /// One input channel and the head's input port it feeds.
@@ -57,7 +63,11 @@ pub enum Head {
         /// A peek at the rows it sends.
         peek: Arc<super::Peek>,
     },
-    Inputs(Vec<Input>),
+    Inputs {
+        inputs: Vec<Input>,
+        /// Each input's watermark and the combined one, from a checkpoint.
+        restored: Option<(Vec<i64>, i64)>,
+    },
 }
 
 pub struct Task {
@@ -65,9 +75,28 @@ pub struct Task {
     pub chain: Vec<Link>,
     pub output: Output,
     pub shared: Arc<JobShared>,
+    pub attempt: Arc<Attempt>,
     /// Where the task's time goes, and how full its inputs are.
     pub counters: Arc<TaskCounters>,
+    /// The task's instance index within its chain's parallelism.
+    pub subtask: usize,
+    /// Where its checkpoints go, if the job takes any.
+    pub checkpoints: Option<TaskCheckpoints>,
 }
+
+/// A task's part in checkpoints.
+pub struct TaskCheckpoints {
+    pub coordinator: Arc<Coordinator>,
+    pub acks: Sender<Ack>,
+    /// This task's number in the attempt.
+    pub index: usize,
+    /// The last barrier this task passed on, and the last checkpoint it committed.
+    pub last_barrier: u64,
+    pub committed: u64,
+}
+
+/// How often a task whose sink waits to commit looks for a completed checkpoint.
+const COMMIT_POLL: Duration = Duration::from_millis(20);
 
 /// The longest a throttled source sleeps before it looks at the stop flag again.
 const MAX_NAP: Duration = Duration::from_millis(20);
@@ -76,7 +105,11 @@ const PAUSED_NAP: Duration = Duration::from_millis(5);
 
 impl Task {
     pub fn run(mut self) -> Result<(), TaskFailure> {
-        match std::mem::replace(&mut self.head, Head::Inputs(Vec::new())) {
+        let empty = Head::Inputs {
+            inputs: Vec::new(),
+            restored: None,
+        };
+        match std::mem::replace(&mut self.head, empty) {
             Head::Source {
                 node,
                 source,
@@ -84,7 +117,7 @@ impl Task {
                 assigner,
                 peek,
             } => self.run_source(&node, source, &counters, assigner, &peek),
-            Head::Inputs(inputs) => self.run_inputs(inputs),
+            Head::Inputs { inputs, restored } => self.run_inputs(inputs, restored),
         }
     }
 
@@ -100,10 +133,19 @@ impl Task {
         let mut held: Option<Batch> = None;
         let shared = self.shared.clone();
         let finished = loop {
-            if self.shared.stop_requested() {
-                self.shared.source_stopped_early();
+            if self.attempt.stopping() {
+                if self.shared.stop_requested() {
+                    self.shared.source_stopped_early();
+                }
                 break false;
             }
+            // Rows held back by a pause were polled already: the barrier waits for them.
+            if held.is_none()
+                && let Some(id) = self.barrier_due()
+            {
+                self.source_checkpoint(id, node, source.as_mut(), assigner.as_ref())?;
+            }
+            self.commit_completed()?;
             let pause = shared.pause();
             if !pause.may_emit() {
                 // Paused: nothing new enters. A watermark due for rows already let through
@@ -180,25 +222,203 @@ impl Task {
             counters.set_watermark(i64::MAX);
             self.advance_watermark(i64::MAX)?;
         }
-        self.finish()
+        // What completed checkpoints cover is committed before a stop drops the rest.
+        self.commit_completed()?;
+        self.finish()?;
+        if self.checkpoints.is_some() {
+            let (states, sources) = self.source_states(node, source.as_mut(), assigner.as_ref())?;
+            self.acknowledge_finished(states, sources)?;
+        }
+        Ok(())
     }
 
-    fn run_inputs(&mut self, inputs: Vec<Input>) -> Result<(), TaskFailure> {
+    /// The checkpoint whose barrier this task should pass on now, if any.
+    fn barrier_due(&self) -> Option<u64> {
+        let c = self.checkpoints.as_ref()?;
+        c.coordinator.barrier_due(c.last_barrier)
+    }
+
+    /// A source task's part of checkpoint `id`: its position, then its chain, then the
+    /// barrier to every output.
+    fn source_checkpoint(
+        &mut self,
+        id: u64,
+        node: &str,
+        source: &mut dyn Source,
+        assigner: Option<&WatermarkAssigner>,
+    ) -> Result<(), TaskFailure> {
+        match self.source_states(node, source, assigner) {
+            Ok((states, sources)) => self.checkpoint_chain(id, states, sources, Duration::ZERO),
+            Err(TaskFailure::Failed { message, .. }) => {
+                self.decline(id, message);
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn source_states(
+        &mut self,
+        node: &str,
+        source: &mut dyn Source,
+        assigner: Option<&WatermarkAssigner>,
+    ) -> Result<(Vec<StateBytes>, Vec<SourceEntry>), TaskFailure> {
+        let Some(position) = guarded(node, || source.snapshot())? else {
+            return Err(TaskFailure::Failed {
+                node: node.to_string(),
+                message: format!("source `{node}` cannot go back to a position"),
+            });
+        };
+        let (max_event_time, watermark) = assigner.map_or((None, i64::MIN), |a| a.position());
+        let state = SourceTaskState {
+            position: position.state,
+            max_event_time,
+            watermark,
+        };
+        let states = vec![StateBytes {
+            node: node.to_string(),
+            subtask: self.subtask,
+            part: StatePart::Source,
+            bytes: encode(&state),
+        }];
+        let sources = vec![SourceEntry {
+            node: node.to_string(),
+            subtask: self.subtask,
+            position: position.describe,
+        }];
+        Ok((states, sources))
+    }
+
+    fn decline(&mut self, id: u64, reason: String) {
+        if let Some(c) = &mut self.checkpoints {
+            c.last_barrier = id;
+            let _ = c.acks.send(Ack::Declined {
+                attempt: self.attempt.number,
+                id,
+                reason,
+            });
+        }
+    }
+
+    /// Snapshots every operator of the chain, acknowledges checkpoint `id` with `states`
+    /// (the task's own) and passes the barrier on, behind the rows before it.
+    fn checkpoint_chain(
+        &mut self,
+        id: u64,
+        mut states: Vec<StateBytes>,
+        sources: Vec<SourceEntry>,
+        alignment: Duration,
+    ) -> Result<(), TaskFailure> {
+        self.snapshot_chain(id, &mut states)?;
+        let Some(c) = &mut self.checkpoints else {
+            return Ok(());
+        };
+        c.last_barrier = id;
+        let _ = c.acks.send(Ack::Barrier {
+            attempt: self.attempt.number,
+            task: c.index,
+            id,
+            states: TaskStates {
+                states,
+                sources,
+                alignment,
+            },
+        });
+        self.output.broadcast(|| Message::Barrier(id))?;
+        Ok(())
+    }
+
+    fn snapshot_chain(&mut self, id: u64, states: &mut Vec<StateBytes>) -> Result<(), TaskFailure> {
+        for link in &mut self.chain {
+            if let Some(bytes) = guarded(&link.node, || link.op.snapshot(id))? {
+                states.push(StateBytes {
+                    node: link.node.clone(),
+                    subtask: self.subtask,
+                    part: StatePart::Operator,
+                    bytes,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The task has finished: its last states stand for it in later checkpoints.
+    fn acknowledge_finished(
+        &mut self,
+        mut states: Vec<StateBytes>,
+        sources: Vec<SourceEntry>,
+    ) -> Result<(), TaskFailure> {
+        self.snapshot_chain(u64::MAX, &mut states)?;
+        if let Some(c) = &self.checkpoints {
+            let _ = c.acks.send(Ack::Finished {
+                attempt: self.attempt.number,
+                task: c.index,
+                states: TaskStates {
+                    states,
+                    sources,
+                    alignment: Duration::ZERO,
+                },
+            });
+        }
+        Ok(())
+    }
+
+    /// Lets sinks commit what they pre-committed for checkpoints completed since last time.
+    fn commit_completed(&mut self) -> Result<(), TaskFailure> {
+        let Some(c) = &mut self.checkpoints else {
+            return Ok(());
+        };
+        let done = c.coordinator.completed();
+        if done <= c.committed {
+            return Ok(());
+        }
+        c.committed = done;
+        for link in &mut self.chain {
+            if link.op.awaits_commit() {
+                guarded(&link.node, || link.op.commit(done))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// When to look for a completed checkpoint, while a sink of the chain waits for one.
+    fn commit_deadline(&self) -> Option<Instant> {
+        let waiting = self.checkpoints.is_some() && self.chain.iter().any(|l| l.op.awaits_commit());
+        waiting.then(|| Instant::now() + COMMIT_POLL)
+    }
+
+    fn run_inputs(
+        &mut self,
+        inputs: Vec<Input>,
+        restored: Option<(Vec<i64>, i64)>,
+    ) -> Result<(), TaskFailure> {
         let mut open = vec![true; inputs.len()];
         let mut watermarks = InputWatermarks::new(inputs.len());
+        if let Some((latest, combined)) = restored {
+            watermarks.restore(&latest, combined);
+        }
+        // Inputs whose barrier has arrived wait for the others' (aligned checkpoints).
+        let mut blocked = vec![false; inputs.len()];
+        let mut aligning: Option<(u64, Instant)> = None;
         while open.iter().any(|o| *o) {
-            let deadline = [self.output.next_deadline(), self.next_timer()]
-                .into_iter()
-                .flatten()
-                .min();
+            let deadline = [
+                self.output.next_deadline(),
+                self.next_timer(),
+                self.commit_deadline(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let readable: Vec<bool> = open.iter().zip(&blocked).map(|(o, b)| *o && !b).collect();
             let waiting = Instant::now();
-            let received = receive(&inputs, &open, deadline);
+            let received = receive(&inputs, &readable, deadline);
             self.counters.add_idle(waiting.elapsed().as_nanos() as u64);
             record_queue_fill(&self.counters, &inputs, &open);
             let Some((i, message)) = received else {
                 let now = Instant::now();
                 self.fire_timers(now)?;
                 self.output.flush_expired(now)?;
+                self.commit_completed()?;
                 continue;
             };
             let advanced = match message {
@@ -212,14 +432,56 @@ impl Task {
                 }
                 Some(Message::Watermark(w)) => watermarks.advance(i, w),
                 Some(Message::Idle) => watermarks.idle(i),
-                Some(Message::Barrier(_)) => None,
+                Some(Message::Barrier(id)) => {
+                    match aligning {
+                        Some((current, _)) if id < current => {}
+                        Some((current, _)) if id == current => blocked[i] = true,
+                        // A newer checkpoint replaces one that failed on the way.
+                        _ => {
+                            blocked.fill(false);
+                            blocked[i] = true;
+                            aligning = Some((id, Instant::now()));
+                        }
+                    }
+                    None
+                }
                 Some(Message::EndOfStream) => {
                     open[i] = false;
+                    blocked[i] = false;
                     watermarks.close(i)
                 }
                 // A healthy sender always says EndOfStream first: a bare hang-up is a failure.
                 None => return Err(TaskFailure::Disconnected),
             };
+            // Every open input has brought the barrier: the chain's state is that of the rows
+            // before it on all of them.
+            if let Some((id, since)) = aligning
+                && open.iter().any(|o| *o)
+                && (0..inputs.len()).all(|j| !open[j] || blocked[j])
+            {
+                let state = InputsState {
+                    inputs: inputs
+                        .iter()
+                        .map(|input| input.port)
+                        .zip(watermarks.position().0)
+                        .collect(),
+                    combined: watermarks.position().1,
+                };
+                let head = self
+                    .chain
+                    .first()
+                    .map(|l| l.node.clone())
+                    .unwrap_or_default();
+                let states = vec![StateBytes {
+                    node: head,
+                    subtask: self.subtask,
+                    part: StatePart::Inputs,
+                    bytes: encode(&state),
+                }];
+                self.checkpoint_chain(id, states, Vec::new(), since.elapsed())?;
+                blocked.fill(false);
+                aligning = None;
+            }
             // Event time of a task is the least of its open, active inputs' watermarks.
             if let Some(w) = advanced {
                 self.advance_watermark(w)?;
@@ -227,8 +489,14 @@ impl Task {
             let now = Instant::now();
             self.fire_timers(now)?;
             self.output.flush_expired(now)?;
+            self.commit_completed()?;
         }
-        self.finish()
+        self.commit_completed()?;
+        self.finish()?;
+        if self.checkpoints.is_some() {
+            self.acknowledge_finished(Vec::new(), Vec::new())?;
+        }
+        Ok(())
     }
 
     /// Runs `batches` arriving on `port` through the chain from link `start` on, then out.
@@ -242,6 +510,14 @@ impl Task {
             let mut out = Outputs::default();
             let made = oldest_created(input.iter().map(|(_, b)| b.created()));
             for (port, batch) in input {
+                if let Some(chaos) = &link.chaos {
+                    chaos
+                        .check(batch.num_rows())
+                        .map_err(|message| TaskFailure::Failed {
+                            node: link.node.clone(),
+                            message,
+                        })?;
+                }
                 link.counters.add_in(batch.num_rows());
                 link.counters.add_bytes_in(batch.byte_size());
                 if let Some(latency) = &link.counters.latency

@@ -163,6 +163,48 @@ pub struct JobSettings {
     /// `pipeline.auto-watermark-interval`); 0 sends one after every batch that raises it.
     /// Results do not depend on it: every row carries the watermark in force before it.
     pub watermark_interval_ms: u64,
+    /// How often a checkpoint is taken, in milliseconds (Flink's
+    /// `execution.checkpointing.interval`); `None` takes them only on demand. Checkpoints are
+    /// written to the run's checkpoint folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint_interval_ms: Option<u64>,
+    /// Completed checkpoints kept in the folder; older ones are removed.
+    pub checkpoints_retained: usize,
+    /// A checkpoint not completed within this many milliseconds fails, and the job goes on.
+    pub checkpoint_timeout_ms: u64,
+    /// What happens when a task fails.
+    pub restart: RestartStrategy,
+    /// Fails a node on purpose, to see the job recover (tests and lessons).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inject_failure: Option<FailureInjection>,
+}
+
+/// What the job does when a task fails (Flink's `restart-strategy`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum RestartStrategy {
+    /// The job fails with the task.
+    #[default]
+    None,
+    /// Restarts from the last completed checkpoint (or from the start when there is none),
+    /// up to `attempts` times, waiting `delay_ms` before each.
+    FixedDelay { attempts: u32, delay_ms: u64 },
+}
+
+/// A failure of node `node` once `after_rows` rows have reached it in an attempt, or with a
+/// `seed`, at a random point within that many rows; `times` failures in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailureInjection {
+    pub node: String,
+    pub after_rows: u64,
+    #[serde(default = "one")]
+    pub times: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl Default for JobSettings {
@@ -173,6 +215,11 @@ impl Default for JobSettings {
             buffer_timeout_ms: 100,
             channel_capacity: 8,
             watermark_interval_ms: 200,
+            checkpoint_interval_ms: None,
+            checkpoints_retained: 3,
+            checkpoint_timeout_ms: 60_000,
+            restart: RestartStrategy::None,
+            inject_failure: None,
         }
     }
 }

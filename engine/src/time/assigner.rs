@@ -118,6 +118,18 @@ impl WatermarkAssigner {
         }
     }
 
+    /// What a checkpoint keeps: the largest event time seen and the watermark last sent.
+    pub fn position(&self) -> (Option<i64>, i64) {
+        (self.max, self.sent)
+    }
+
+    /// Goes on from a checkpoint's [`WatermarkAssigner::position`]: rows after it are judged
+    /// against the same watermarks as in a run that never stopped.
+    pub fn restore(&mut self, (max, sent): (Option<i64>, i64)) {
+        self.max = max;
+        self.sent = sent;
+    }
+
     /// When the instance would become idle, for a source that sleeps.
     pub fn idle_deadline(&self) -> Option<Instant> {
         self.idle_timeout

@@ -72,6 +72,19 @@ impl InputWatermarks {
             .unwrap_or(i64::MAX)
     }
 
+    /// What a checkpoint keeps: each input's watermark, and the combined one.
+    pub fn position(&self) -> (Vec<i64>, i64) {
+        (self.latest.clone(), self.combined)
+    }
+
+    /// Goes on from a checkpoint: `latest` per input in today's order.
+    pub fn restore(&mut self, latest: &[i64], combined: i64) {
+        for (mine, &w) in self.latest.iter_mut().zip(latest) {
+            *mine = w;
+        }
+        self.combined = combined;
+    }
+
     fn recompute(&mut self) -> Option<i64> {
         let least = (0..self.latest.len())
             .filter(|&j| self.counts(j))

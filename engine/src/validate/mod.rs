@@ -222,6 +222,17 @@ pub fn analyze(spec: &PipelineSpec) -> Analysis {
     let problems = &mut analysis.problems;
     check_job(&spec.job, problems);
     let nodes = check_nodes(spec, problems);
+    if let Some(failure) = &spec.job.inject_failure
+        && !nodes.contains_key(failure.node.as_str())
+    {
+        problems.push(Problem::error(
+            None,
+            format!(
+                "the injected failure names node `{}`, which the pipeline does not have",
+                failure.node
+            ),
+        ));
+    }
     // From here on only well-formed edges count, so a bad edge is one problem, not several.
     let edges = check_edges(spec, &nodes, problems);
     check_has_sink(spec, problems);
@@ -315,7 +326,40 @@ fn check_job(job: &JobSettings, problems: &mut Vec<Problem>) {
         job.channel_capacity as u64,
         MAX_CHANNEL_CAPACITY as u64,
     );
+    in_range(
+        "checkpoints retained",
+        job.checkpoints_retained as u64,
+        1000,
+    );
+    if let Some(ms) = job.checkpoint_interval_ms
+        && ms < MIN_CHECKPOINT_INTERVAL_MS
+    {
+        problems.push(Problem::error(
+            None,
+            format!(
+                "job checkpoint interval is {ms} ms; it must be at least \
+                 {MIN_CHECKPOINT_INTERVAL_MS} ms"
+            ),
+        ));
+    }
+    if job.checkpoint_timeout_ms == 0 {
+        problems.push(Problem::error(
+            None,
+            "job checkpoint timeout must be above 0 ms",
+        ));
+    }
+    if let Some(failure) = &job.inject_failure
+        && (failure.after_rows == 0 || failure.times == 0)
+    {
+        problems.push(Problem::error(
+            None,
+            "an injected failure needs at least 1 row and 1 time",
+        ));
+    }
 }
+
+/// Checkpoints closer than this would spend the job's time on barriers.
+pub const MIN_CHECKPOINT_INTERVAL_MS: u64 = 10;
 
 /// The longest string a Datagen field may generate: a batch of them must fit in memory.
 pub const MAX_STRING_LENGTH: usize = 1 << 20;

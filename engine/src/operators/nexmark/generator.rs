@@ -347,6 +347,17 @@ impl NexmarkGenerator {
     }
 
     /// Number of events this instance has generated or skipped.
+    /// Where the generator is: the next event's index and the events generated so far.
+    pub fn position(&self) -> (u64, u64) {
+        (self.next_index, self.events_so_far)
+    }
+
+    /// Goes on from a [`NexmarkGenerator::position`]: every event is a function of its index.
+    pub fn set_position(&mut self, (next_index, events_so_far): (u64, u64)) {
+        self.next_index = next_index;
+        self.events_so_far = events_so_far;
+    }
+
     pub fn events_so_far(&self) -> u64 {
         self.events_so_far
     }

@@ -3,7 +3,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::generator::{Event, EventKind, GeneratorConfig, NexmarkGenerator};
 use crate::operators::rate::{Allowance, RateLimiter};
-use crate::operators::{Context, OpResult, Source, SourceEvent};
+use crate::operators::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use crate::spec::{NexmarkConfig, NexmarkStream};
 use crate::types::{Batch, ColumnBuilder, parse_timestamp};
 
@@ -25,6 +25,18 @@ pub struct NexmarkSource {
     seen: u64,
     subtask: u64,
     parallelism: u64,
+    /// The generator's settings, kept to rebuild it at a checkpoint's base time.
+    generator_config: GeneratorConfig,
+}
+
+/// Where a Nexmark instance is: its base time (the wall clock at the first start, unless
+/// set) and its place in the event sequence.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Position {
+    base_time_ms: i64,
+    next_index: u64,
+    events_so_far: u64,
+    seen: u64,
 }
 
 impl NexmarkSource {
@@ -43,7 +55,7 @@ impl NexmarkSource {
             seed: config.seed,
             ..GeneratorConfig::default()
         };
-        let generator = NexmarkGenerator::new(generator_config);
+        let generator = NexmarkGenerator::new(generator_config.clone());
         let schema = config.stream.schema();
         let batch_size = ctx.job.batch_size.max(1);
         let timeout = Duration::from_millis(ctx.job.buffer_timeout_ms);
@@ -63,6 +75,7 @@ impl NexmarkSource {
             seen: 0,
             subtask: ctx.subtask as u64,
             parallelism: ctx.parallelism.max(1) as u64,
+            generator_config,
         })
     }
 
@@ -126,6 +139,31 @@ impl NexmarkSource {
 }
 
 impl Source for NexmarkSource {
+    fn snapshot(&mut self) -> OpResult<Option<SourcePosition>> {
+        let (next_index, events_so_far) = self.generator.position();
+        let position = Position {
+            base_time_ms: self.generator_config.base_time_ms,
+            next_index,
+            events_so_far,
+            seen: self.seen,
+        };
+        Ok(Some(SourcePosition {
+            state: postcard::to_allocvec(&position).map_err(|e| e.to_string())?,
+            describe: format!("event {next_index}"),
+        }))
+    }
+
+    fn restore(&mut self, state: &[u8]) -> OpResult {
+        let position: Position = postcard::from_bytes(state)
+            .map_err(|e| format!("the checkpoint's Nexmark position is not readable: {e}"))?;
+        self.generator_config.base_time_ms = position.base_time_ms;
+        self.generator = NexmarkGenerator::new(self.generator_config.clone());
+        self.generator
+            .set_position((position.next_index, position.events_so_far));
+        self.seen = position.seen;
+        Ok(())
+    }
+
     fn poll(&mut self) -> OpResult<SourceEvent> {
         if !self.generator.has_next() {
             return Ok(SourceEvent::Finished);
