@@ -4,6 +4,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, ChildStderr, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -622,4 +623,61 @@ fn a_remote_address_is_served_with_a_warning_when_allowed() {
     run.assert_code(0)
         .assert_stderr_has("warning: serving on 0.0.0.0:")
         .assert_stderr_has("serving the REST API on http://0.0.0.0:");
+}
+
+#[test]
+fn checkpoints_are_triggered_and_listed_as_flink_lists_them() {
+    let dir = TempDir::new("rest-checkpoints");
+    // Unthrottled: a barrier waits behind the rows queued before it.
+    let quick = PIPELINE.replace(
+        "Throttle(rows_per_second: 500)",
+        "Throttle(rows_per_second: 1000000)",
+    );
+    let file = dir.write("job.ron", &quick);
+    let chk = dir.path().join("chk");
+    let served = Served::start(arg(&file), &["--checkpoint-dir", arg(&chk)]);
+    let agent = client();
+    let (status, answer) = answer(agent.post(served.job_path("/checkpoints")).send_empty());
+    assert_eq!(status, 200, "{answer}");
+    let request = answer["request-id"]
+        .as_str()
+        .expect("a request id")
+        .to_string();
+    let done = poll(
+        &agent,
+        &served.job_path(&format!("/checkpoints/{request}")),
+        "the checkpoint completes",
+        |j| j["status"]["id"] == "COMPLETED",
+    );
+    let id = done["operation"]["checkpointId"]
+        .as_u64()
+        .expect("its number");
+    assert_eq!(id.to_string(), request);
+    let stats = get_ok(&agent, &served.job_path("/checkpoints"));
+    assert_eq!(stats["counts"]["completed"], 1, "{stats:#}");
+    let latest = &stats["latest"]["savepoint"];
+    assert_eq!(latest["id"], id, "{stats:#}");
+    assert_eq!(latest["status"], "COMPLETED");
+    assert_eq!(latest["num_acknowledged_subtasks"], latest["num_subtasks"]);
+    let path = latest["external_path"]
+        .as_str()
+        .expect("where it was written");
+    assert!(Path::new(path).join("_metadata").is_file(), "{path}");
+    assert_eq!(stats["history"][0]["id"], id);
+    let one = get_ok(
+        &agent,
+        &served.job_path(&format!("/checkpoints/details/{id}")),
+    );
+    assert_eq!(one["id"], id);
+    assert!(
+        one["source_positions"][0]["position"].is_string(),
+        "{one:#}"
+    );
+    let missing = error_of(
+        get(&agent, &served.job_path("/checkpoints/details/999")),
+        404,
+    );
+    assert!(missing.contains("no checkpoint 999"), "{missing}");
+    let (code, _) = served.interrupt();
+    assert_eq!(code, Some(0));
 }

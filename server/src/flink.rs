@@ -3,6 +3,8 @@
 
 use std::time::UNIX_EPOCH;
 
+use engine::checkpoint::{CheckpointStats, CheckpointStatus};
+
 use engine::JobStatus;
 use engine::metrics::{InstanceSnapshot, MetricsSnapshot};
 use engine::runtime::Partition;
@@ -623,23 +625,118 @@ pub fn watermarks(v: &VertexInfo, sample: Option<&MetricsSnapshot>) -> Value {
     Value::Array(rows)
 }
 
-/// `GET /jobs/:id/checkpoints`: Flink's statistics of a job that has taken no checkpoint.
-pub fn checkpoints() -> Value {
-    let stats = json!({
-        "min": 0, "max": 0, "avg": 0, "p50": 0.0, "p90": 0.0, "p95": 0.0, "p99": 0.0, "p999": 0.0,
+fn epoch_ms(time: std::time::SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// One checkpoint in Flink's words (`CheckpointStatistics`).
+pub fn checkpoint(c: &CheckpointStats) -> Value {
+    let (class, status) = match &c.status {
+        CheckpointStatus::InProgress => ("in_progress", "IN_PROGRESS"),
+        CheckpointStatus::Completed => ("completed", "COMPLETED"),
+        CheckpointStatus::Failed(_) => ("failed", "FAILED"),
+    };
+    let triggered = epoch_ms(c.triggered_at);
+    let mut value = json!({
+        "className": class,
+        "id": c.id,
+        "status": status,
+        "is_savepoint": c.manual,
+        "savepoint_format": if c.manual { json!("CANONICAL") } else { Value::Null },
+        "trigger_timestamp": triggered,
+        "latest_ack_timestamp": triggered + c.duration.as_millis() as i64,
+        "checkpointed_size": c.size,
+        "state_size": c.size,
+        "end_to_end_duration": c.duration.as_millis() as u64,
+        "alignment_buffered": 0,
+        "processed_data": 0,
+        "persisted_data": 0,
+        "num_subtasks": c.acknowledged.1,
+        "num_acknowledged_subtasks": c.acknowledged.0,
+        "checkpoint_type": if c.manual { "SAVEPOINT" } else { "CHECKPOINT" },
+        "tasks": {},
+        "external_path": c.path.as_ref().map(|p| p.display().to_string()),
+        "discarded": false,
+        // Beyond Flink's fields: how long alignment held inputs back, and where each
+        // source was.
+        "alignment_duration": c.alignment.as_millis() as u64,
+        "source_positions": c.sources.iter().map(|(node, subtask, position)| {
+            json!({"node": node, "subtask": subtask, "position": position})
+        }).collect::<Vec<_>>(),
     });
+    if let CheckpointStatus::Failed(reason) = &c.status {
+        value["failure_timestamp"] = json!(triggered + c.duration.as_millis() as i64);
+        value["failure_message"] = json!(reason);
+    }
+    value
+}
+
+/// min, max, avg and percentiles of `values`, as Flink's summaries.
+fn summary(values: &[u64]) -> Value {
+    if values.is_empty() {
+        return json!({
+            "min": 0, "max": 0, "avg": 0, "p50": 0.0, "p90": 0.0, "p95": 0.0, "p99": 0.0, "p999": 0.0,
+        });
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize] as f64;
     json!({
-        "counts": {"restored": 0, "total": 0, "in_progress": 0, "completed": 0, "failed": 0},
-        "summary": {
-            "checkpointed_size": stats,
-            "state_size": stats,
-            "end_to_end_duration": stats,
-            "alignment_buffered": stats,
-            "processed_data": stats,
-            "persisted_data": stats,
+        "min": sorted[0],
+        "max": sorted[sorted.len() - 1],
+        "avg": sorted.iter().sum::<u64>() / sorted.len() as u64,
+        "p50": at(0.5), "p90": at(0.9), "p95": at(0.95), "p99": at(0.99), "p999": at(0.999),
+    })
+}
+
+/// `GET /jobs/:id/checkpoints`: Flink's statistics of the job's checkpoints, newest first in
+/// the history, as Flink lists them.
+pub fn checkpoints(history: &[CheckpointStats], restored: Option<u64>) -> Value {
+    let count = |status: fn(&CheckpointStatus) -> bool| {
+        history.iter().filter(|c| status(&c.status)).count()
+    };
+    let completed: Vec<&CheckpointStats> = history
+        .iter()
+        .filter(|c| c.status == CheckpointStatus::Completed)
+        .collect();
+    let sizes: Vec<u64> = completed.iter().map(|c| c.size).collect();
+    let durations: Vec<u64> = completed
+        .iter()
+        .map(|c| c.duration.as_millis() as u64)
+        .collect();
+    let latest = |pick: &dyn Fn(&CheckpointStats) -> bool| {
+        history
+            .iter()
+            .rev()
+            .find(|c| pick(c))
+            .map_or(Value::Null, checkpoint)
+    };
+    json!({
+        "counts": {
+            "restored": u64::from(restored.is_some()),
+            "total": history.len(),
+            "in_progress": count(|s| *s == CheckpointStatus::InProgress),
+            "completed": count(|s| *s == CheckpointStatus::Completed),
+            "failed": count(|s| matches!(s, CheckpointStatus::Failed(_))),
         },
-        "latest": {"completed": null, "savepoint": null, "failed": null, "restored": null},
-        "history": [],
+        "summary": {
+            "checkpointed_size": summary(&sizes),
+            "state_size": summary(&sizes),
+            "end_to_end_duration": summary(&durations),
+            "alignment_buffered": summary(&[]),
+            "processed_data": summary(&[]),
+            "persisted_data": summary(&[]),
+        },
+        "latest": {
+            "completed": latest(&|c| c.status == CheckpointStatus::Completed && !c.manual),
+            "savepoint": latest(&|c| c.status == CheckpointStatus::Completed && c.manual),
+            "failed": latest(&|c| matches!(c.status, CheckpointStatus::Failed(_))),
+            "restored": restored.map_or(Value::Null, |id| json!({
+                "id": id, "is_savepoint": false, "restore_timestamp": 0, "external_path": null,
+            })),
+        },
+        "history": history.iter().rev().map(checkpoint).collect::<Vec<_>>(),
     })
 }
 

@@ -14,6 +14,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, http::Method};
+use engine::checkpoint::{CheckpointStats, CheckpointStatus};
 use engine::metrics::{MetricsSnapshot, SAMPLE_INTERVAL};
 use futures_util::Stream;
 use serde_json::{Value, json};
@@ -90,6 +91,11 @@ pub fn router(state: App) -> Router {
             "/jobs/{jid}/checkpoints",
             get(checkpoints).post(trigger_checkpoint),
         )
+        .route(
+            "/jobs/{jid}/checkpoints/details/{cid}",
+            get(checkpoint_details),
+        )
+        .route("/jobs/{jid}/checkpoints/{trigger}", get(trigger_status))
         .route("/jobs/{jid}/vertices/{vid}", get(vertex))
         .route("/jobs/{jid}/vertices/{vid}/metrics", get(vertex_metrics))
         .route("/jobs/{jid}/vertices/{vid}/backpressure", get(backpressure))
@@ -246,43 +252,94 @@ async fn plan(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
 /// `GET /jobs/:id/exceptions`: why the job failed, in Flink's exception history.
 async fn exceptions(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
     let job = app.job(&jid)?;
-    let state = app.state();
-    let times = app.times(state);
-    let entries = match job.monitor.status() {
-        engine::JobStatus::Failed(error) => {
-            let task = match &error {
+    // Every failure, newest first: those the job restarted after, and the one it ended on.
+    let entries: Vec<Value> = job
+        .monitor
+        .failures()
+        .iter()
+        .rev()
+        .map(|(at, error)| {
+            let task = match error {
                 engine::JobError::Failed { node, .. } => json!(node),
                 _ => Value::Null,
             };
-            vec![json!({
+            let timestamp = at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            json!({
                 "exceptionName": "JobError",
                 "stacktrace": error.to_string(),
-                "timestamp": times.end.max(times.start),
+                "timestamp": timestamp,
                 "taskName": task,
                 "location": null,
                 "endpoint": null,
                 "taskManagerId": null,
                 "failureLabels": {},
                 "concurrentExceptions": [],
-            })]
-        }
-        _ => Vec::new(),
-    };
+            })
+        })
+        .collect();
     Ok(Json(json!({
         "exceptionHistory": {"entries": entries, "truncated": false},
     })))
 }
 
 async fn checkpoints(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
-    app.job(&jid)?;
-    Ok(Json(flink::checkpoints()))
+    let job = app.job(&jid)?;
+    Ok(Json(flink::checkpoints(
+        &job.monitor.checkpoints(),
+        job.monitor.restored_from(),
+    )))
 }
 
+/// `POST /jobs/:id/checkpoints`: takes a checkpoint now, as Flink 1.19's trigger; the
+/// request id is the checkpoint's number.
 async fn trigger_checkpoint(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
-    app.job(&jid)?;
-    Err(Error::bad_request(
-        "this job takes no checkpoints: the engine does not checkpoint yet".into(),
+    let job = app.job(&jid)?;
+    let id = job.monitor.checkpoint().map_err(Error::bad_request)?;
+    Ok(Json(json!({ "request-id": id.to_string() })))
+}
+
+/// `GET /jobs/:id/checkpoints/:trigger`: how a triggered checkpoint went.
+async fn trigger_status(
+    Shared(app): Shared<App>,
+    Path((jid, trigger)): Path<(String, String)>,
+) -> Answer {
+    let job = app.job(&jid)?;
+    let c = find_checkpoint(&job.monitor, &trigger)?;
+    let (status, operation) = match &c.status {
+        CheckpointStatus::InProgress => ("IN_PROGRESS", Value::Null),
+        CheckpointStatus::Completed => ("COMPLETED", json!({ "checkpointId": c.id })),
+        CheckpointStatus::Failed(reason) => (
+            "COMPLETED",
+            json!({ "failure-cause": { "class": "CheckpointException", "stack-trace": reason } }),
+        ),
+    };
+    Ok(Json(
+        json!({ "status": { "id": status }, "operation": operation }),
     ))
+}
+
+async fn checkpoint_details(
+    Shared(app): Shared<App>,
+    Path((jid, cid)): Path<(String, String)>,
+) -> Answer {
+    let job = app.job(&jid)?;
+    Ok(Json(flink::checkpoint(&find_checkpoint(
+        &job.monitor,
+        &cid,
+    )?)))
+}
+
+fn find_checkpoint(monitor: &engine::JobMonitor, id: &str) -> Result<CheckpointStats, Error> {
+    let wanted: u64 = id
+        .parse()
+        .map_err(|_| Error::bad_request(format!("`{id}` is not a checkpoint number")))?;
+    monitor
+        .checkpoints()
+        .into_iter()
+        .find(|c| c.id == wanted)
+        .ok_or_else(|| Error::not_found(format!("the job has no checkpoint {wanted}")))
 }
 
 async fn vertex(Shared(app): Shared<App>, Path((jid, vid)): Path<(String, String)>) -> Answer {

@@ -123,6 +123,11 @@ impl Coordinator {
         &self.setup.dir
     }
 
+    /// The checkpoint the job started from, if any.
+    pub fn restored(&self) -> Option<u64> {
+        self.setup.restored
+    }
+
     pub fn interval(&self) -> Option<Duration> {
         self.setup.interval
     }

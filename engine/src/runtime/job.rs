@@ -502,6 +502,11 @@ impl JobMonitor {
             .map(|c| (c.dir().to_path_buf(), c.interval()))
     }
 
+    /// The checkpoint the job started from, if it was restored.
+    pub fn restored_from(&self) -> Option<u64> {
+        self.shared.coordinator().and_then(|c| c.restored())
+    }
+
     /// How many times the job has restarted after a failure.
     pub fn restarts(&self) -> u32 {
         self.shared.restarts.load(Ordering::Acquire)
