@@ -33,6 +33,27 @@ pub fn key_of_row(batch: &Batch, columns: &[usize], types: &[DataType], row: usi
     }
 }
 
+/// The columns of `keys`, each of `types`, one row a key: how keys are output and how they
+/// are kept in a checkpoint.
+pub fn columns_of_keys<'k>(
+    keys: impl ExactSizeIterator<Item = &'k Key>,
+    types: &[DataType],
+) -> Vec<Column> {
+    let mut builders: Vec<ColumnBuilder> = types
+        .iter()
+        .map(|t| ColumnBuilder::new(*t, keys.len()))
+        .collect();
+    for key in keys {
+        match key {
+            Key::None => {}
+            Key::Int(Some(v)) => builders[0].push_i64(*v),
+            Key::Int(None) => builders[0].push_null(),
+            Key::Bytes(bytes) => decode(bytes, types, &mut builders),
+        }
+    }
+    builders.into_iter().map(ColumnBuilder::finish).collect()
+}
+
 /// Appends row `i` of `column` to `out`: a tag byte, then the value.
 pub fn encode(column: &Column, i: usize, out: &mut Vec<u8>) {
     if !column.is_valid(i) {

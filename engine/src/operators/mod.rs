@@ -3,6 +3,7 @@
 //! never per record.
 
 mod blackhole;
+mod checksum;
 mod console;
 mod datagen;
 mod file_sink;
@@ -12,9 +13,12 @@ mod join;
 mod keys;
 mod map;
 pub mod nexmark;
+mod owned_keys;
 mod rate;
 mod report;
 mod staged_file;
+#[cfg(test)]
+mod state_harness;
 mod throttle;
 mod two_phase_file;
 mod window;

@@ -3,6 +3,7 @@
 mod batch;
 mod batch_builder;
 mod column;
+mod encoding;
 mod row_kind;
 mod schema;
 mod time;
@@ -11,6 +12,7 @@ mod value;
 pub use batch::{Batch, oldest_created};
 pub use batch_builder::BatchBuilder;
 pub use column::{Column, ColumnBuilder, ColumnRef, Utf8Values, Values};
+pub use encoding::{ColumnState, ColumnsState};
 pub use row_kind::RowKind;
 pub use schema::{DataType, Field, Schema, SchemaRef};
 pub use time::{format_timestamp, parse_timestamp};

@@ -18,12 +18,12 @@ use crate::operators::keys::Key;
 
 /// A kept row: its key and time, the last time a row of the other side can match it, and
 /// whether it has matched (for a left outer join).
-struct Kept {
-    row: RowRef,
-    key: Key,
-    time: i64,
-    last: i64,
-    matched: bool,
+pub(super) struct Kept {
+    pub(super) row: RowRef,
+    pub(super) key: Key,
+    pub(super) time: i64,
+    pub(super) last: i64,
+    pub(super) matched: bool,
 }
 
 /// Rows compared per row kept beyond which a side keeps an index by key instead.
@@ -31,18 +31,18 @@ const SCANS_PER_ROW: u64 = 16;
 
 /// One input's kept rows.
 #[derive(Default)]
-struct Side {
-    rows: VecDeque<Kept>,
+pub(super) struct Side {
+    pub(super) rows: VecDeque<Kept>,
     /// The sequence number of `rows[0]`: rows are numbered as they are kept.
     first: u64,
     /// Sequence numbers of the kept rows by key, once scanning costs too much.
-    index: Option<HashMap<Key, Vec<u64>>>,
+    pub(super) index: Option<HashMap<Key, Vec<u64>>>,
     kept: u64,
     scanned: u64,
 }
 
 impl Side {
-    fn keep(&mut self, kept: Kept) {
+    pub(super) fn keep(&mut self, kept: Kept) {
         let seq = self.first + self.rows.len() as u64;
         if let Some(index) = &mut self.index {
             index.entry(kept.key.clone()).or_default().push(seq);
@@ -82,7 +82,7 @@ impl Side {
         }
     }
 
-    fn build_index(&mut self) {
+    pub(super) fn build_index(&mut self) {
         let mut index: HashMap<Key, Vec<u64>> = HashMap::default();
         for (i, k) in self.rows.iter().enumerate() {
             index
@@ -115,9 +115,9 @@ impl Side {
 const LEFT: usize = 0;
 
 pub struct IntervalJoin {
-    before: i64,
-    after: i64,
-    sides: [Side; 2],
+    pub(super) before: i64,
+    pub(super) after: i64,
+    pub(super) sides: [Side; 2],
 }
 
 impl IntervalJoin {

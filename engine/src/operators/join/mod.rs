@@ -7,6 +7,9 @@
 
 mod interval;
 mod rows;
+mod state;
+#[cfg(test)]
+mod state_tests;
 mod window;
 
 use std::sync::Arc;
@@ -16,6 +19,7 @@ use rows::{RowRef, RowStore};
 use window::WindowJoin;
 
 use super::keys::{Key, key_of_row};
+use super::owned_keys::Owner;
 use super::{Context, OpResult, Operator, Outputs};
 use crate::spec::{JoinConfig, JoinKind, JoinType};
 use crate::types::{Batch, Column, ColumnBuilder, ColumnRef, DataType, Values};
@@ -26,6 +30,8 @@ struct Side {
     time: (usize, i64),
     keys: Vec<usize>,
     key_types: Vec<DataType>,
+    /// The input's column types, which restored rows must have.
+    types: Vec<DataType>,
     /// The window bounds of a windowed input: its rows keep their own window.
     bounds: Option<(usize, usize)>,
 }
@@ -56,6 +62,8 @@ pub struct Join {
     state: State,
     /// The watermark reached.
     watermark: i64,
+    /// Which keys of a restored state are this instance's.
+    owner: Owner,
 }
 
 impl Join {
@@ -89,6 +97,7 @@ impl Join {
                 time,
                 keys,
                 key_types,
+                types: t.schema.fields.iter().map(|f| f.data_type).collect(),
                 bounds,
             })
         };
@@ -114,6 +123,7 @@ impl Join {
             store: RowStore::default(),
             state,
             watermark: i64::MIN,
+            owner: Owner::of(ctx),
         })
     }
 
@@ -257,5 +267,13 @@ impl Operator for Join {
             State::Interval(j) => j.held_back(watermark),
             State::Window(_) => watermark,
         }
+    }
+
+    fn snapshot(&mut self, _checkpoint: u64) -> OpResult<Option<Vec<u8>>> {
+        self.snapshot_state().map(Some)
+    }
+
+    fn restore(&mut self, states: &[Vec<u8>]) -> OpResult {
+        self.restore_states(states)
     }
 }

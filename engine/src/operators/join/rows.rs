@@ -6,7 +6,7 @@ use foldhash::HashMap;
 use crate::types::Batch;
 
 /// A row of a kept batch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RowRef {
     pub batch: u64,
     pub row: u32,

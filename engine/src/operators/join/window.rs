@@ -13,16 +13,16 @@ use crate::time::window_fired;
 
 /// The rows of one window, by input and key.
 #[derive(Default)]
-struct Bucket {
-    start: i64,
-    sides: [HashMap<Key, Vec<RowRef>>; 2],
+pub(super) struct Bucket {
+    pub(super) start: i64,
+    pub(super) sides: [HashMap<Key, Vec<RowRef>>; 2],
 }
 
 pub struct WindowJoin {
-    size: i64,
-    slide: i64,
+    pub(super) size: i64,
+    pub(super) slide: i64,
     /// Windows with rows, by end.
-    windows: BTreeMap<i64, Bucket>,
+    pub(super) windows: BTreeMap<i64, Bucket>,
 }
 
 impl WindowJoin {

@@ -1,5 +1,8 @@
 //! The running state of one aggregate over many groups, column by column: a batch updates
-//! it in one tight loop per aggregate, slot by slot.
+//! it in one tight loop per aggregate, slot by slot. A checkpoint keeps it as it is: the
+//! values of every slot, one vector each.
+
+use serde::{Deserialize, Serialize};
 
 use crate::expr::{AggFunc, Aggregate};
 use crate::types::{Column, ColumnBuilder, DataType, Values};
@@ -10,7 +13,7 @@ fn better<T: PartialOrd>(max: bool, x: T, current: T) -> bool {
 }
 
 /// One aggregate's state for every group (slot) of a window or slice.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Acc {
     /// `COUNT(*)`, or `COUNT(x)` counting rows where `x` is not NULL.
     Count(Vec<i64>),
@@ -107,6 +110,26 @@ impl Acc {
             Acc::ExtremeText { value, .. } => value.len(),
             Acc::AvgInt { count, .. } | Acc::AvgFloat { count, .. } => count.len(),
         }
+    }
+
+    /// Whether this state, read from a checkpoint, is one of `aggregate` with `slots` slots
+    /// in every vector: only then may it be merged.
+    pub fn fits(&self, aggregate: &Aggregate, slots: usize) -> bool {
+        let fresh = Acc::new(aggregate);
+        let same_kind = std::mem::discriminant(self) == std::mem::discriminant(&fresh)
+            && self.describe() == fresh.describe();
+        let lengths_agree = match self {
+            Acc::Count(n) => n.len() == slots,
+            Acc::SumInt { sum, seen } => sum.len() == slots && seen.len() == slots,
+            Acc::SumFloat { sum, seen } => sum.len() == slots && seen.len() == slots,
+            Acc::ExtremeInt { value, seen, .. } => value.len() == slots && seen.len() == slots,
+            Acc::ExtremeFloat { value, seen, .. } => value.len() == slots && seen.len() == slots,
+            Acc::ExtremeBool { value, seen, .. } => value.len() == slots && seen.len() == slots,
+            Acc::ExtremeText { value, .. } => value.len() == slots,
+            Acc::AvgInt { sum, count } => sum.len() == slots && count.len() == slots,
+            Acc::AvgFloat { sum, count } => sum.len() == slots && count.len() == slots,
+        };
+        same_kind && lengths_agree
     }
 
     /// Makes room for slots up to `len`, each starting empty.

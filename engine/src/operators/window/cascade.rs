@@ -13,17 +13,17 @@ use crate::expr::Aggregate;
 use crate::time::window_fired;
 use crate::types::{Batch, ColumnRef, DataType};
 
-struct Bucket {
-    start: i64,
-    groups: Groups,
-    accs: Vec<Acc>,
+pub(super) struct Bucket {
+    pub(super) start: i64,
+    pub(super) groups: Groups,
+    pub(super) accs: Vec<Acc>,
 }
 
 pub struct CascadeWindows {
-    key_types: Vec<DataType>,
-    aggregates: Vec<Aggregate>,
+    pub(super) key_types: Vec<DataType>,
+    pub(super) aggregates: Vec<Aggregate>,
     /// Windows with rows, by end.
-    windows: BTreeMap<i64, Bucket>,
+    pub(super) windows: BTreeMap<i64, Bucket>,
 }
 
 impl CascadeWindows {

@@ -2,10 +2,12 @@
 //! each row. One BIGINT or TIMESTAMP key (the common case) is looked up as a number; other
 //! keys as the bytes that encode their values.
 
+use std::hash::BuildHasher;
+
 use foldhash::{HashMap, HashMapExt};
 
-use crate::operators::keys::{Key, decode, encode};
-use crate::types::{Batch, Column, ColumnBuilder, DataType, Values};
+use crate::operators::keys::{Key, columns_of_keys, encode};
+use crate::types::{Batch, Column, DataType, Values};
 
 /// Slots of the distinct keys seen, and each slot's key.
 #[derive(Debug)]
@@ -157,22 +159,80 @@ impl Groups {
         }
     }
 
-    /// The key columns of `slots`, in that order, for output rows.
-    pub fn key_columns(&self, slots: &[u32]) -> Vec<Column> {
-        let mut builders: Vec<ColumnBuilder> = self
-            .types
-            .iter()
-            .map(|t| ColumnBuilder::new(*t, slots.len()))
-            .collect();
-        for &s in slots {
-            match &self.keys[s as usize] {
-                Key::None => {}
-                Key::Int(Some(v)) => builders[0].push_i64(*v),
-                Key::Int(None) => builders[0].push_null(),
-                Key::Bytes(bytes) => decode(bytes, &self.types, &mut builders),
+    /// Adds `rows` of `batch`, keyed by `columns`, to an empty table: their slots are the
+    /// rows' positions in `rows`. For a restored state, whose keys are distinct; an error if
+    /// one repeats. A large table is filled in the order of its buckets rather than at
+    /// random, so that its memory is walked through once: what makes a window of a million
+    /// keys quick to restore.
+    pub fn fill(&mut self, batch: &Batch, columns: &[usize], rows: &[u32]) -> Result<(), String> {
+        debug_assert!(self.keys.is_empty());
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let repeated = || Err("a key is there twice".to_string());
+        match &mut self.lookup {
+            Lookup::Int { map, null } => {
+                let column = batch.column(columns[0]);
+                let (Values::Int64(v) | Values::Timestamp(v)) = &column.values else {
+                    unreachable!("a number key column")
+                };
+                map.reserve(rows.len());
+                // Slots in row order, the table in bucket order: the buckets of a table of
+                // this size are the low bits of the hash, and the keys are put in by the
+                // top ten of those, each part of the table small enough to stay in cache.
+                let bits = (rows.len() * 8 / 7).next_power_of_two().trailing_zeros();
+                let shift = bits.saturating_sub(10);
+                let mask = (1u64 << bits) - 1;
+                let hasher = map.hasher().clone();
+                let mut part_of: Vec<u16> = Vec::with_capacity(rows.len());
+                let mut starts = vec![0usize; (1 << (bits - shift)) + 1];
+                for (slot, &r) in rows.iter().enumerate() {
+                    let r = r as usize;
+                    if column.is_valid(r) {
+                        self.keys.push(Key::Int(Some(v[r])));
+                        let part = ((hasher.hash_one(v[r]) & mask) >> shift) as u16;
+                        part_of.push(part);
+                        starts[part as usize + 1] += 1;
+                    } else {
+                        if null.replace(slot as u32).is_some() {
+                            return repeated();
+                        }
+                        self.keys.push(Key::Int(None));
+                        part_of.push(u16::MAX);
+                    }
+                }
+                for p in 1..starts.len() {
+                    starts[p] += starts[p - 1];
+                }
+                let mut ordered: Vec<(i64, u32)> = vec![(0, 0); starts[starts.len() - 1]];
+                for (slot, (&r, &part)) in rows.iter().zip(&part_of).enumerate() {
+                    if part != u16::MAX {
+                        let at = &mut starts[part as usize];
+                        ordered[*at] = (v[r as usize], slot as u32);
+                        *at += 1;
+                    }
+                }
+                for (key, slot) in ordered {
+                    if map.insert(key, slot).is_some() {
+                        return repeated();
+                    }
+                }
+                Ok(())
+            }
+            _ => {
+                self.slots(batch, columns, rows);
+                if self.keys.len() == rows.len() {
+                    Ok(())
+                } else {
+                    repeated()
+                }
             }
         }
-        builders.into_iter().map(ColumnBuilder::finish).collect()
+    }
+
+    /// The key columns of `slots`, in that order, for output rows.
+    pub fn key_columns(&self, slots: &[u32]) -> Vec<Column> {
+        columns_of_keys(slots.iter().map(|&s| &self.keys[s as usize]), &self.types)
     }
 }
 
@@ -209,5 +269,41 @@ mod tests {
         assert_eq!(global.slots(&batch, &[], &[0, 1]), [0, 0]);
         assert_eq!(global.slot_of(&Key::None), 0);
         assert_eq!(global.len(), 1);
+    }
+
+    #[test]
+    fn a_filled_table_gives_rows_their_positions_as_slots() {
+        let keys: Vec<i64> = (0..5000).map(|k| k * 7919 % 10007).collect();
+        let mut valid = vec![true; keys.len()];
+        valid[42] = false;
+        let batch = Batch::from_columns(vec![Column::with_validity(
+            Values::Int64(keys.clone()),
+            Some(valid),
+        )]);
+        let rows: Vec<u32> = (0..keys.len() as u32).collect();
+        let mut filled = Groups::new(&[DataType::Int64]);
+        filled.fill(&batch, &[0], &rows).unwrap();
+        let mut grown = Groups::new(&[DataType::Int64]);
+        assert_eq!(grown.slots(&batch, &[0], &rows), rows);
+        for slot in rows {
+            assert_eq!(filled.key(slot), grown.key(slot));
+            assert_eq!(filled.find(grown.key(slot)), Some(slot));
+        }
+        let twice = Batch::from_columns(vec![Column::new(Values::Int64(vec![3, 4, 3]))]);
+        let error = Groups::new(&[DataType::Int64]).fill(&twice, &[0], &[0, 1, 2]);
+        assert_eq!(error, Err("a key is there twice".to_string()));
+        let text = Batch::from_columns(vec![Column::new(Values::Utf8(
+            ["a", "b", "a"].into_iter().collect(),
+        ))]);
+        assert!(
+            Groups::new(&[DataType::Utf8])
+                .fill(&text, &[0], &[0, 1, 2])
+                .is_err()
+        );
+        assert!(
+            Groups::new(&[DataType::Utf8])
+                .fill(&text, &[0], &[0, 1])
+                .is_ok()
+        );
     }
 }

@@ -11,11 +11,15 @@ mod cascade;
 mod groups;
 mod sessions;
 mod slices;
+mod state;
+#[cfg(test)]
+mod state_tests;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::operators::keys::key_of_row;
+use crate::operators::owned_keys::Owner;
 use cascade::CascadeWindows;
 use sessions::{Placed, SessionResult, SessionWindows};
 use slices::{SliceWindows, WindowResult};
@@ -117,6 +121,8 @@ pub struct Window {
     state: State,
     /// The watermark reached: every window whose last millisecond is at or before it fired.
     watermark: i64,
+    /// Which keys of a restored state are this instance's.
+    owner: Owner,
 }
 
 /// The wall clock in epoch milliseconds.
@@ -206,6 +212,7 @@ impl Window {
             aggregates,
             state,
             watermark: i64::MIN,
+            owner: Owner::of(ctx),
         })
     }
 
@@ -576,5 +583,13 @@ impl Operator for Window {
             self.advance(i64::MAX, &|_| before, out);
         }
         Ok(())
+    }
+
+    fn snapshot(&mut self, _checkpoint: u64) -> OpResult<Option<Vec<u8>>> {
+        self.snapshot_state().map(Some)
+    }
+
+    fn restore(&mut self, states: &[Vec<u8>]) -> OpResult {
+        self.restore_states(states)
     }
 }

@@ -15,12 +15,12 @@ use crate::types::{Batch, Column, ColumnRef, DataType};
 
 /// One session and its aggregates (one slot each).
 #[derive(Clone, Debug)]
-struct Session {
-    start: i64,
-    end: i64,
-    accs: Vec<Acc>,
+pub(super) struct Session {
+    pub(super) start: i64,
+    pub(super) end: i64,
+    pub(super) accs: Vec<Acc>,
     /// Emitted once; updates to it are changes of that result.
-    fired: bool,
+    pub(super) fired: bool,
 }
 
 /// What a row did to the sessions of its key, for the caller to emit.
@@ -46,12 +46,13 @@ pub struct SessionResult {
 }
 
 pub struct SessionWindows {
-    gap: i64,
-    key_types: Vec<DataType>,
-    aggregates: Vec<Aggregate>,
-    sessions: HashMap<Key, Vec<Session>>,
+    pub(super) gap: i64,
+    pub(super) key_types: Vec<DataType>,
+    pub(super) aggregates: Vec<Aggregate>,
+    /// Each key's sessions, by start.
+    pub(super) sessions: HashMap<Key, Vec<Session>>,
     /// Session ends, with the keys that may have a session ending there.
-    ends: BTreeMap<i64, Vec<Key>>,
+    pub(super) ends: BTreeMap<i64, Vec<Key>>,
 }
 
 impl SessionWindows {

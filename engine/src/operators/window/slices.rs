@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use foldhash::HashMap;
+
 use super::accumulators::Acc;
 use super::groups::Groups;
 use crate::expr::Aggregate;
@@ -12,9 +14,9 @@ use crate::types::{Batch, Column, ColumnRef, DataType};
 
 /// One slice's groups and aggregates.
 #[derive(Debug)]
-struct Slice {
-    groups: Groups,
-    accs: Vec<Acc>,
+pub(super) struct Slice {
+    pub(super) groups: Groups,
+    pub(super) accs: Vec<Acc>,
 }
 
 /// The result of one window: its start, and a row per group.
@@ -26,18 +28,24 @@ pub struct WindowResult {
 
 /// Tumbling (`slide == size`) or sliding windows of one operator instance.
 pub struct SliceWindows {
-    size: i64,
-    slide: i64,
+    pub(super) size: i64,
+    pub(super) slide: i64,
     /// The slice length: the greatest common divisor of size and slide.
     slice: i64,
-    key_types: Vec<DataType>,
-    aggregates: Vec<Aggregate>,
+    pub(super) key_types: Vec<DataType>,
+    pub(super) aggregates: Vec<Aggregate>,
     /// Slices with rows, by start.
-    slices: BTreeMap<i64, Slice>,
+    pub(super) slices: BTreeMap<i64, Slice>,
     /// Ends of windows with rows that have not fired.
-    pending: BTreeSet<i64>,
+    pub(super) pending: BTreeSet<i64>,
     /// Groups of the latest slice: the next one is made that large, not grown to it.
-    groups_hint: usize,
+    pub(super) groups_hint: usize,
+    /// Keys restored from an instance whose watermark was ahead of the one restored, with
+    /// that watermark: their windows up to it fired there, so they do not fire again here.
+    /// Empty but after a rescale, and again once the watermark passes them all.
+    pub(super) fired_ahead: HashMap<Key, i64>,
+    /// The highest watermark in `fired_ahead`.
+    pub(super) fired_ahead_until: i64,
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -60,6 +68,8 @@ impl SliceWindows {
             slices: BTreeMap::new(),
             pending: BTreeSet::new(),
             groups_hint: 0,
+            fired_ahead: HashMap::default(),
+            fired_ahead_until: i64::MIN,
         }
     }
 
@@ -141,13 +151,21 @@ impl SliceWindows {
         if self.size == self.slice {
             // A tumbling window is its one slice.
             let (_, slice) = parts.next()?;
-            let slots: Vec<u32> = (0..slice.groups.len() as u32).collect();
+            let slots: Vec<u32> = (0..slice.groups.len() as u32)
+                .filter(|&s| !self.fired_for(slice.groups.key(s), end))
+                .collect();
+            if slots.is_empty() {
+                return None;
+            }
             return Some(self.finish(start, end, &slice.groups, &slice.accs, &slots));
         }
         let mut groups = Groups::new(&self.key_types);
         let mut accs: Vec<Acc> = self.aggregates.iter().map(Acc::new).collect();
         for (_, slice) in parts {
             for from in 0..slice.groups.len() as u32 {
+                if self.fired_for(slice.groups.key(from), end) {
+                    continue;
+                }
                 let into = groups.slot_of(slice.groups.key(from));
                 for (acc, part) in accs.iter_mut().zip(&slice.accs) {
                     acc.grow(groups.len());
@@ -155,8 +173,21 @@ impl SliceWindows {
                 }
             }
         }
+        if groups.is_empty() {
+            return None;
+        }
         let slots: Vec<u32> = (0..groups.len() as u32).collect();
         Some(self.finish(start, end, &groups, &accs, &slots))
+    }
+
+    /// Whether the window ending at `end` fired for `key` already, in the instance it was
+    /// restored from.
+    fn fired_for(&self, key: &Key, end: i64) -> bool {
+        !self.fired_ahead.is_empty()
+            && self
+                .fired_ahead
+                .get(key)
+                .is_some_and(|&w| crate::time::window_fired(end, w))
     }
 
     /// The result of one key in the window ending at `end`; `None` if the key has no rows
@@ -220,6 +251,10 @@ impl SliceWindows {
 
     /// Drops slices whose last window has fired and is past its allowed lateness.
     pub fn expire(&mut self, watermark: i64, lateness: i64) {
+        if !self.fired_ahead.is_empty() && watermark >= self.fired_ahead_until {
+            // Every window the restored keys had fired ahead has fired here too.
+            self.fired_ahead = HashMap::default();
+        }
         while let Some((&start, _)) = self.slices.first_key_value() {
             let (_, last_end) = self.window_ends(start);
             if !crate::time::window_fired(last_end.saturating_add(lateness), watermark) {
