@@ -1541,3 +1541,96 @@ fn clicking_a_wires_rate_peeks_at_the_rows_crossing_it_which_the_console_printed
     click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
 }
+
+/// An endless paced count into the console, taking checkpoints when asked (and every minute).
+fn counting(dir: &Path, job: &str) -> PathBuf {
+    let file = dir.join("counting.ron");
+    std::fs::write(
+        &file,
+        format!(
+            r#"(version: 1, name: "counting", nodes: [
+            (id: "gen", kind: Datagen(fields: [(name: "id", type: Int64, kind: Sequence(start: 1, end: 100000000))],
+                rows_per_second: 200)),
+            (id: "print", kind: Console()),
+        ], edges: [(from: "gen", to: "print")],
+        job: (batch_size: 4, buffer_timeout_ms: 20, checkpoint_interval_ms: 60000, {job}))"#
+        ),
+    )
+    .unwrap();
+    file
+}
+
+/// Runs frames until `done` holds, for at most ten seconds.
+fn run_until(
+    harness: &mut Harness<'_, Editor>,
+    what: &str,
+    done: impl Fn(&Harness<'_, Editor>) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done(harness) {
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        run_for(harness, 50);
+    }
+}
+
+#[test]
+fn checkpoint_now_adds_a_completed_row_and_a_restore_goes_on_from_the_savepoint() {
+    let dir = scratch("checkpoints");
+    let mut editor = Editor::new(Some(&counting(&dir, "")));
+    editor.keep_checkpoints_in(dir.join("chk"));
+    let mut h = harness(editor);
+    click_running(&mut h, "▶ Run");
+    run_for(&mut h, 300);
+    click_running(&mut h, "Checkpoints (0)");
+    click_running(&mut h, "Checkpoint now");
+    run_until(&mut h, "the checkpoint completes", |h| {
+        shows(h, "completed")
+    });
+    assert!(shows(&h, "Checkpoints (1)"), "{:?}", texts(&h));
+    click_running(&mut h, "■ Stop with checkpoint");
+    wait_for_run(&mut h);
+    assert!(shows(&h, "Checkpoints (2)"), "{:?}", texts(&h));
+    // The savepoint says where the source was; the restored run goes on from the next row.
+    let position = texts(&h)
+        .into_iter()
+        .filter_map(|t| t.strip_prefix("gen[0] row ").map(str::to_string))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .max()
+        .expect("the source's position is listed");
+    let restore = h
+        .root()
+        .query_all_by_label("Restore")
+        .next()
+        .expect("a Restore button");
+    restore.click();
+    h.run_steps(3);
+    run_until(&mut h, "the restored run prints", |h| {
+        !h.state().console_lines().is_empty()
+    });
+    assert_eq!(
+        h.state().console_lines()[0],
+        format!("+I[{}]", position + 1),
+        "the restored run starts right after the savepoint"
+    );
+    click_running(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+}
+
+#[test]
+fn an_injected_failure_shows_restarting_then_running_with_the_restart_count() {
+    let dir = scratch("restarts");
+    let job = r#"restart: FixedDelay(attempts: 3, delay_ms: 400),
+        inject_failure: (node: "print", after_rows: 40)"#;
+    let mut editor = Editor::new(Some(&counting(&dir, job)));
+    editor.keep_checkpoints_in(dir.join("chk"));
+    let mut h = harness(editor);
+    click_running(&mut h, "▶ Run");
+    run_until(&mut h, "the status says it restarts", |h| {
+        shows(h, "Restarting after a failure (restart 1)…")
+    });
+    run_until(&mut h, "it runs again and counts the restart", |h| {
+        shows(h, "Running… (restarted once)")
+    });
+    click_running(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+}

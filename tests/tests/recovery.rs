@@ -46,6 +46,93 @@ fn stateless(parallelism: u32, job: &str) -> String {
     )
 }
 
+/// Sensor readings in event time, counted per key in 200 ms tumbling windows.
+fn keyed_windows(parallelism: u32, job: &str) -> String {
+    keyed_windows_at(parallelism, parallelism, job)
+}
+
+/// The same with the source at `sources` instances and the window at `windows`.
+fn keyed_windows_at(sources: u32, windows: u32, job: &str) -> String {
+    format!(
+        r#"(
+  version: 1,
+  name: "keyed-windows",
+  nodes: [
+    (id: "gen", kind: Datagen(
+      fields: [
+        (name: "id", type: Int64, kind: Sequence(start: 1, end: 6000)),
+        (name: "sensor", type: Int64, kind: Random(min: 1, max: 20)),
+        (name: "ts", type: Timestamp, kind: Sequence(start: 1700000000000, end: 1700000006000)),
+      ],
+      rows_per_second: 30000,
+      seed: 3,
+      event_time: "ts",
+      watermark_delay_ms: 50,
+    ), parallelism: {sources}),
+    (id: "by_sensor", kind: KeyBy(columns: ["sensor"]), parallelism: {sources}),
+    (id: "count", kind: Window(
+      window: Tumbling(size_ms: 200),
+      aggregates: ["COUNT(*) AS n", "SUM(id) AS total"],
+    ), parallelism: {windows}),
+    (id: "out", kind: FileSink(path: "out.csv", format: Csv)),
+  ],
+  edges: [
+    (from: "gen", to: "by_sensor"),
+    (from: "by_sensor", to: "count"),
+    (from: "count", to: "out"),
+  ],
+  job: (batch_size: 64, {job}),
+)"#
+    )
+}
+
+/// Orders and clicks of the same user within 100 ms of each other: an interval join.
+fn interval_join(parallelism: u32, job: &str) -> String {
+    let source = |id: &str, seed: u32| {
+        format!(
+            r#"(id: "{id}", kind: Datagen(
+      fields: [
+        (name: "id", type: Int64, kind: Sequence(start: 1, end: 4000)),
+        (name: "user", type: Int64, kind: Random(min: 1, max: 50)),
+        (name: "ts", type: Timestamp, kind: Sequence(start: 1700000000000, end: 1700000004000)),
+      ],
+      rows_per_second: 20000,
+      seed: {seed},
+      event_time: "ts",
+      watermark_delay_ms: 50,
+    ), parallelism: {parallelism})"#
+        )
+    };
+    format!(
+        r#"(
+  version: 1,
+  name: "interval-join",
+  nodes: [
+    {},
+    {},
+    (id: "orders_by_user", kind: KeyBy(columns: ["user"]), parallelism: {parallelism}),
+    (id: "clicks_by_user", kind: KeyBy(columns: ["user"]), parallelism: {parallelism}),
+    (id: "match", kind: Join(
+      kind: Interval(before_ms: 100, after_ms: 100),
+      join_type: LeftOuter,
+      keys: [(left: "user", right: "user")],
+    ), parallelism: {parallelism}),
+    (id: "out", kind: FileSink(path: "out.csv", format: Csv)),
+  ],
+  edges: [
+    (from: "orders", to: "orders_by_user"),
+    (from: "clicks", to: "clicks_by_user"),
+    (from: "orders_by_user", to: "match", to_port: "left"),
+    (from: "clicks_by_user", to: "match", to_port: "right"),
+    (from: "match", to: "out"),
+  ],
+  job: (batch_size: 64, {job}),
+)"#,
+        source("orders", 1),
+        source("clicks", 2)
+    )
+}
+
 /// The sorted lines of a file; the header stays first.
 fn sorted_lines(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -91,19 +178,20 @@ fn clean_output(text: &str, name: &str) -> Vec<String> {
     sorted_lines(&dir.join("out.csv"))
 }
 
-#[test]
-fn a_stateless_job_that_fails_up_to_five_times_commits_every_row_once() {
+/// Runs `pipeline` failing 1 to 5 times at seeded random points of node `node`, at
+/// parallelism 1 and 2: every run commits exactly the rows of one that never failed.
+fn survives_failures(name: &str, pipeline: fn(u32, &str) -> String, node: &str, within: u64) {
     for parallelism in [1, 2] {
-        let expected = clean_output(&stateless(parallelism, ""), "stateless");
-        assert!(expected.len() > 3000, "{}", expected.len());
+        let expected = clean_output(&pipeline(parallelism, ""), name);
+        assert!(expected.len() > 100, "{name}: {}", expected.len());
         for failures in 1..=5u32 {
             let job = format!(
                 "checkpoint_interval_ms: 20, restart: FixedDelay(attempts: 10, delay_ms: 0), \
-                 inject_failure: (node: \"double\", after_rows: 2500, times: {failures}, \
+                 inject_failure: (node: \"{node}\", after_rows: {within}, times: {failures}, \
                  seed: {failures})"
             );
-            let spec = parse(&stateless(parallelism, &job)).unwrap();
-            let dir = temp_dir(&format!("stateless-{parallelism}-{failures}"));
+            let spec = parse(&pipeline(parallelism, &job)).unwrap();
+            let dir = temp_dir(&format!("{name}-{parallelism}-{failures}"));
             let job = JobHandle::start(
                 &spec,
                 RunOptions {
@@ -114,11 +202,12 @@ fn a_stateless_job_that_fails_up_to_five_times_commits_every_row_once() {
             )
             .unwrap();
             let monitor = job.monitor();
-            let summary = job.wait().unwrap_or_else(|e| panic!("{e}"));
+            let summary = job.wait().unwrap_or_else(|e| panic!("{name}: {e}"));
+            let case = format!("{name} at p{parallelism} with {failures} failures");
             // A failure point past the rows left after a restore is never reached.
             assert!(
                 (1..=failures).contains(&summary.restarts),
-                "p{parallelism}: {} restarts for {failures} failures",
+                "{case}: {} restarts",
                 summary.restarts
             );
             assert_eq!(monitor.failures().len(), summary.restarts as usize);
@@ -127,22 +216,140 @@ fn a_stateless_job_that_fails_up_to_five_times_commits_every_row_once() {
                     .checkpoints()
                     .iter()
                     .any(|c| c.status == CheckpointStatus::Completed),
-                "p{parallelism} with {failures} failures took no checkpoint"
+                "{case}: no checkpoint completed"
             );
-            assert_eq!(
-                sorted_lines(&dir.join("out.csv")),
-                expected,
-                "p{parallelism} with {failures} failures"
-            );
+            assert_eq!(sorted_lines(&dir.join("out.csv")), expected, "{case}");
             // No part file is left behind.
             let left: Vec<String> = std::fs::read_dir(&dir)
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .filter(|n| n.starts_with('.'))
                 .collect();
-            assert!(left.is_empty(), "{left:?}");
+            assert!(left.is_empty(), "{case}: {left:?}");
         }
     }
+}
+
+#[test]
+fn a_stateless_job_that_fails_up_to_five_times_commits_every_row_once() {
+    survives_failures("stateless", stateless, "double", 2500);
+}
+
+#[test]
+fn a_keyed_window_job_that_fails_up_to_five_times_commits_every_result_once() {
+    survives_failures("windows", keyed_windows, "count", 4000);
+}
+
+#[test]
+fn an_interval_join_that_fails_up_to_five_times_commits_every_match_once() {
+    survives_failures("join", interval_join, "match", 6000);
+}
+
+/// Stops `text` with a checkpoint part way, then runs `resumed` from it to the end.
+fn stop_and_resume(text: &str, resumed: &str, name: &str) -> Vec<String> {
+    let dir = temp_dir(name);
+    let job = JobHandle::start(
+        &parse(text).unwrap(),
+        RunOptions {
+            base_dir: dir.clone(),
+            checkpoints: Some(checkpoints_in(&dir)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(80));
+    job.stop_with_checkpoint().unwrap();
+    let summary = job.wait().unwrap();
+    assert!(summary.stopped, "{name}: the run ended before the stop");
+    let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+    run(
+        &parse(resumed).unwrap(),
+        &dir,
+        Some(CheckpointOptions {
+            restore: Some(restore),
+            ..checkpoints_in(&dir)
+        }),
+    );
+    sorted_lines(&dir.join("out.csv"))
+}
+
+#[test]
+fn window_state_moves_between_parallelisms() {
+    let expected = clean_output(&keyed_windows_at(1, 1, ""), "rescale");
+    for (from, to) in [(1, 2), (2, 1), (2, 3)] {
+        let resumed = stop_and_resume(
+            &keyed_windows_at(1, from, ""),
+            &keyed_windows_at(1, to, ""),
+            &format!("rescale-{from}-{to}"),
+        );
+        assert_eq!(resumed, expected, "from {from} to {to} instances");
+    }
+}
+
+#[test]
+fn a_changed_window_or_source_parallelism_is_refused_by_name() {
+    let dir = temp_dir("refused");
+    let job = JobHandle::start(
+        &parse(&keyed_windows_at(1, 1, "")).unwrap(),
+        RunOptions {
+            base_dir: dir.clone(),
+            checkpoints: Some(checkpoints_in(&dir)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    job.stop_with_checkpoint().unwrap();
+    job.wait().unwrap();
+    let start = |text: &str| {
+        let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+        JobHandle::start(
+            &parse(text).unwrap(),
+            RunOptions {
+                base_dir: dir.clone(),
+                checkpoints: Some(CheckpointOptions {
+                    restore: Some(restore),
+                    ..checkpoints_in(&dir)
+                }),
+                ..Default::default()
+            },
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string()
+    };
+    let wider = keyed_windows_at(1, 1, "").replace("size_ms: 200", "size_ms: 300");
+    let e = start(&wider);
+    assert!(
+        e.contains("`count` (its settings or its input changed)"),
+        "{e}"
+    );
+    let e = start(&keyed_windows_at(2, 1, ""));
+    assert!(
+        e.contains("`gen` (a source's position cannot move from parallelism 1 to 2)"),
+        "{e}"
+    );
+    // A stateless node added on the way keeps every state.
+    let filtered = keyed_windows_at(1, 1, "")
+        .replace(
+            r#"(id: "out","#,
+            r#"(id: "busy", kind: Filter(condition: "n > 0")),
+    (id: "out","#,
+        )
+        .replace(
+            r#"(from: "count", to: "out")"#,
+            r#"(from: "count", to: "busy"), (from: "busy", to: "out")"#,
+        );
+    let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+    let status = run(
+        &parse(&filtered).unwrap(),
+        &dir,
+        Some(CheckpointOptions {
+            restore: Some(restore),
+            ..checkpoints_in(&dir)
+        }),
+    );
+    assert_eq!(status, JobStatus::Finished);
 }
 
 #[test]

@@ -1,4 +1,7 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use engine::checkpoint::{CheckpointOptions, CheckpointStatus};
 
 use engine::{JobHandle, PipelineSpec, RunOptions};
 
@@ -17,6 +20,7 @@ pub fn bench(
     warmup: usize,
     batch_sizes: &[usize],
     report: Option<&Path>,
+    checkpoint_interval: Option<Duration>,
 ) -> Result<(), String> {
     let (mut spec, options, name): (PipelineSpec, RunOptions, String) = match file {
         Some(path) => (
@@ -41,6 +45,9 @@ pub fn bench(
     }
     if let Some(path) = report {
         crate::report::check_path(path)?;
+    }
+    if checkpoint_interval.is_some() && batch_sizes.len() > 1 {
+        return Err("--checkpoint-interval measures at one batch size; give one".into());
     }
     let sizes = if batch_sizes.is_empty() {
         vec![spec.job.batch_size]
@@ -76,17 +83,51 @@ pub fn bench(
             err(format!("  batch size {batch_size}:"));
         }
         let mut measured = Measured::default();
-        for i in 0..warmup + runs {
+        let mut checkpointed = Measured::default();
+        let variants: &[bool] = if checkpoint_interval.is_some() {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for (i, &with_checkpoints) in
+            (0..warmup + runs).flat_map(|i| variants.iter().map(move |v| (i, v)))
+        {
+            let mut options = options.clone();
+            let folder = with_checkpoints.then(|| scratch_folder(i));
+            options.checkpoints = folder.as_ref().map(|dir| CheckpointOptions {
+                dir: dir.clone(),
+                interval: checkpoint_interval,
+                restore: None,
+            });
+            let measured = if with_checkpoints {
+                &mut checkpointed
+            } else {
+                &mut measured
+            };
             let job =
                 JobHandle::start(&spec, options.clone()).map_err(|e| format!("{name}: {e}"))?;
+            let monitor = job.monitor();
             let watched = job.watched();
             let summary = job.wait().map_err(|e| format!("{name}: {e}"))?;
+            let taken = monitor
+                .checkpoints()
+                .iter()
+                .filter(|c| c.status == CheckpointStatus::Completed)
+                .count();
+            if let Some(dir) = &folder {
+                let _ = std::fs::remove_dir_all(dir);
+            }
             let seconds = summary.elapsed.as_secs_f64().max(1e-9);
             let per_second = summary.records_in as f64 / seconds;
             let label = if i < warmup {
                 "warm-up".to_string()
             } else {
                 format!("run {}", i - warmup + 1)
+            };
+            let label = if with_checkpoints {
+                format!("{label} with {taken} checkpoints")
+            } else {
+                label
             };
             let events_line = events.map_or(String::new(), |n| {
                 format!("  ({} events/s)", rate(n as f64 / seconds))
@@ -111,6 +152,18 @@ pub fn bench(
                 }
                 last_history = watched.history();
             }
+        }
+        if let Some(interval) = checkpoint_interval {
+            let plain = median(&mut measured.records).unwrap_or(0.0);
+            let with = median(&mut checkpointed.records).unwrap_or(0.0);
+            out(format!(
+                "median without checkpoints: {} records/s; with one every {}: {} records/s ({:+.1}%)",
+                rate(plain),
+                humantime::format_duration(interval),
+                rate(with),
+                (with / plain.max(1e-9) - 1.0) * 100.0
+            ));
+            return Ok(());
         }
         table.push((batch_size, measured));
     }
@@ -149,6 +202,14 @@ pub fn bench(
         err(format!("  report of the last run: {}", path.display()));
     }
     Ok(())
+}
+
+/// A fresh folder for one run's checkpoints, removed after the run.
+fn scratch_folder(run: usize) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "streamlab-bench-checkpoints-{}-{run}",
+        std::process::id()
+    ))
 }
 
 /// The figures of the measured runs at one batch size.

@@ -59,6 +59,10 @@ enum Command {
         /// .svg or .png
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
+        /// Also measure each run with a checkpoint this often (e.g. 1s), into a temporary
+        /// folder, alternating with runs without: the cost of checkpoints, side by side
+        #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+        checkpoint_interval: Option<std::time::Duration>,
     },
 }
 
@@ -81,12 +85,14 @@ pub fn main() -> ExitCode {
             warmup,
             batch_sizes,
             report,
+            checkpoint_interval,
         }) => bench::bench(
             file.as_deref(),
             runs as usize,
             warmup as usize,
             &batch_sizes,
             report.as_deref(),
+            checkpoint_interval,
         ),
     };
     match result {

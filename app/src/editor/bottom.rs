@@ -24,6 +24,16 @@ impl Editor {
                 format!("Console ({lines})"),
             );
             ui.selectable_value(&mut self.bottom_tab, BottomTab::Metrics, "Metrics");
+            let checkpoints = self
+                .runner
+                .job_monitor
+                .as_ref()
+                .map_or(0, |m| m.checkpoints().len());
+            ui.selectable_value(
+                &mut self.bottom_tab,
+                BottomTab::Checkpoints,
+                format!("Checkpoints ({checkpoints})"),
+            );
             let runs = self.runs.len();
             ui.selectable_value(
                 &mut self.bottom_tab,
@@ -46,6 +56,26 @@ impl Editor {
                     .as_deref()
                     .map(|w| w as &dyn crate::monitor::MetricsSource);
                 self.monitor.ui(ui, source, selected.as_deref());
+            }
+            BottomTab::Checkpoints => {
+                if let Some(notice) = &self.runner.notice {
+                    ui.label(RichText::new(notice).color(ui.visuals().warn_fg_color));
+                }
+                let running = self.runner.is_active();
+                let source = self
+                    .runner
+                    .job_monitor
+                    .as_ref()
+                    .map(|m| m as &dyn crate::monitor::MetricsSource);
+                let asked = crate::monitor::checkpoints::ui(
+                    ui,
+                    source,
+                    running,
+                    &mut self.monitor.checkpoint_message,
+                );
+                if let Some(crate::monitor::checkpoints::CheckpointAction::Restore(path)) = asked {
+                    self.run_from_checkpoint(path);
+                }
             }
             BottomTab::Runs => self.run_history(ui),
         }

@@ -38,7 +38,7 @@ impl ConsoleView {
             None => (lines, total),
         };
         // Global line numbers: `lines[0]` is line `first`.
-        let first = total - lines.len() as u64;
+        let first = total.saturating_sub(lines.len() as u64);
         let from = self.cleared.saturating_sub(first).min(lines.len() as u64) as usize;
         let query = self.search.trim().to_lowercase();
         let shown: Vec<&String> = lines[from..]

@@ -1,10 +1,10 @@
 //! The inspector: the selected node's settings, inputs, output columns and problems; with
 //! no node selected, the pipeline's own settings.
 
-use egui::{RichText, TextEdit, Ui};
+use egui::{Response, RichText, TextEdit, Ui};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 use engine::expr::{Predicate, SelectItem};
-use engine::spec::{FileFormat, NexmarkStream, NodeKind, NodeSpec};
+use engine::spec::{FileFormat, NexmarkStream, NodeKind, NodeSpec, RestartStrategy};
 use engine::types::{DataType, Field, Schema};
 use engine::validate::{self, Analysis};
 
@@ -244,7 +244,59 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
             "How often sources send their watermark on its own (0: after every batch). \
              Results do not depend on it: each row carries the watermark in force before it",
         );
+        row(ui, "Checkpoint every", |ui| {
+            form::optional_millis(
+                ui,
+                "checkpoint interval",
+                &mut job.checkpoint_interval_ms,
+                1000,
+                "on demand",
+            )
+        })
+        .on_hover_text(
+            "How often a checkpoint is taken: a consistent copy of every node's state, to \
+             go on from after a failure. Off: only when you ask (Checkpoint now)",
+        );
+        row(ui, "Keep checkpoints", |ui| {
+            let range = Range::of::<usize>()
+                .at_least(1, "at least the last checkpoint is kept")
+                .at_most(1000, "at most 1000 checkpoints are kept");
+            whole(ui, &mut job.checkpoints_retained, &range, ("", ""))
+        })
+        .on_hover_text("Completed checkpoints kept on disk; older ones are removed");
+        row(ui, "On failure", |ui| restart_choice(ui, &mut job.restart)).on_hover_text(
+            "Restart: go back to the last completed checkpoint (or the start) and run on; \
+             sinks that write files commit each row exactly once",
+        );
     });
+}
+
+/// Fail the job, or restart it a number of times after a delay.
+fn restart_choice(ui: &mut Ui, restart: &mut RestartStrategy) -> Response {
+    let restarts = RestartStrategy::FixedDelay {
+        attempts: 3,
+        delay_ms: 1000,
+    };
+    let mut kind = matches!(restart, RestartStrategy::FixedDelay { .. });
+    let mut response = form::choice(ui, "restart", &mut kind, &[false, true], |r| {
+        if *r { "Restart" } else { "Fail the job" }.to_string()
+    });
+    if response.changed() {
+        *restart = if kind {
+            restarts
+        } else {
+            RestartStrategy::None
+        };
+    }
+    if let RestartStrategy::FixedDelay { attempts, delay_ms } = restart {
+        let range = Range::of::<u32>()
+            .at_least(1, "at least 1 restart")
+            .at_most(1000, "at most 1000 restarts");
+        response |= whole(ui, attempts, &range, ("time", "times"));
+        ui.label("after");
+        response |= form::millis(ui, delay_ms);
+    }
+    response
 }
 
 /// The columns that can carry event time: BIGINT (epoch milliseconds) and TIMESTAMP(3).

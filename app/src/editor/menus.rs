@@ -233,6 +233,18 @@ impl Editor {
                 {
                     self.stop();
                 }
+                if self.runner.takes_checkpoints()
+                    && ui
+                        .add_enabled(!stopping, egui::Button::new("■ Stop with checkpoint"))
+                        .on_hover_text(
+                            "Take a final checkpoint, then stop: a run restored from it goes on \
+                             exactly where this one ended",
+                        )
+                        .clicked()
+                    && let Err(e) = self.runner.stop_with_checkpoint()
+                {
+                    self.runner.notice = Some(e);
+                }
                 self.pause_controls(ui);
             } else if ui
                 .add(
@@ -370,9 +382,18 @@ impl Editor {
     }
 
     pub(super) fn status_text(&self) -> String {
+        let (restarts, restarting) = self.runner.restarts();
+        if restarting && self.runner.is_active() {
+            return format!("Restarting after a failure (restart {restarts})…");
+        }
         if self.runner.is_paused() && self.runner.state == RunState::Running {
             return "Paused: Step lets rows in".into();
         }
-        self.runner.state.describe()
+        let state = self.runner.state.describe();
+        match restarts {
+            0 => state,
+            1 => format!("{state} (restarted once)"),
+            n => format!("{state} (restarted {n} times)"),
+        }
     }
 }

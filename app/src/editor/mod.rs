@@ -88,6 +88,7 @@ enum BottomTab {
     Problems,
     Console,
     Metrics,
+    Checkpoints,
     Runs,
 }
 
@@ -496,6 +497,11 @@ impl Editor {
         self.runner.outputs()
     }
 
+    /// Keeps the checkpoints of runs started here below `root`, one folder per pipeline.
+    pub fn keep_checkpoints_in(&mut self, root: std::path::PathBuf) {
+        self.runner.set_checkpoint_root(root);
+    }
+
     /// Shows the Metrics tab below the canvas.
     pub fn show_metrics(&mut self) {
         self.bottom_tab = BottomTab::Metrics;
@@ -505,8 +511,27 @@ impl Editor {
         if !self.runner.is_active() {
             self.console.reset();
         }
+        self.start_run(None);
+    }
+
+    /// Starts a new run from a completed checkpoint's `chk-<n>` folder.
+    pub fn run_from_checkpoint(&mut self, path: std::path::PathBuf) {
+        if self.runner.is_active() {
+            return;
+        }
+        match engine::checkpoint::load(&path, &engine::checkpoint::RestoreFrom::Path(path.clone()))
+        {
+            Ok(restore) => {
+                self.console.reset();
+                self.start_run(Some(restore));
+            }
+            Err(e) => self.runner.notice = Some(e),
+        }
+    }
+
+    fn start_run(&mut self, restore: Option<engine::checkpoint::Restore>) {
         let spec = self.spec_to_run();
-        self.runner.start(&spec, self.base_dir());
+        self.runner.start(&spec, self.base_dir(), restore);
         self.monitor.run_started();
         let prints = spec
             .nodes

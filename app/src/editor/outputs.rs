@@ -21,6 +21,12 @@ pub fn user_output_root() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "streamlab").map(|d| d.data_dir().join("output"))
 }
 
+/// The per-user folder for the checkpoints of runs started in the window, one subfolder per
+/// pipeline: `~/.local/share/streamlab/checkpoints` on Linux.
+pub fn user_checkpoint_root() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "streamlab").map(|d| d.data_dir().join("checkpoints"))
+}
+
 /// The folder for `pipeline`'s files under `root`: its name made safe as a folder name.
 pub fn folder_for(root: &Path, pipeline: &str) -> PathBuf {
     let name: String = pipeline

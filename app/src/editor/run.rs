@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use engine::checkpoint::{CheckpointOptions, Restore};
 use engine::metrics::{MetricsSnapshot, NodeMetrics, Watched};
 use engine::operators::ConsoleCapture;
-use engine::{JobError, JobHandle, PipelineSpec, RunOptions};
+use engine::spec::RestartStrategy;
+use engine::{JobError, JobHandle, JobMonitor, JobStatus, PipelineSpec, RunOptions};
 
 use super::canvas::short_count;
 use super::outputs::{self, OutputFile};
@@ -79,6 +81,14 @@ pub struct Runner {
     pub watched: Option<Arc<Watched>>,
     /// The newest of them, over about the last second, oldest first.
     pub recent: Vec<Arc<MetricsSnapshot>>,
+    /// The job, kept after it ends so its checkpoint history stays readable.
+    pub job_monitor: Option<JobMonitor>,
+    /// Where this window keeps its runs' checkpoints (per pipeline below it).
+    checkpoint_root: Option<PathBuf>,
+    /// The final checkpoint a stop waits for; if it fails, the job runs on.
+    savepoint: Option<u64>,
+    /// Something the user should know about the run that is not its state.
+    pub notice: Option<String>,
 }
 
 impl Default for Runner {
@@ -96,22 +106,33 @@ impl Default for Runner {
             ended: None,
             watched: None,
             recent: Vec::new(),
+            job_monitor: None,
+            checkpoint_root: outputs::user_checkpoint_root(),
+            savepoint: None,
+            notice: None,
         }
     }
 }
 
 impl Runner {
+    /// Keeps this window's runs' checkpoints below `root` (tests keep them apart).
+    pub fn set_checkpoint_root(&mut self, root: PathBuf) {
+        self.checkpoint_root = Some(root);
+    }
+
     pub fn is_active(&self) -> bool {
         self.job.is_some()
     }
 
     /// Starts `spec`; relative paths resolve against `base_dir`. A pipeline that cannot start
     /// (invalid, a missing input file) leaves the reason in `state` and on its node.
-    pub fn start(&mut self, spec: &PipelineSpec, base_dir: PathBuf) {
+    pub fn start(&mut self, spec: &PipelineSpec, base_dir: PathBuf, restore: Option<Restore>) {
         if self.job.is_some() {
             return;
         }
+        let checkpoint_root = self.checkpoint_root.take();
         *self = Runner::default();
+        self.checkpoint_root = checkpoint_root;
         self.pipeline = spec.name.clone();
         self.sinks = outputs::sink_files(spec, &base_dir);
         let missing = engine::validate::check_files(spec, &base_dir);
@@ -119,14 +140,27 @@ impl Runner {
             self.fail_on(problem.node.clone(), problem.message.clone());
             return;
         }
+        // A job takes checkpoints when its settings ask for them, or to start from one.
+        let wants = spec.job.checkpoint_interval_ms.is_some()
+            || spec.job.restart != RestartStrategy::None
+            || restore.is_some();
+        let checkpoints = match (&self.checkpoint_root, wants) {
+            (Some(root), true) => Some(CheckpointOptions {
+                dir: outputs::folder_for(root, &spec.name),
+                interval: None,
+                restore,
+            }),
+            _ => None,
+        };
         let options = RunOptions {
             base_dir,
             console: self.console.clone(),
-            ..RunOptions::default()
+            checkpoints,
         };
         match JobHandle::start(spec, options) {
             Ok(job) => {
                 self.watched = Some(job.watched());
+                self.job_monitor = Some(job.monitor());
                 self.job = Some(job);
                 self.state = RunState::Running;
             }
@@ -198,6 +232,7 @@ impl Runner {
             self.sinks.clear();
             self.watched = None;
             self.recent.clear();
+            self.job_monitor = None;
         }
     }
 
@@ -235,6 +270,29 @@ impl Runner {
         }
     }
 
+    /// Whether the running job takes checkpoints.
+    pub fn takes_checkpoints(&self) -> bool {
+        self.job
+            .as_ref()
+            .is_some_and(|j| j.checkpoint_settings().is_some())
+    }
+
+    /// Stops the job once a final checkpoint has completed; says why not if it cannot.
+    pub fn stop_with_checkpoint(&mut self) -> Result<u64, String> {
+        let job = self.job.as_ref().ok_or("no job runs")?;
+        let id = job.stop_with_checkpoint()?;
+        self.state = RunState::Stopping;
+        self.savepoint = Some(id);
+        Ok(id)
+    }
+
+    /// Restarts after failures so far, and whether the job is restarting now.
+    pub fn restarts(&self) -> (u32, bool) {
+        self.job_monitor.as_ref().map_or((0, false), |m| {
+            (m.restarts(), m.status() == JobStatus::Restarting)
+        })
+    }
+
     /// Reads counts and console lines; ends the run when its tasks are done.
     pub fn poll(&mut self) {
         let Some(job) = &self.job else {
@@ -246,10 +304,26 @@ impl Runner {
             .map(|m| (m.id.clone(), m))
             .collect();
         self.recent = job.watched().last(RECENT);
-        let total = self.console.total();
-        if total != self.lines_total {
-            self.lines = self.console.lines();
-            self.lines_total = total;
+        if self.console.total() != self.lines_total {
+            (self.lines, self.lines_total) = self.console.lines_and_total();
+        }
+        if let Some(id) = self.savepoint {
+            let failed = job
+                .checkpoints()
+                .into_iter()
+                .find(|c| c.id == id)
+                .and_then(|c| match c.status {
+                    engine::checkpoint::CheckpointStatus::Failed(why) => Some(why),
+                    _ => None,
+                });
+            if let Some(why) = failed {
+                self.savepoint = None;
+                self.state = RunState::Running;
+                self.error = None;
+                self.notice = Some(format!(
+                    "The final checkpoint {id} failed, so the job runs on: {why}"
+                ));
+            }
         }
         if !job.is_finished() {
             return;
@@ -276,8 +350,7 @@ impl Runner {
             }
             Err(e) => RunState::Failed(e.to_string()),
         };
-        self.lines = self.console.lines();
-        self.lines_total = self.console.total();
+        (self.lines, self.lines_total) = self.console.lines_and_total();
         // The sampler's last sample, with the final counts, is in once `wait` returns.
         self.recent = self.watched.as_ref().map_or(Vec::new(), |w| w.last(RECENT));
         self.end(state);

@@ -4,6 +4,7 @@
 //! (the embedded engine's sampler, or later a REST endpoint).
 
 mod charts;
+pub mod checkpoints;
 mod source;
 mod table;
 
@@ -49,6 +50,8 @@ pub struct Monitor {
     frozen: Option<Vec<Arc<MetricsSnapshot>>>,
     /// Show the whole job even while a node is selected.
     whole_job: bool,
+    /// What became of the last "Checkpoint now".
+    pub checkpoint_message: Option<String>,
 }
 
 impl Default for Monitor {
@@ -58,6 +61,7 @@ impl Default for Monitor {
             span: Span::Minute,
             frozen: None,
             whole_job: false,
+            checkpoint_message: None,
         }
     }
 }
@@ -66,6 +70,7 @@ impl Monitor {
     /// A new run starts: charts follow it live.
     pub fn run_started(&mut self) {
         self.frozen = None;
+        self.checkpoint_message = None;
     }
 
     /// The monitor tab: `source` is the running (or last) job's samples, `selected` the

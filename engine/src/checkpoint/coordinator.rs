@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
@@ -67,6 +67,9 @@ struct Inner {
     queued: Option<bool>,
     history: Vec<CheckpointStats>,
     ended: bool,
+    /// A completed checkpoint is being written: an attempt must not end meanwhile, or a
+    /// restart would go back to the one before while sinks may commit this one.
+    writing: bool,
 }
 
 /// Settings and identity of the job whose checkpoints these are.
@@ -88,6 +91,8 @@ pub struct Coordinator {
     requested: AtomicU64,
     completed: AtomicU64,
     inner: Mutex<Inner>,
+    /// Signalled when a checkpoint has been written.
+    written: Condvar,
     acks: Sender<Ack>,
     /// Stops the job once a checkpoint asked to stop after it has completed.
     on_stop: OnceLock<Box<dyn Fn() + Send + Sync>>,
@@ -109,6 +114,7 @@ impl Coordinator {
                 next_id,
                 ..Inner::default()
             }),
+            written: Condvar::new(),
             acks,
             on_stop: OnceLock::new(),
         };
@@ -200,7 +206,8 @@ impl Coordinator {
 
     /// A new attempt of `tasks` tasks runs: a checkpoint of the last one cannot complete.
     pub fn attempt_started(&self, attempt: u32, tasks: usize) {
-        let mut inner = self.inner.lock().unwrap();
+        let inner = self.inner.lock().unwrap();
+        let mut inner = self.written.wait_while(inner, |i| i.writing).unwrap();
         self.fail_pending(&mut inner, "the job restarted before it completed".into());
         inner.attempt = Some((attempt, tasks));
         inner.finished.clear();
@@ -209,7 +216,8 @@ impl Coordinator {
 
     /// The attempt has ended (finished, stopped or failed).
     pub fn attempt_ended(&self, last: bool) {
-        let mut inner = self.inner.lock().unwrap();
+        let inner = self.inner.lock().unwrap();
+        let mut inner = self.written.wait_while(inner, |i| i.writing).unwrap();
         self.fail_pending(&mut inner, "the job ended before it completed".into());
         inner.attempt = None;
         inner.queued = None;
@@ -333,9 +341,12 @@ impl Coordinator {
             })
             .collect();
         // Written with the lock released: the job and the monitor go on meanwhile.
+        inner.writing = true;
         drop(inner);
         let stats = self.write(&p, all);
         let mut inner = self.inner.lock().unwrap();
+        inner.writing = false;
+        self.written.notify_all();
         let completed = stats.status == CheckpointStatus::Completed;
         inner.history.push(stats);
         if completed {

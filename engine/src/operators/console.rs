@@ -65,6 +65,12 @@ impl ConsoleCapture {
         self.state.lock().unwrap().0.iter().cloned().collect()
     }
 
+    /// The kept lines and the count of all lines written, read together so they agree.
+    pub fn lines_and_total(&self) -> (Vec<String>, u64) {
+        let state = self.state.lock().unwrap();
+        (state.0.iter().cloned().collect(), state.1)
+    }
+
     /// Lines written since the start, including those no longer kept.
     pub fn total(&self) -> u64 {
         self.state.lock().unwrap().1

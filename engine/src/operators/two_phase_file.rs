@@ -41,6 +41,9 @@ struct State {
 pub struct TwoPhaseFile {
     target: PathBuf,
     state: State,
+    /// Started afresh rather than restored: parts left by earlier runs belong to no
+    /// checkpoint this run goes on from, and go before its first part.
+    clear_old_parts: bool,
 }
 
 const PART: &str = ".part";
@@ -56,6 +59,7 @@ impl TwoPhaseFile {
                 rows_committed: 0,
                 checkpoint: None,
             },
+            clear_old_parts: true,
         }
     }
 
@@ -95,6 +99,9 @@ impl TwoPhaseFile {
         rows: u64,
         checkpoint: u64,
     ) -> std::io::Result<()> {
+        if std::mem::take(&mut self.clear_old_parts) {
+            self.remove_unknown_parts(&[]);
+        }
         let bytes = file.metadata()?.len();
         let name = staged
             .staging()
@@ -172,6 +179,7 @@ impl TwoPhaseFile {
         let mut file = TwoPhaseFile {
             target: target.to_path_buf(),
             state,
+            clear_old_parts: false,
         };
         let fail = |e: std::io::Error| format!("cannot restore {}: {e}", target.display());
         for part in pending {
