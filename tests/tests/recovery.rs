@@ -416,3 +416,39 @@ fn a_stop_with_a_checkpoint_then_a_restore_gives_the_rows_of_one_run() {
     assert_eq!(status, JobStatus::Finished);
     assert_eq!(sorted_lines(&dir.join("out.csv")), expected);
 }
+
+#[test]
+fn a_checkpoint_while_paused_keeps_the_rows_a_step_held_back() {
+    let text = stateless(1, "");
+    let expected = clean_output(&text, "paused");
+    let spec = parse(&text).unwrap();
+    let dir = temp_dir("paused");
+    let job = JobHandle::start(
+        &spec,
+        RunOptions {
+            base_dir: dir.clone(),
+            checkpoints: Some(checkpoints_in(&dir)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    job.pause();
+    // A step of 10 splits a batch of 64: the rest is held back, after the barrier.
+    job.step(10);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let id = job.stop_with_checkpoint().unwrap();
+    let summary = job.wait().unwrap();
+    assert!(summary.stopped);
+    let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+    assert_eq!(restore.id(), id, "the checkpoint completed while paused");
+    run(
+        &spec,
+        &dir,
+        Some(CheckpointOptions {
+            restore: Some(restore),
+            ..checkpoints_in(&dir)
+        }),
+    );
+    assert_eq!(sorted_lines(&dir.join("out.csv")), expected);
+}

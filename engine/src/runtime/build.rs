@@ -134,6 +134,7 @@ pub fn build_attempt(
                 let mut source = operators::build_source(head_node, &context(head_id))
                     .map_err(|m| failed(head_id, m))?;
                 let mut assigner = watermark_assigner(spec, analysis, head_node);
+                let mut held = None;
                 if let Some(restore) = restore
                     && let Some((_, bytes)) = restore
                         .states_of(head_id, StatePart::Source)
@@ -148,6 +149,17 @@ pub fn build_attempt(
                     if let Some(a) = &mut assigner {
                         a.restore((state.max_event_time, state.watermark));
                     }
+                    if let Some(rows) = state.held {
+                        let types: Vec<_> = analysis
+                            .outputs
+                            .get(head_id.as_str())
+                            .map(|t| t.schema.fields.iter().map(|f| f.data_type).collect())
+                            .unwrap_or_default();
+                        let batch = rows.decode(&types).map_err(|m| {
+                            failed(head_id, format!("the checkpoint's held rows: {m}"))
+                        })?;
+                        held = Some(batch);
+                    }
                 }
                 Head::Source {
                     node: head_id.clone(),
@@ -159,6 +171,7 @@ pub fn build_attempt(
                         .first()
                         .cloned()
                         .unwrap_or_default(),
+                    held,
                 }
             } else {
                 let ports: Vec<usize> = inputs.iter().map(|input| input.port).collect();

@@ -15,7 +15,7 @@ use crate::checkpoint::{SourceEntry, StateBytes};
 use crate::metrics::{NodeCounters, TaskCounters, now_ns};
 use crate::operators::{OpResult, Operator, Outputs, Source, SourceEvent};
 use crate::time::{InputWatermarks, WatermarkAssigner};
-use crate::types::{Batch, oldest_created};
+use crate::types::{Batch, ColumnsState, oldest_created};
 
 /// Why a task ended early.
 #[derive(Debug)]
@@ -62,6 +62,8 @@ pub enum Head {
         assigner: Option<WatermarkAssigner>,
         /// A peek at the rows it sends.
         peek: Arc<super::Peek>,
+        /// Rows a pause held back when the checkpoint restored was taken.
+        held: Option<Batch>,
     },
     Inputs {
         inputs: Vec<Input>,
@@ -116,7 +118,8 @@ impl Task {
                 counters,
                 assigner,
                 peek,
-            } => self.run_source(&node, source, &counters, assigner, &peek),
+                held,
+            } => self.run_source(&node, source, &counters, assigner, &peek, held),
             Head::Inputs { inputs, restored } => self.run_inputs(inputs, restored),
         }
     }
@@ -128,9 +131,9 @@ impl Task {
         counters: &NodeCounters,
         mut assigner: Option<WatermarkAssigner>,
         peek: &super::Peek,
+        mut held: Option<Batch>,
     ) -> Result<(), TaskFailure> {
-        // Rows polled but not yet let through while paused: they go first.
-        let mut held: Option<Batch> = None;
+        // Rows polled but not yet let through while paused go first.
         let shared = self.shared.clone();
         let finished = loop {
             if self.attempt.stopping() {
@@ -139,11 +142,8 @@ impl Task {
                 }
                 break false;
             }
-            // Rows held back by a pause were polled already: the barrier waits for them.
-            if held.is_none()
-                && let Some(id) = self.barrier_due()
-            {
-                self.source_checkpoint(id, node, source.as_mut(), assigner.as_ref())?;
+            if let Some(id) = self.barrier_due() {
+                self.source_checkpoint(id, node, source.as_mut(), assigner.as_ref(), &held)?;
             }
             self.commit_completed()?;
             let pause = shared.pause();
@@ -226,7 +226,8 @@ impl Task {
         self.commit_completed()?;
         self.finish()?;
         if self.checkpoints.is_some() {
-            let (states, sources) = self.source_states(node, source.as_mut(), assigner.as_ref())?;
+            let (states, sources) =
+                self.source_states(node, source.as_mut(), assigner.as_ref(), &None)?;
             self.acknowledge_finished(states, sources)?;
         }
         Ok(())
@@ -246,8 +247,9 @@ impl Task {
         node: &str,
         source: &mut dyn Source,
         assigner: Option<&WatermarkAssigner>,
+        held: &Option<Batch>,
     ) -> Result<(), TaskFailure> {
-        match self.source_states(node, source, assigner) {
+        match self.source_states(node, source, assigner, held) {
             Ok((states, sources)) => self.checkpoint_chain(id, states, sources, Duration::ZERO),
             Err(TaskFailure::Failed { message, .. }) => {
                 self.decline(id, message);
@@ -262,6 +264,7 @@ impl Task {
         node: &str,
         source: &mut dyn Source,
         assigner: Option<&WatermarkAssigner>,
+        held: &Option<Batch>,
     ) -> Result<(Vec<StateBytes>, Vec<SourceEntry>), TaskFailure> {
         let Some(position) = guarded(node, || source.snapshot())? else {
             return Err(TaskFailure::Failed {
@@ -270,10 +273,16 @@ impl Task {
             });
         };
         let (max_event_time, watermark) = assigner.map_or((None, i64::MIN), |a| a.position());
+        // Rows made but held back by a pause are after the barrier: they go in the state.
+        let held = held.as_ref().map(|b| {
+            let columns = b.columns().iter().map(|c| (**c).clone()).collect();
+            ColumnsState::new(columns, b.num_rows())
+        });
         let state = SourceTaskState {
             position: position.state,
             max_event_time,
             watermark,
+            held,
         };
         let states = vec![StateBytes {
             node: node.to_string(),

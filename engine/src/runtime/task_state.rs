@@ -5,12 +5,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::{Restore, StatePart};
+use crate::types::ColumnsState;
 
 #[derive(Serialize, Deserialize)]
 pub struct SourceTaskState {
     pub position: Vec<u8>,
     pub max_event_time: Option<i64>,
     pub watermark: i64,
+    /// Rows the source had made but a pause held back: they come first after a restore.
+    pub held: Option<ColumnsState>,
 }
 
 #[derive(Serialize, Deserialize)]
