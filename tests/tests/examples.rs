@@ -324,3 +324,42 @@ fn sensor_windows_counts_every_reading_once_in_its_window_or_as_late() {
     );
     assert_eq!(counted + late, 60_000, "{lines:?}");
 }
+
+#[test]
+fn crash_and_recover_fails_twice_and_still_writes_every_window_once() {
+    use engine::checkpoint::CheckpointOptions;
+    let name = "checkpoints/crash-and-recover.ron";
+    let spec = load(name);
+    let mut clean = spec.clone();
+    clean.job.inject_failure = None;
+    let (_, _, clean_dir) = run(name, clean);
+    let expected = std::fs::read_to_string(clean_dir.join("sensor-counts.csv")).unwrap();
+    // 40 windows of 8 sensors, and the header.
+    assert_eq!(expected.lines().count(), 321, "{expected}");
+    let mut with_failures = spec.clone();
+    let out = std::env::temp_dir().join(format!("streamlab-crash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    for node in &mut with_failures.nodes {
+        if let NodeKind::FileSink(sink) = &mut node.kind {
+            sink.path = out.join("sensor-counts.csv").display().to_string();
+        }
+    }
+    let job = JobHandle::start(
+        &with_failures,
+        RunOptions {
+            checkpoints: Some(CheckpointOptions {
+                dir: out.join("chk"),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let summary = job.wait().unwrap();
+    assert_eq!(summary.restarts, 2);
+    assert_eq!(
+        std::fs::read_to_string(out.join("sensor-counts.csv")).unwrap(),
+        expected,
+        "the windows, each once, in the order they fired"
+    );
+}

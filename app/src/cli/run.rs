@@ -177,7 +177,17 @@ fn checkpoint_options(args: &RunArgs) -> Result<Option<CheckpointOptions>, Strin
                     .into(),
             );
         }
-        (None, None) => return Ok(None),
+        (None, None) => {
+            let spec = load(&args.file)?;
+            if let Some(ms) = spec.job.checkpoint_interval_ms {
+                err(format!(
+                    "warning: the pipeline takes a checkpoint every {} ms, but without \
+                     --checkpoint-dir there is nowhere to keep them: none are taken",
+                    ms
+                ));
+            }
+            return Ok(None);
+        }
     };
     let restore = match &args.restore {
         None => None,
@@ -289,8 +299,13 @@ fn summary_line(summary: &JobSummary) -> String {
             millis(l.max_ms)
         )
     });
+    let restarts = match summary.restarts {
+        0 => String::new(),
+        1 => "; restarted once after a failure".to_string(),
+        n => format!("; restarted {n} times after failures"),
+    };
     format!(
-        "{}: {} records in, {} records out in {:.2} s ({} records/s){latency}",
+        "{}: {} records in, {} records out in {:.2} s ({} records/s){latency}{restarts}",
         if summary.stopped {
             "stopped"
         } else {
