@@ -39,8 +39,11 @@ pub fn lag(ms: i64) -> String {
         format!("{:.1} s", ms as f64 / 1000.0)
     } else if a < 3_600_000 {
         format!("{:.0} min", ms as f64 / 60_000.0)
-    } else {
+    } else if a < 172_800_000 {
         format!("{:.1} h", ms as f64 / 3_600_000.0)
+    } else {
+        // Event times of another day (a replayed log, sample data) lag by days.
+        format!("{:.0} d", ms as f64 / 86_400_000.0)
     }
 }
 
@@ -107,5 +110,7 @@ mod tests {
         assert_eq!(lag(850), "850 ms");
         assert_eq!(lag(2_100), "2.1 s");
         assert_eq!(lag(180_000), "3 min");
+        assert_eq!(lag(7_200_000), "2.0 h");
+        assert_eq!(lag(96_168_000_000), "1113 d");
     }
 }

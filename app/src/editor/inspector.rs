@@ -4,7 +4,9 @@
 use egui::{Response, RichText, TextEdit, Ui};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 use engine::expr::{Predicate, SelectItem};
-use engine::spec::{FileFormat, NexmarkStream, NodeKind, NodeSpec, RestartStrategy};
+use engine::spec::{
+    FailureInjection, FileFormat, NexmarkStream, NodeKind, NodeSpec, RestartStrategy,
+};
 use engine::types::{DataType, Field, Schema};
 use engine::validate::{self, Analysis};
 
@@ -204,6 +206,8 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
     });
     ui.separator();
     ui.label(RichText::new("Job").strong());
+    let mut ids: Vec<String> = doc.snarl.nodes().map(|n| n.id.clone()).collect();
+    ids.sort();
     let job = &mut doc.job;
     form::rows(ui, "job", |ui| {
         row(ui, "Parallelism", |ui| {
@@ -268,7 +272,46 @@ pub fn pipeline(ui: &mut Ui, doc: &mut Document) {
             "Restart: go back to the last completed checkpoint (or the start) and run on; \
              sinks that write files commit each row exactly once",
         );
+        row(ui, "Fail on purpose", |ui| {
+            failure_choice(ui, &mut job.inject_failure, &ids)
+        })
+        .on_hover_text(
+            "Make a node fail after this many rows, in each of the first attempts: to watch \
+             the job restart from its checkpoint and lose nothing",
+        );
     });
+}
+
+/// No injected failure, or a node to fail after a number of rows, a number of times.
+fn failure_choice(ui: &mut Ui, failure: &mut Option<FailureInjection>, ids: &[String]) -> Response {
+    let mut choices = vec![String::new()];
+    choices.extend(ids.iter().cloned());
+    let mut node = failure.as_ref().map_or(String::new(), |f| f.node.clone());
+    let mut response = form::choice(ui, "fail-node", &mut node, &choices, |id| {
+        if id.is_empty() {
+            "no".to_string()
+        } else {
+            format!("`{id}`")
+        }
+    });
+    if response.changed() {
+        *failure = (!node.is_empty()).then(|| FailureInjection {
+            node: node.clone(),
+            after_rows: failure.as_ref().map_or(1000, |f| f.after_rows),
+            times: failure.as_ref().map_or(1, |f| f.times),
+            seed: None,
+        });
+    }
+    if let Some(f) = failure {
+        ui.label("after");
+        let rows = Range::of::<u64>().at_least(1, "fail after at least 1 row");
+        response |= whole(ui, &mut f.after_rows, &rows, ("row", "rows"));
+        let times = Range::of::<u32>()
+            .at_least(1, "fail at least once")
+            .at_most(1000, "fail at most 1000 times");
+        response |= whole(ui, &mut f.times, &times, ("time", "times"));
+    }
+    response
 }
 
 /// Fail the job, or restart it a number of times after a delay.

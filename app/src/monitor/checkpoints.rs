@@ -53,7 +53,7 @@ pub fn ui(
             });
         }
         let every = interval.map_or("on demand".to_string(), |d| {
-            format!("every {}", humantime::format_duration(d))
+            format!("every {}", duration(d))
         });
         ui.label(RichText::new(format!("{every}, in {}", dir.display())).weak());
         let restarts = source.restarts();
@@ -123,7 +123,7 @@ fn row(ui: &mut Ui, c: &CheckpointStats, running: bool) -> bool {
     ));
     ui.label(duration(c.duration));
     ui.label(duration(c.alignment));
-    ui.label(format!("{}B", compact(c.size as f64)));
+    ui.label(format!("{} B", compact(c.size as f64)));
     let sources: Vec<String> = c
         .sources
         .iter()
