@@ -1587,6 +1587,15 @@ fn checkpoint_now_adds_a_completed_row_and_a_restore_goes_on_from_the_savepoint(
         shows(h, "completed")
     });
     assert!(shows(&h, "Checkpoints (1)"), "{:?}", texts(&h));
+    // The charts mark it on their time axis, with a legend entry of its own.
+    click_running(&mut h, "Metrics");
+    run_for(&mut h, 300);
+    assert!(
+        texts(&h).iter().any(|t| t == "checkpoint"),
+        "{:?}",
+        texts(&h)
+    );
+    click_running(&mut h, "Checkpoints (1)");
     click_running(&mut h, "■ Stop with checkpoint");
     wait_for_run(&mut h);
     assert!(shows(&h, "Checkpoints (2)"), "{:?}", texts(&h));

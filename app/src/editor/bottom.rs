@@ -50,11 +50,12 @@ impl Editor {
                     .focused
                     .and_then(|n| self.doc.snarl.get_node(n))
                     .map(|n| n.id.clone());
+                // The job itself, for its checkpoints and failures beside the samples.
                 let source = self
                     .runner
-                    .watched
-                    .as_deref()
-                    .map(|w| w as &dyn crate::monitor::MetricsSource);
+                    .job_monitor
+                    .as_ref()
+                    .map(|m| m as &dyn crate::monitor::MetricsSource);
                 self.monitor.ui(ui, source, selected.as_deref());
             }
             BottomTab::Checkpoints => {

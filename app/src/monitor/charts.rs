@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use egui::Ui;
-use egui_plot::{Corner, HoverPosition, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Corner, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
 use engine::metrics::{MetricsSnapshot, NodeSnapshot};
 use engine::spec::Category;
 
+use super::source::{Marker, MarkerKind};
 use crate::format;
 
 /// Throughput is a rate over this trailing window of counts (a 100 ms sample sees a whole
@@ -162,7 +163,8 @@ impl Charts {
     }
 
     /// The four charts side by side, `height` tall; `id` keeps each chart's zoom apart.
-    pub fn show(&self, ui: &mut Ui, id: &str, height: f32, shares_title: &str) {
+    /// `markers` (checkpoints, failures) are drawn across each chart at their time.
+    pub fn show(&self, ui: &mut Ui, id: &str, height: f32, shares_title: &str, markers: &[Marker]) {
         let charts: [Chart; 4] = [
             (
                 "Rows per second",
@@ -219,6 +221,28 @@ impl Charts {
                                 s.name.clone(),
                                 PlotPoints::from(s.points.clone()),
                             ));
+                        }
+                        // One legend entry per kind: the lines share its name.
+                        for m in markers {
+                            let (color, style) = match m.kind {
+                                MarkerKind::Checkpoint => (
+                                    egui::Color32::from_rgb(90, 170, 110),
+                                    LineStyle::dashed_loose(),
+                                ),
+                                MarkerKind::FailedCheckpoint => (
+                                    egui::Color32::from_rgb(220, 160, 60),
+                                    LineStyle::dashed_loose(),
+                                ),
+                                MarkerKind::Failure => {
+                                    (egui::Color32::from_rgb(220, 80, 80), LineStyle::Solid)
+                                }
+                            };
+                            plot.vline(
+                                VLine::new(m.kind.name(), m.at_s)
+                                    .color(color)
+                                    .style(style)
+                                    .width(1.0),
+                            );
                         }
                     });
             }

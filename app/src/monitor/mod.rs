@@ -14,7 +14,7 @@ use egui::{RichText, Ui};
 use engine::metrics::MetricsSnapshot;
 
 pub use charts::Subject;
-pub use source::MetricsSource;
+pub use source::{Marker, MarkerKind, MetricsSource};
 
 /// How much of the run the charts show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +134,14 @@ impl Monitor {
             ui.label(RichText::new(format!("{} samples, {seconds:.1} s", samples.len())).weak());
         });
         let charts = charts::Charts::of(&samples, subject);
+        // Only what falls within the samples shown, so a marker does not stretch the axis.
+        let first = samples.first().map_or(0.0, |s| s.elapsed.as_secs_f64());
+        let last = samples.last().map_or(0.0, |s| s.elapsed.as_secs_f64());
+        let markers: Vec<source::Marker> = source
+            .markers()
+            .into_iter()
+            .filter(|m| (first..=last).contains(&m.at_s))
+            .collect();
         let shares = match subject {
             Subject::Job => "Backpressure (%)",
             Subject::Node(_) => "Time (%)",
@@ -143,7 +151,7 @@ impl Monitor {
         ui.horizontal_top(|ui| {
             let charts_width = ui.available_width() - table_width - 12.0;
             ui.allocate_ui(egui::vec2(charts_width, height + 24.0), |ui| {
-                charts.show(ui, "monitor", height, shares);
+                charts.show(ui, "monitor", height, shares, &markers);
             });
             ui.separator();
             ui.vertical(|ui| {

@@ -3,11 +3,39 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use engine::JobMonitor;
-use engine::checkpoint::CheckpointStats;
+use engine::checkpoint::{CheckpointStats, CheckpointStatus};
 use engine::metrics::{MetricsSnapshot, Watched};
+
+/// Something that happened to the job, marked on the charts' time axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Marker {
+    /// Seconds since the job started, as the samples' time.
+    pub at_s: f64,
+    pub kind: MarkerKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// A checkpoint completed.
+    Checkpoint,
+    /// A checkpoint failed.
+    FailedCheckpoint,
+    /// A task failed: the job restarted (or ended).
+    Failure,
+}
+
+impl MarkerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MarkerKind::Checkpoint => "checkpoint",
+            MarkerKind::FailedCheckpoint => "failed checkpoint",
+            MarkerKind::Failure => "failure",
+        }
+    }
+}
 
 /// A job's metric samples, oldest first, and its checkpoints.
 pub trait MetricsSource {
@@ -30,6 +58,10 @@ pub trait MetricsSource {
     /// Restarts after failures so far.
     fn restarts(&self) -> u32 {
         0
+    }
+    /// Checkpoints and failures, in time order.
+    fn markers(&self) -> Vec<Marker> {
+        Vec::new()
     }
 }
 
@@ -66,5 +98,30 @@ impl MetricsSource for JobMonitor {
 
     fn restarts(&self) -> u32 {
         JobMonitor::restarts(self)
+    }
+
+    fn markers(&self) -> Vec<Marker> {
+        let started = self.started_at();
+        let since = |at: SystemTime| at.duration_since(started).map_or(0.0, |d| d.as_secs_f64());
+        let mut markers: Vec<Marker> = JobMonitor::checkpoints(self)
+            .into_iter()
+            .filter_map(|c| {
+                let kind = match c.status {
+                    CheckpointStatus::Completed => MarkerKind::Checkpoint,
+                    CheckpointStatus::Failed(_) => MarkerKind::FailedCheckpoint,
+                    CheckpointStatus::InProgress => return None,
+                };
+                Some(Marker {
+                    at_s: since(c.triggered_at + c.duration),
+                    kind,
+                })
+            })
+            .chain(self.failures().into_iter().map(|(at, _)| Marker {
+                at_s: since(at),
+                kind: MarkerKind::Failure,
+            }))
+            .collect();
+        markers.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        markers
     }
 }
