@@ -1643,3 +1643,41 @@ fn an_injected_failure_shows_restarting_then_running_with_the_restart_count() {
     click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
 }
+
+#[test]
+fn restoring_into_an_edited_pipeline_says_which_state_is_kept_and_which_starts_empty() {
+    let dir = scratch("edit-restore");
+    let mut editor = Editor::new(Some(&counting(&dir, "")));
+    editor.keep_checkpoints_in(dir.join("chk"));
+    let mut h = harness(editor);
+    click_running(&mut h, "▶ Run");
+    run_for(&mut h, 300);
+    click_running(&mut h, "■ Stop with checkpoint");
+    wait_for_run(&mut h);
+    // Edit: the source at two instances cannot take up one instance's position.
+    select_on_canvas(&mut h, "gen");
+    click(&mut h, "Parallelism set");
+    type_into(&mut h, "Parallelism", "2");
+    click_running(&mut h, "Checkpoints (1)");
+    let restore = h
+        .root()
+        .query_all_by_label("Restore")
+        .next()
+        .expect("the savepoint is still listed after the edit");
+    restore.click();
+    h.run_steps(3);
+    let plan = h
+        .state()
+        .restore_asked()
+        .cloned()
+        .expect("the dialog asks first");
+    assert_eq!(plan.dropped.len(), 1, "{plan:?}");
+    assert_eq!(plan.dropped[0].0, "gen");
+    assert!(shows(&h, "Start empty: `gen`"), "{:?}", texts(&h));
+    click_running(&mut h, "Run from the checkpoint");
+    run_until(&mut h, "the edited pipeline runs and prints", |h| {
+        !h.state().console_lines().is_empty()
+    });
+    click_running(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+}

@@ -329,6 +329,26 @@ fn a_changed_window_or_source_parallelism_is_refused_by_name() {
         e.contains("`gen` (a source's position cannot move from parallelism 1 to 2)"),
         "{e}"
     );
+    // Asked to, the changed window starts empty while the source goes on from its place.
+    let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+    let plan = engine::checkpoint::restore_plan(
+        &restore,
+        &parse(&wider).unwrap(),
+        &engine::validate::analyze(&parse(&wider).unwrap()),
+    )
+    .unwrap();
+    assert_eq!(plan.kept, ["gen", "out"]);
+    assert_eq!(plan.dropped[0].0, "count");
+    let status = run(
+        &parse(&wider).unwrap(),
+        &dir,
+        Some(CheckpointOptions {
+            restore: Some(restore),
+            drop_unmapped: true,
+            ..checkpoints_in(&dir)
+        }),
+    );
+    assert_eq!(status, JobStatus::Finished);
     // A stateless node added on the way keeps every state.
     let filtered = keyed_windows_at(1, 1, "")
         .replace(

@@ -97,7 +97,7 @@ pub fn bench(
             options.checkpoints = folder.as_ref().map(|dir| CheckpointOptions {
                 dir: dir.clone(),
                 interval: checkpoint_interval,
-                restore: None,
+                ..Default::default()
             });
             let measured = if with_checkpoints {
                 &mut checkpointed

@@ -49,6 +49,10 @@ pub struct RunArgs {
     /// a chk-<n> folder
     #[arg(long, value_name = "latest|N|PATH")]
     restore: Option<RestoreFrom>,
+    /// With --restore into a changed pipeline: start the nodes whose state cannot be mapped
+    /// empty, rather than refuse (Flink's --allowNonRestoredState)
+    #[arg(long, requires = "restore")]
+    drop_unmapped_state: bool,
 }
 
 /// `streamlab run`: runs until the sources drain, Ctrl-C, or `--duration`.
@@ -209,6 +213,7 @@ fn checkpoint_options(args: &RunArgs) -> Result<Option<CheckpointOptions>, Strin
         dir,
         interval: args.checkpoint_interval,
         restore,
+        drop_unmapped: args.drop_unmapped_state,
     }))
 }
 

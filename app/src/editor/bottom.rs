@@ -26,7 +26,7 @@ impl Editor {
             ui.selectable_value(&mut self.bottom_tab, BottomTab::Metrics, "Metrics");
             let checkpoints = self
                 .runner
-                .job_monitor
+                .checkpointed
                 .as_ref()
                 .map_or(0, |m| m.checkpoints().len());
             ui.selectable_value(
@@ -63,11 +63,13 @@ impl Editor {
                     ui.label(RichText::new(notice).color(ui.visuals().warn_fg_color));
                 }
                 let running = self.runner.is_active();
-                let source = self
-                    .runner
-                    .job_monitor
-                    .as_ref()
-                    .map(|m| m as &dyn crate::monitor::MetricsSource);
+                // A running job's own checkpoints; else the last job's that took any.
+                let shown = if running && !self.runner.takes_checkpoints() {
+                    self.runner.job_monitor.as_ref()
+                } else {
+                    self.runner.checkpointed.as_ref()
+                };
+                let source = shown.map(|m| m as &dyn crate::monitor::MetricsSource);
                 let asked = crate::monitor::checkpoints::ui(
                     ui,
                     source,

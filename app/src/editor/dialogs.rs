@@ -34,6 +34,7 @@ impl Editor {
                 }
             });
         }
+        self.restore_dialog(ctx);
         if let Some(pending) = self.pending.clone() {
             let mut answer = None;
             egui::Modal::new(Id::new("unsaved")).show(ctx, |ui| {
@@ -79,6 +80,61 @@ impl Editor {
                 }
                 None => {}
             }
+        }
+    }
+
+    /// Restoring a checkpoint into a pipeline edited since: which nodes keep their state,
+    /// which start empty, and the choice.
+    fn restore_dialog(&mut self, ctx: &egui::Context) {
+        let Some((restore, plan)) = &self.restore_asked else {
+            return;
+        };
+        let id = restore.id();
+        let mut answer = None;
+        egui::Modal::new(Id::new("restore-changed")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading(format!(
+                "Restore checkpoint {id} into the changed pipeline?"
+            ));
+            ui.label("The pipeline changed since the checkpoint was taken.");
+            ui.add_space(6.0);
+            let names = |ids: Vec<String>| {
+                if ids.is_empty() {
+                    "none".to_string()
+                } else {
+                    ids.join(", ")
+                }
+            };
+            ui.label(format!(
+                "Keep their state: {}",
+                names(plan.kept.iter().map(|k| format!("`{k}`")).collect())
+            ));
+            ui.label(format!(
+                "Start empty: {}",
+                names(
+                    plan.dropped
+                        .iter()
+                        .map(|(k, why)| format!("`{k}` ({why})"))
+                        .collect()
+                )
+            ));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Run from the checkpoint").clicked() {
+                    answer = Some(true);
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    answer = Some(false);
+                }
+            });
+        });
+        match answer {
+            Some(true) => {
+                let (restore, _) = self.restore_asked.take().expect("shown");
+                self.restore_into_this(restore, true);
+            }
+            Some(false) => self.restore_asked = None,
+            None => {}
         }
     }
 }

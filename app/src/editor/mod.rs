@@ -152,6 +152,9 @@ pub struct Editor {
     step_rows: u64,
     /// The wire being peeked at, if any.
     peek: Option<peek::PeekView>,
+    /// A checkpoint to restore into a pipeline changed since, waiting for the user to
+    /// agree to what it keeps and drops.
+    restore_asked: Option<(engine::checkpoint::Restore, engine::checkpoint::RestorePlan)>,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -232,6 +235,7 @@ impl Editor {
             canvas_generation: 0,
             console: console::ConsoleView::default(),
             monitor: crate::monitor::Monitor::default(),
+            restore_asked: None,
             step_rows: 10,
             peek: None,
         }
@@ -519,17 +523,35 @@ impl Editor {
         if self.runner.is_active() {
             return;
         }
-        match engine::checkpoint::load(&path, &engine::checkpoint::RestoreFrom::Path(path.clone()))
-        {
-            Ok(restore) => {
-                self.console.reset();
-                self.start_run(Some(restore));
+        let restore =
+            engine::checkpoint::load(&path, &engine::checkpoint::RestoreFrom::Path(path.clone()));
+        let spec = self.spec_to_run();
+        let analysis = engine::validate::analyze(&spec);
+        let planned = restore.and_then(|r| {
+            engine::checkpoint::restore_plan(&r, &spec, &analysis).map(|plan| (r, plan))
+        });
+        match planned {
+            // The pipeline changed since: say what is kept and what starts empty first.
+            Ok((restore, plan)) if !plan.dropped.is_empty() => {
+                self.restore_asked = Some((restore, plan));
             }
+            Ok((restore, _)) => self.restore_into_this(restore, false),
             Err(e) => self.runner.notice = Some(e),
         }
     }
 
-    fn start_run(&mut self, restore: Option<engine::checkpoint::Restore>) {
+    /// Starts a run from `restore`; with `drop_unmapped`, nodes it cannot map start empty.
+    fn restore_into_this(&mut self, restore: engine::checkpoint::Restore, drop_unmapped: bool) {
+        self.console.reset();
+        self.start_run(Some((restore, drop_unmapped)));
+    }
+
+    /// The checkpoint waiting for the user's answer, and what restoring it would keep.
+    pub fn restore_asked(&self) -> Option<&engine::checkpoint::RestorePlan> {
+        self.restore_asked.as_ref().map(|(_, plan)| plan)
+    }
+
+    fn start_run(&mut self, restore: Option<(engine::checkpoint::Restore, bool)>) {
         let spec = self.spec_to_run();
         self.runner.start(&spec, self.base_dir(), restore);
         self.monitor.run_started();

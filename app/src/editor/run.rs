@@ -81,8 +81,11 @@ pub struct Runner {
     pub watched: Option<Arc<Watched>>,
     /// The newest of them, over about the last second, oldest first.
     pub recent: Vec<Arc<MetricsSnapshot>>,
-    /// The job, kept after it ends so its checkpoint history stays readable.
+    /// The job, for its samples and checkpoints while its outcome is shown.
     pub job_monitor: Option<JobMonitor>,
+    /// The last job that took checkpoints: its history stays readable (and restorable)
+    /// after it ends, and after the pipeline is edited.
+    pub checkpointed: Option<JobMonitor>,
     /// Where this window keeps its runs' checkpoints (per pipeline below it).
     checkpoint_root: Option<PathBuf>,
     /// The final checkpoint a stop waits for; if it fails, the job runs on.
@@ -107,6 +110,7 @@ impl Default for Runner {
             watched: None,
             recent: Vec::new(),
             job_monitor: None,
+            checkpointed: None,
             checkpoint_root: outputs::user_checkpoint_root(),
             savepoint: None,
             notice: None,
@@ -126,13 +130,22 @@ impl Runner {
 
     /// Starts `spec`; relative paths resolve against `base_dir`. A pipeline that cannot start
     /// (invalid, a missing input file) leaves the reason in `state` and on its node.
-    pub fn start(&mut self, spec: &PipelineSpec, base_dir: PathBuf, restore: Option<Restore>) {
+    /// `restore` is a checkpoint to start from, and whether to start the nodes whose state
+    /// it cannot map empty.
+    pub fn start(
+        &mut self,
+        spec: &PipelineSpec,
+        base_dir: PathBuf,
+        restore: Option<(Restore, bool)>,
+    ) {
         if self.job.is_some() {
             return;
         }
         let checkpoint_root = self.checkpoint_root.take();
+        let checkpointed = self.checkpointed.take();
         *self = Runner::default();
         self.checkpoint_root = checkpoint_root;
+        self.checkpointed = checkpointed;
         self.pipeline = spec.name.clone();
         self.sinks = outputs::sink_files(spec, &base_dir);
         let missing = engine::validate::check_files(spec, &base_dir);
@@ -145,11 +158,15 @@ impl Runner {
             || spec.job.restart != RestartStrategy::None
             || restore.is_some();
         let checkpoints = match (&self.checkpoint_root, wants) {
-            (Some(root), true) => Some(CheckpointOptions {
-                dir: outputs::folder_for(root, &spec.name),
-                interval: None,
-                restore,
-            }),
+            (Some(root), true) => {
+                let drop_unmapped = restore.as_ref().is_some_and(|(_, drop)| *drop);
+                Some(CheckpointOptions {
+                    dir: outputs::folder_for(root, &spec.name),
+                    interval: None,
+                    restore: restore.map(|(r, _)| r),
+                    drop_unmapped,
+                })
+            }
             _ => None,
         };
         let options = RunOptions {
@@ -161,6 +178,9 @@ impl Runner {
             Ok(job) => {
                 self.watched = Some(job.watched());
                 self.job_monitor = Some(job.monitor());
+                if job.checkpoint_settings().is_some() {
+                    self.checkpointed = Some(job.monitor());
+                }
                 self.job = Some(job);
                 self.state = RunState::Running;
             }

@@ -24,23 +24,44 @@ pub fn state_signature(spec: &PipelineSpec, analysis: &Analysis, id: &str) -> St
     format!("{:016x}", crate::runtime::stable_hash(text.as_bytes()))
 }
 
-/// Checks that `restore` can start `spec`; the error names every node whose state cannot
-/// be mapped, and why.
-pub fn check_restorable(
+/// Which nodes' state a restore keeps and which it cannot map (with why).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestorePlan {
+    pub kept: Vec<String>,
+    pub dropped: Vec<(String, String)>,
+}
+
+impl RestorePlan {
+    /// The nodes that cannot be mapped, in words: "`count` (its settings changed), …".
+    pub fn describe_dropped(&self) -> String {
+        let named: Vec<String> = self
+            .dropped
+            .iter()
+            .map(|(id, why)| format!("`{id}` ({why})"))
+            .collect();
+        named.join(", ")
+    }
+}
+
+/// What restoring `restore` into `spec` keeps and drops; an error when the checkpoint is of
+/// another pipeline altogether.
+pub fn restore_plan(
     restore: &Restore,
     spec: &PipelineSpec,
     analysis: &Analysis,
-) -> Result<(), String> {
+) -> Result<RestorePlan, String> {
     let meta = &restore.metadata;
-    let which = format!("checkpoint {} ({})", meta.id, restore.path.display());
     if meta.job != spec.name {
         return Err(format!(
-            "{which} is of pipeline `{}`, not of `{}`",
-            meta.job, spec.name
+            "checkpoint {} ({}) is of pipeline `{}`, not of `{}`",
+            meta.id,
+            restore.path.display(),
+            meta.job,
+            spec.name
         ));
     }
     let topology = spec.topology();
-    let mut unmapped = Vec::new();
+    let mut plan = RestorePlan::default();
     for entry in &meta.nodes {
         let has_state = meta
             .files
@@ -50,30 +71,48 @@ pub fn check_restorable(
             continue;
         }
         let Some(node) = topology.node(&entry.id) else {
-            unmapped.push(format!("`{}` (no longer in the pipeline)", entry.id));
+            plan.dropped
+                .push((entry.id.clone(), "no longer in the pipeline".into()));
             continue;
         };
         if state_signature(spec, analysis, &entry.id) != entry.signature {
-            unmapped.push(format!(
-                "`{}` (its settings or its input changed)",
-                entry.id
-            ));
+            plan.dropped
+                .push((entry.id.clone(), "its settings or its input changed".into()));
             continue;
         }
         let now = spec.parallelism_of(node) as usize;
         if node.kind.category() == Category::Source && now != entry.parallelism {
-            unmapped.push(format!(
-                "`{}` (a source's position cannot move from parallelism {} to {now})",
-                entry.id, entry.parallelism
+            plan.dropped.push((
+                entry.id.clone(),
+                format!(
+                    "a source's position cannot move from parallelism {} to {now}",
+                    entry.parallelism
+                ),
             ));
+            continue;
         }
+        plan.kept.push(entry.id.clone());
     }
-    if unmapped.is_empty() {
-        Ok(())
+    Ok(plan)
+}
+
+/// Checks that `restore` can start `spec`; the error names every node whose state cannot
+/// be mapped, and why.
+pub fn check_restorable(
+    restore: &Restore,
+    spec: &PipelineSpec,
+    analysis: &Analysis,
+) -> Result<RestorePlan, String> {
+    let plan = restore_plan(restore, spec, analysis)?;
+    if plan.dropped.is_empty() {
+        Ok(plan)
     } else {
         Err(format!(
-            "cannot restore {which} into this pipeline: the state of {} cannot be mapped",
-            unmapped.join(", ")
+            "cannot restore checkpoint {} ({}) into this pipeline: the state of {} cannot be \
+             mapped",
+            restore.id(),
+            restore.path.display(),
+            plan.describe_dropped()
         ))
     }
 }

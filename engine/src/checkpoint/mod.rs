@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-pub use compat::{check_restorable, state_signature};
+pub use compat::{RestorePlan, check_restorable, restore_plan, state_signature};
 pub use coordinator::{Ack, Coordinator, CoordinatorSetup, TaskStates};
 pub use storage::{
     CheckpointMetadata, NodeEntry, Restore, SourceEntry, StateBytes, StateFile, load, pipeline_hash,
@@ -26,6 +26,9 @@ pub struct CheckpointOptions {
     pub interval: Option<Duration>,
     /// A checkpoint to start from, already loaded and checked.
     pub restore: Option<Restore>,
+    /// Start nodes whose state cannot be mapped empty, rather than refuse (Flink's
+    /// `--allowNonRestoredState`, for a pipeline edited since its savepoint).
+    pub drop_unmapped: bool,
 }
 
 /// Which checkpoint to restore.

@@ -96,6 +96,11 @@ impl Restore {
         states
     }
 
+    /// Forgets the states of `nodes`, which then start empty.
+    pub fn drop_states_of(&mut self, nodes: &[String]) {
+        self.states.retain(|s| !nodes.contains(&s.node));
+    }
+
     /// How many instances node `node` had at the checkpoint.
     pub fn parallelism_of(&self, node: &str) -> Option<usize> {
         self.metadata

@@ -16,7 +16,7 @@ use super::plan::JobGraph;
 use super::supervisor::{spawn_attempt, supervise};
 use crate::checkpoint::{
     CheckpointOptions, CheckpointStats, Coordinator, CoordinatorSetup, NodeEntry, Restore,
-    check_restorable, pipeline_hash, state_signature,
+    check_restorable, pipeline_hash, restore_plan, state_signature,
 };
 use crate::metrics::{
     LatencySummary, MetricsSnapshot, NodeCounters, NodeMetrics, SampledNode, Sampler, TaskCounters,
@@ -258,9 +258,19 @@ impl JobHandle {
         if !file_problems.is_empty() {
             return Err(JobError::Invalid(file_problems));
         }
-        let restore = options.checkpoints.as_ref().and_then(|c| c.restore.clone());
-        if let Some(restore) = &restore {
-            check_restorable(restore, spec, &analysis).map_err(JobError::Start)?;
+        let mut restore = options.checkpoints.as_ref().and_then(|c| c.restore.clone());
+        if let Some(r) = &mut restore {
+            let drop = options
+                .checkpoints
+                .as_ref()
+                .is_some_and(|c| c.drop_unmapped);
+            if drop {
+                let plan = restore_plan(r, spec, &analysis).map_err(JobError::Start)?;
+                let dropped: Vec<String> = plan.dropped.into_iter().map(|(id, _)| id).collect();
+                r.drop_states_of(&dropped);
+            } else {
+                check_restorable(r, spec, &analysis).map_err(JobError::Start)?;
+            }
         }
         let graph = JobGraph::build(spec, &analysis);
         let topology = spec.topology();
