@@ -1681,3 +1681,62 @@ fn restoring_into_an_edited_pipeline_says_which_state_is_kept_and_which_starts_e
     click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
 }
+
+/// A headless `streamlab run --serve` of `file` with checkpoints in `dir`, and its address.
+fn served(file: &Path, dir: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_streamlab"))
+        .args(["run", file.to_str().unwrap(), "--serve", "127.0.0.1:0"])
+        .arg("--checkpoint-dir")
+        .arg(dir.join("served-chk"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start streamlab");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in stderr.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("serving the REST API on http://") {
+            let address = rest.split(' ').next().unwrap().to_string();
+            // Read on, so the run never writes into a closed pipe.
+            std::thread::spawn(move || stderr.for_each(drop));
+            return (child, address);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("streamlab never said where it serves");
+}
+
+#[test]
+fn a_job_served_elsewhere_is_watched_with_the_same_charts_and_checkpoint_trigger() {
+    let dir = scratch("remote");
+    let (mut child, address) = served(&counting(&dir, ""), &dir);
+    let mut editor = Editor::new(Some(&hello_path()));
+    editor.watch_remote(&address).expect("it connects");
+    let mut h = harness(editor);
+    run_until(&mut h, "samples arrive", |h| {
+        texts(h)
+            .iter()
+            .any(|t| t.ends_with(" s") && t.contains(" samples, "))
+            && !shows(h, "0 samples")
+    });
+    assert!(shows(&h, "Watching `counting`"), "{:?}", texts(&h));
+    assert!(shows(&h, "RUNNING"), "{:?}", texts(&h));
+    assert!(shows(&h, "Rows per second"), "the charts draw");
+    click_running(&mut h, "Checkpoints (0)");
+    click_running(&mut h, "Checkpoint now");
+    run_until(&mut h, "the remote checkpoint completes", |h| {
+        shows(h, "completed") && shows(h, "Checkpoints (1)")
+    });
+    assert!(
+        shows(&h, "gen[0] row "),
+        "its source position: {:?}",
+        texts(&h)
+    );
+    click_running(&mut h, "Stop watching");
+    assert!(!shows(&h, "Watching `counting`"));
+    let _ = child.kill();
+    let _ = child.wait();
+}

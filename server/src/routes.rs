@@ -91,6 +91,7 @@ pub fn router(state: App) -> Router {
             "/jobs/{jid}/checkpoints",
             get(checkpoints).post(trigger_checkpoint),
         )
+        .route("/jobs/{jid}/checkpoints/config", get(checkpoint_config))
         .route(
             "/jobs/{jid}/checkpoints/details/{cid}",
             get(checkpoint_details),
@@ -298,6 +299,29 @@ async fn trigger_checkpoint(Shared(app): Shared<App>, Path(jid): Path<String>) -
     let job = app.job(&jid)?;
     let id = job.monitor.checkpoint().map_err(Error::bad_request)?;
     Ok(Json(json!({ "request-id": id.to_string() })))
+}
+
+/// `GET /jobs/:id/checkpoints/config`: how the job checkpoints, in Flink's fields, with the
+/// folder beside them.
+async fn checkpoint_config(Shared(app): Shared<App>, Path(jid): Path<String>) -> Answer {
+    let job = app.job(&jid)?;
+    let (dir, interval) = job
+        .monitor
+        .checkpoint_settings()
+        .ok_or_else(|| Error::not_found("checkpointing is not enabled for this job".into()))?;
+    Ok(Json(json!({
+        "mode": "exactly_once",
+        "interval": interval.map_or(-1, |d| d.as_millis() as i64),
+        "timeout": job.spec.job.checkpoint_timeout_ms,
+        "min_pause": 0,
+        "max_concurrent": 1,
+        "externalization": {"enabled": true, "delete_on_cancellation": false},
+        "state_backend": "HashMapStateBackend",
+        "checkpoint_storage": "FileSystemCheckpointStorage",
+        "unaligned_checkpoints": false,
+        "tolerable_failed_checkpoints": -1,
+        "checkpoint_dir": dir.display().to_string(),
+    })))
 }
 
 /// `GET /jobs/:id/checkpoints/:trigger`: how a triggered checkpoint went.

@@ -24,11 +24,16 @@ impl Editor {
                 format!("Console ({lines})"),
             );
             ui.selectable_value(&mut self.bottom_tab, BottomTab::Metrics, "Metrics");
-            let checkpoints = self
-                .runner
-                .checkpointed
-                .as_ref()
-                .map_or(0, |m| m.checkpoints().len());
+            let checkpoints = match &self.remote {
+                Some(remote) if !self.runner.is_active() => {
+                    crate::monitor::MetricsSource::checkpoints(remote).len()
+                }
+                _ => self
+                    .runner
+                    .checkpointed
+                    .as_ref()
+                    .map_or(0, |m| m.checkpoints().len()),
+            };
             ui.selectable_value(
                 &mut self.bottom_tab,
                 BottomTab::Checkpoints,
@@ -51,11 +56,16 @@ impl Editor {
                     .and_then(|n| self.doc.snarl.get_node(n))
                     .map(|n| n.id.clone());
                 // The job itself, for its checkpoints and failures beside the samples.
-                let source = self
-                    .runner
-                    .job_monitor
-                    .as_ref()
-                    .map(|m| m as &dyn crate::monitor::MetricsSource);
+                let source = match &self.remote {
+                    Some(remote) if !self.runner.is_active() => {
+                        Some(remote as &dyn crate::monitor::MetricsSource)
+                    }
+                    _ => self
+                        .runner
+                        .job_monitor
+                        .as_ref()
+                        .map(|m| m as &dyn crate::monitor::MetricsSource),
+                };
                 self.monitor.ui(ui, source, selected.as_deref());
             }
             BottomTab::Checkpoints => {
@@ -69,7 +79,16 @@ impl Editor {
                 } else {
                     self.runner.checkpointed.as_ref()
                 };
-                let source = shown.map(|m| m as &dyn crate::monitor::MetricsSource);
+                let source = match &self.remote {
+                    Some(remote) if !running => Some(remote as &dyn crate::monitor::MetricsSource),
+                    _ => shown.map(|m| m as &dyn crate::monitor::MetricsSource),
+                };
+                // A remote job takes checkpoints while it runs there.
+                let running = running
+                    || self
+                        .remote
+                        .as_ref()
+                        .is_some_and(|r| r.state().0 == "RUNNING");
                 let asked = crate::monitor::checkpoints::ui(
                     ui,
                     source,

@@ -35,6 +35,7 @@ impl Editor {
             });
         }
         self.restore_dialog(ctx);
+        self.connect_dialog(ctx);
         if let Some(pending) = self.pending.clone() {
             let mut answer = None;
             egui::Modal::new(Id::new("unsaved")).show(ctx, |ui| {
@@ -134,6 +135,48 @@ impl Editor {
                 self.restore_into_this(restore, true);
             }
             Some(false) => self.restore_asked = None,
+            None => {}
+        }
+    }
+
+    /// Watch a running job: the address of its REST API.
+    fn connect_dialog(&mut self, ctx: &egui::Context) {
+        let Some(address) = &mut self.connect_address else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::new("connect")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Watch a running job");
+            ui.label(
+                "The address a headless run serves its REST API on \
+                 (streamlab run FILE --serve 127.0.0.1:8081):",
+            );
+            let field = ui.add(
+                egui::TextEdit::singleline(address)
+                    .hint_text("127.0.0.1:8081")
+                    .desired_width(300.0),
+            );
+            crate::editor::form::named(ui, field.clone(), "Job address");
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Watch").clicked() || entered {
+                    answer = Some(true);
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    answer = Some(false);
+                }
+            });
+        });
+        match answer {
+            Some(true) => {
+                let address = self.connect_address.take().unwrap_or_default();
+                if let Err(e) = self.watch_remote(&address) {
+                    self.error = Some(e);
+                }
+            }
+            Some(false) => self.connect_address = None,
             None => {}
         }
     }

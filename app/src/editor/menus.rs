@@ -74,6 +74,19 @@ impl Editor {
                 ui.close();
             }
             ui.separator();
+            if ui
+                .button("Watch a running job…")
+                .on_hover_text(
+                    "Watch a job served elsewhere (streamlab run --serve): its charts and \
+                     checkpoints",
+                )
+                .clicked()
+            {
+                self.connect_address
+                    .get_or_insert_with(|| "127.0.0.1:8081".into());
+                ui.close();
+            }
+            ui.separator();
             if ui.button("Quit").clicked() {
                 ctx.send_viewport_cmd(ViewportCommand::Close);
                 ui.close();
@@ -294,6 +307,14 @@ impl Editor {
                 self.zoom_to_normal();
             }
             ui.separator();
+            if self.remote.is_some()
+                && ui
+                    .button("Stop watching")
+                    .on_hover_text("Back to the embedded engine's runs")
+                    .clicked()
+            {
+                self.remote = None;
+            }
             ui.checkbox(&mut self.monitor.on_canvas, "Live")
                 .on_hover_text(
                     "Show rates, watermarks and backpressure on the canvas while a job runs",
@@ -382,6 +403,19 @@ impl Editor {
     }
 
     pub(super) fn status_text(&self) -> String {
+        if let Some(remote) = &self.remote
+            && !self.runner.is_active()
+        {
+            let (state, error) = remote.state();
+            return match error {
+                Some(e) => format!("Watching `{}`: {e}", remote.name),
+                None => format!(
+                    "Watching `{}` at {}: {state}",
+                    remote.name,
+                    remote.address()
+                ),
+            };
+        }
         let (restarts, restarting) = self.runner.restarts();
         if restarting && self.runner.is_active() {
             return format!("Restarting after a failure (restart {restarts})…");

@@ -155,6 +155,10 @@ pub struct Editor {
     /// A checkpoint to restore into a pipeline changed since, waiting for the user to
     /// agree to what it keeps and drops.
     restore_asked: Option<(engine::checkpoint::Restore, engine::checkpoint::RestorePlan)>,
+    /// A job watched over its REST API; the Metrics and Checkpoints tabs show it.
+    remote: Option<crate::monitor::remote::RemoteJob>,
+    /// The address typed in the Watch a running job dialog, while it is open.
+    connect_address: Option<String>,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -236,6 +240,8 @@ impl Editor {
             console: console::ConsoleView::default(),
             monitor: crate::monitor::Monitor::default(),
             restore_asked: None,
+            remote: None,
+            connect_address: None,
             step_rows: 10,
             peek: None,
         }
@@ -504,6 +510,16 @@ impl Editor {
     /// Keeps the checkpoints of runs started here below `root`, one folder per pipeline.
     pub fn keep_checkpoints_in(&mut self, root: std::path::PathBuf) {
         self.runner.set_checkpoint_root(root);
+    }
+
+    /// Watches the job served at `address` (`host:port`): its charts and checkpoints show
+    /// in the Metrics and Checkpoints tabs.
+    pub fn watch_remote(&mut self, address: &str) -> Result<(), String> {
+        let remote = crate::monitor::remote::RemoteJob::connect(address)?;
+        self.remote = Some(remote);
+        self.bottom_tab = BottomTab::Metrics;
+        self.monitor.run_started();
+        Ok(())
     }
 
     /// Shows the Metrics tab below the canvas.

@@ -5,6 +5,7 @@
 
 mod charts;
 pub mod checkpoints;
+pub mod remote;
 mod source;
 mod table;
 

@@ -70,6 +70,8 @@ struct Inner {
     /// A completed checkpoint is being written: an attempt must not end meanwhile, or a
     /// restart would go back to the one before while sinks may commit this one.
     writing: bool,
+    /// The checkpoint being written, as the history shows it meanwhile.
+    being_written: Option<CheckpointStats>,
 }
 
 /// Settings and identity of the job whose checkpoints these are.
@@ -160,9 +162,21 @@ impl Coordinator {
     pub fn history(&self) -> Vec<CheckpointStats> {
         let inner = self.inner.lock().unwrap();
         let mut history = inner.history.clone();
+        history.extend(inner.being_written.clone());
         if let Some(p) = &inner.pending {
             let tasks = inner.attempt.map_or(0, |(_, t)| t);
             history.push(in_progress(p, &inner.finished, tasks));
+            // One asked for meanwhile has its number already: it follows this one.
+            if inner.queued.is_some() {
+                let mut next = in_progress(p, &HashMap::new(), tasks);
+                next.id = p.id + 1;
+                next.manual = true;
+                next.acknowledged = (0, tasks);
+                next.size = 0;
+                next.alignment = Duration::ZERO;
+                next.duration = Duration::ZERO;
+                history.push(next);
+            }
         }
         history
     }
@@ -332,6 +346,7 @@ impl Coordinator {
             return;
         }
         let mut p = inner.pending.take().expect("pending");
+        let being = in_progress(&p, &inner.finished, tasks);
         let all: Vec<TaskStates> = (0..tasks)
             .map(|t| {
                 p.acks
@@ -341,11 +356,13 @@ impl Coordinator {
             })
             .collect();
         // Written with the lock released: the job and the monitor go on meanwhile.
+        inner.being_written = Some(being);
         inner.writing = true;
         drop(inner);
         let stats = self.write(&p, all);
         let mut inner = self.inner.lock().unwrap();
         inner.writing = false;
+        inner.being_written = None;
         self.written.notify_all();
         let completed = stats.status == CheckpointStatus::Completed;
         inner.history.push(stats);
