@@ -354,7 +354,11 @@ impl Window {
             let mut class = |k: usize| -> Class {
                 let t = times[k];
                 if t < lo || t >= hi {
-                    let ((first_end, last_end), same) = windows.window_ends_around(t);
+                    // A time whose windows do not fit in 64 bits has none to join.
+                    let Some(((first_end, last_end), same)) = windows.window_ends_around(t) else {
+                        (lo, hi) = (0, 0);
+                        return Class::Late;
+                    };
                     (lo, hi) = same;
                     first_due = last_millisecond(first_end);
                     last_due = last_millisecond(last_end.saturating_add(lateness));

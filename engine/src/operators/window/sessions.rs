@@ -51,7 +51,8 @@ pub struct SessionWindows {
     pub(super) aggregates: Vec<Aggregate>,
     /// Each key's sessions, by start.
     pub(super) sessions: HashMap<Key, Vec<Session>>,
-    /// Session ends, with the keys that may have a session ending there.
+    /// When keys' sessions are looked at again: session ends, to fire them, and ends plus
+    /// the allowed lateness, to drop them.
     pub(super) ends: BTreeMap<i64, Vec<Key>>,
 }
 
@@ -132,7 +133,14 @@ impl SessionWindows {
             now_fired.then(|| result_of(&self.key_types, &self.aggregates, &key, &merged));
         let at = sessions.partition_point(|s| s.start < start);
         sessions.insert(at, merged);
-        self.ends.entry(end).or_default().push(key);
+        // Looked at again when it ends, to fire; if it has fired, once past the allowed
+        // lateness, to be dropped.
+        let due = if now_fired {
+            end.saturating_add(lateness)
+        } else {
+            end
+        };
+        self.ends.entry(due).or_default().push(key);
         if any_fired || emitted.is_some() {
             Placed::Changed {
                 retracted,
@@ -249,6 +257,51 @@ mod tests {
             ]
         );
         assert!(s.is_empty());
+    }
+
+    /// Bounds and count of each result.
+    fn counted(results: &[SessionResult]) -> Vec<(i64, i64, Value)> {
+        results
+            .iter()
+            .map(|r| (r.start, r.end, r.columns[1].value(0)))
+            .collect()
+    }
+
+    /// Flink keeps a session for the allowed lateness after its end and no longer: its
+    /// window operator sets a cleanup timer at the last millisecond plus the lateness for
+    /// every session a row makes or merges, and a row whose session would end before that
+    /// is late. So a session that a late row makes fire at once, at watermark 15, is gone
+    /// at watermark 40 (its last millisecond 14 plus 20), and a row that would have
+    /// joined it opens a session of its own.
+    #[test]
+    fn a_session_that_fires_as_a_late_row_merges_is_dropped_after_the_lateness() {
+        let mut s = count_sessions(10);
+        let batch = Batch::from_columns(vec![Column::new(Values::Int64(vec![1, 1, 1]))]);
+        assert!(matches!(
+            s.place(&batch, &[0], 0, 0, &[None], i64::MIN, 20),
+            Placed::Open
+        ));
+        assert_eq!(counted(&s.fire(15, 20)), [(0, 10, Value::Int64(1))]);
+        // Within the lateness, [5, 15) joins [0, 10): the merged [0, 15) has fired already.
+        let Placed::Changed { retracted, merged } = s.place(&batch, &[0], 1, 5, &[None], 15, 20)
+        else {
+            panic!("the fired session changes");
+        };
+        assert_eq!(counted(&retracted), [(0, 10, Value::Int64(1))]);
+        assert_eq!(counted(&[merged.unwrap()]), [(0, 15, Value::Int64(2))]);
+        // The watermark passes the end of [0, 15), then the end of [0, 10) plus the
+        // lateness, then the end of [0, 15) plus the lateness.
+        for watermark in [20, 32, 40] {
+            assert!(s.fire(watermark, 20).is_empty());
+        }
+        assert!(s.is_empty(), "[0, 15) is past its lateness at watermark 40");
+        // [14, 24) is within its own lateness, and alone: a new session, fired at once.
+        let Placed::Changed { retracted, merged } = s.place(&batch, &[0], 2, 14, &[None], 40, 20)
+        else {
+            panic!("a session that fired at once");
+        };
+        assert!(counted(&retracted).is_empty(), "nothing to take back");
+        assert_eq!(counted(&[merged.unwrap()]), [(14, 24, Value::Int64(1))]);
     }
 
     #[test]

@@ -73,30 +73,37 @@ impl SliceWindows {
         }
     }
 
-    /// The end of the first and of the last window that contains time `t`.
-    pub fn window_ends(&self, t: i64) -> (i64, i64) {
-        self.window_ends_around(t).0
+    /// The end of the first and of the last window that contains time `t`; `None` if a
+    /// window of `t` does not fit in 64-bit milliseconds.
+    pub fn window_ends(&self, t: i64) -> Option<(i64, i64)> {
+        Some(self.window_ends_around(t)?.0)
     }
 
     /// The ends of the first and last windows containing `t`, and the times `lo..hi` around
-    /// it that have the same ones, so that a run of close times divides once.
-    pub fn window_ends_around(&self, t: i64) -> ((i64, i64), (i64, i64)) {
-        let last_start = t.div_euclid(self.slide) * self.slide;
-        if self.size == self.slide {
-            let end = last_start.saturating_add(self.size);
-            return ((end, end), (last_start, end));
-        }
+    /// it that have the same ones, so that a run of close times divides once. `None` if one
+    /// of those windows would start before `i64::MIN` or end after `i64::MAX`: its bounds
+    /// cannot be written, and the row is late.
+    pub fn window_ends_around(&self, t: i64) -> Option<((i64, i64), (i64, i64))> {
+        // Exact in 128 bits; what must fit is checked on the way back.
+        let fit = |v: i128| i64::try_from(v).ok();
+        let (t, size, slide) = (i128::from(t), i128::from(self.size), i128::from(self.slide));
+        let last_start = t.div_euclid(slide) * slide;
         // The first start above `t - size`, a multiple of the slide.
-        let below = (t - self.size).div_euclid(self.slide) * self.slide;
-        let first_start = below + self.slide;
-        let lo = last_start.max(below + self.size);
-        let hi = (last_start + self.slide).min(below + self.size + self.slide);
-        ((first_start + self.size, last_start + self.size), (lo, hi))
+        let below = (t - size).div_euclid(slide) * slide;
+        let first_start = below + slide;
+        fit(first_start)?;
+        let lo = last_start.max(below + size);
+        let hi = (last_start + slide).min(below + size + slide);
+        Some((
+            (fit(first_start + size)?, fit(last_start + size)?),
+            (fit(lo)?, fit(hi)?),
+        ))
     }
 
-    /// Adds `rows` of `batch` at event times `times[row]`. `args[i]` is aggregate `i`'s
-    /// argument evaluated over the batch. Windows that already fired (at `watermark`) are
-    /// not pending again: late rows in them are updates, made by the caller.
+    /// Adds `rows` of `batch` at event times `times[row]`, times whose windows fit (see
+    /// [`Self::window_ends_around`]). `args[i]` is aggregate `i`'s argument evaluated over
+    /// the batch. Windows that already fired (at `watermark`) are not pending again: late
+    /// rows in them are updates, made by the caller.
     pub fn insert(
         &mut self,
         batch: &Batch,
@@ -109,7 +116,9 @@ impl SliceWindows {
         // Rows of one slice together: in-order data makes a batch one or two runs.
         let mut run_start = 0;
         while run_start < rows.len() {
-            let slice_start = times[rows[run_start] as usize].div_euclid(self.slice) * self.slice;
+            // Within the row's windows, so in range.
+            let t = times[rows[run_start] as usize];
+            let slice_start = t - t.rem_euclid(self.slice);
             let slice_end = slice_start.saturating_add(self.slice);
             let in_slice = |r: u32| (slice_start..slice_end).contains(&times[r as usize]);
             let run_end = run_start
@@ -145,7 +154,7 @@ impl SliceWindows {
 
     /// The result of the window ending at `end`, from its slices; `None` if it has no rows.
     pub fn result(&self, end: i64) -> Option<WindowResult> {
-        let start = end - self.size;
+        let start = end.saturating_sub(self.size);
         let mut parts = self.slices.range(start..end).peekable();
         parts.peek()?;
         if self.size == self.slice {
@@ -193,7 +202,7 @@ impl SliceWindows {
     /// The result of one key in the window ending at `end`; `None` if the key has no rows
     /// there.
     pub fn key_result(&self, end: i64, key: &Key) -> Option<WindowResult> {
-        let start = end - self.size;
+        let start = end.saturating_sub(self.size);
         let mut groups = Groups::new(&self.key_types);
         let mut accs: Vec<Acc> = self.aggregates.iter().map(Acc::new).collect();
         for (_, slice) in self.slices.range(start..end) {
@@ -213,11 +222,14 @@ impl SliceWindows {
 
     /// The ends of the windows containing time `t`, in order.
     pub fn ends_of(&self, t: i64) -> impl Iterator<Item = i64> + use<> {
-        let (first, last) = self.window_ends(t);
         let slide = self.slide;
-        (0..)
-            .map(move |i| first + i * slide)
-            .take_while(move |e| *e <= last)
+        self.window_ends(t)
+            .into_iter()
+            .flat_map(move |(first, last)| {
+                std::iter::successors(Some(first), move |e| {
+                    e.checked_add(slide).filter(|next| *next <= last)
+                })
+            })
     }
 
     fn finish(
@@ -256,8 +268,10 @@ impl SliceWindows {
             self.fired_ahead = HashMap::default();
         }
         while let Some((&start, _)) = self.slices.first_key_value() {
-            let (_, last_end) = self.window_ends(start);
-            if !crate::time::window_fired(last_end.saturating_add(lateness), watermark) {
+            let done = self.window_ends(start).is_none_or(|(_, last_end)| {
+                crate::time::window_fired(last_end.saturating_add(lateness), watermark)
+            });
+            if !done {
                 break;
             }
             self.slices.pop_first();
@@ -289,13 +303,56 @@ mod tests {
     #[test]
     fn window_ends_of_a_time() {
         let w = windows(10, 10);
-        assert_eq!(w.window_ends(0), (10, 10));
-        assert_eq!(w.window_ends(9), (10, 10));
-        assert_eq!(w.window_ends(-1), (0, 0));
+        assert_eq!(w.window_ends(0), Some((10, 10)));
+        assert_eq!(w.window_ends(9), Some((10, 10)));
+        assert_eq!(w.window_ends(-1), Some((0, 0)));
         let w = windows(10, 4);
         // Windows [0,10), [4,14), [8,18) contain 9; [-4,6) does not.
-        assert_eq!(w.window_ends(9), (10, 18));
+        assert_eq!(w.window_ends(9), Some((10, 18)));
         assert_eq!(w.ends_of(8).collect::<Vec<_>>(), [10, 14, 18]);
+    }
+
+    #[test]
+    fn windows_at_the_ends_of_time_fit_or_are_none() {
+        const MIN: i64 = i64::MIN;
+        const MAX: i64 = i64::MAX;
+        let w = windows(10, 10);
+        // MIN is 2 above a multiple of 10, MAX 7 above one.
+        assert_eq!(w.window_ends(MIN), None);
+        assert_eq!(w.window_ends(MIN + 7), None);
+        assert_eq!(w.window_ends(MIN + 8), Some((MIN + 18, MIN + 18)));
+        assert_eq!(w.window_ends(MAX - 8), Some((MAX - 7, MAX - 7)));
+        assert_eq!(w.window_ends(MAX - 7), None);
+        assert_eq!(w.window_ends(MAX), None);
+        assert_eq!(w.ends_of(MAX).count(), 0);
+        let mut w = windows(10, 4);
+        // MIN is a multiple of 4: MIN + 9 is in [MIN, MIN + 10), [MIN + 4, …), [MIN + 8, …),
+        // though `t - size` is below MIN; MIN + 5 is in [MIN - 4, MIN + 6) too.
+        assert_eq!(w.window_ends(MIN + 9), Some((MIN + 10, MIN + 18)));
+        assert_eq!(w.window_ends(MIN + 5), None);
+        // The last window of MAX - 8 ends at MAX - 1, the next one after MAX.
+        assert_eq!(w.ends_of(MAX - 8).collect::<Vec<_>>(), [MAX - 5, MAX - 1]);
+        assert_eq!(w.window_ends(MAX - 7), None);
+        let times = vec![MIN + 9, MAX - 8];
+        let batch = Batch::from_columns(vec![Column::new(Values::Int64(times.clone()))]);
+        w.insert(&batch, &[], &times, &[0, 1], &[None], MIN);
+        let fired: Vec<(i64, i64)> = w
+            .fire(MAX)
+            .into_iter()
+            .map(|end| (w.result(end).unwrap().start, end))
+            .collect();
+        assert_eq!(
+            fired,
+            [
+                (MIN, MIN + 10),
+                (MIN + 4, MIN + 14),
+                (MIN + 8, MIN + 18),
+                (MAX - 15, MAX - 5),
+                (MAX - 11, MAX - 1)
+            ]
+        );
+        w.expire(MAX, MAX);
+        assert!(w.is_empty());
     }
 
     #[test]

@@ -417,3 +417,74 @@ fn a_processing_time_window_keeps_its_open_windows() {
         .collect();
     assert_eq!(rows, expected);
 }
+
+/// Times near the ends of the 64-bit range: a tumbling or sliding window that would start
+/// before `i64::MIN` or end after `i64::MAX` cannot be written, so its rows are late; a
+/// session stops at `i64::MAX`. Nothing overflows, here or in a checkpoint.
+#[test]
+fn windows_at_the_ends_of_time_neither_overflow_nor_wrap() {
+    const MIN: i64 = i64::MIN;
+    const MAX: i64 = i64::MAX;
+    let rows = |times: &[(i64, i64)]| {
+        let events: Vec<Event> = (0..times.len() as i64)
+            .map(|v| (Some(1), 0, 0, v))
+            .collect();
+        let mut batch = plain_batch(&events, times);
+        batch.set_watermarks(Some(times.iter().map(|t| t.1).collect()));
+        Step::Rows(0, batch)
+    };
+    let first = [MIN, MIN + 1000, 0, MAX - 1000, MAX - 1, MAX].map(|t| (t, MIN));
+    // Late for the window of MAX - 1000, within a lateness of 1000.
+    let again = MAX - 950;
+    let steps = [
+        rows(&first),
+        Step::Watermark(MAX - 500),
+        rows(&[(again, MAX - 500)]),
+        Step::Watermark(MAX),
+    ];
+    let kinds = [
+        WindowKind::Tumbling { size_ms: 100 },
+        WindowKind::Sliding {
+            size_ms: 100,
+            slide_ms: 40,
+        },
+        WindowKind::Session { gap_ms: 100 },
+    ];
+    for kind in kinds {
+        for lateness in [0, 1000] {
+            let make = window(config(kind, &AGGREGATES, lateness), plain_input(&["k"]));
+            let out = whole(&make, &steps);
+            let late: Vec<&String> = out
+                .iter()
+                .flatten()
+                .filter(|l| l.starts_with("1 "))
+                .collect();
+            let late_at = |t: i64| late.iter().any(|l| l.contains(&format!("Timestamp({t}),")));
+            let session = matches!(kind, WindowKind::Session { .. });
+            let mut expected = if session {
+                vec![]
+            } else {
+                vec![MIN, MAX - 1, MAX]
+            };
+            if lateness == 0 {
+                expected.push(again);
+            }
+            assert_eq!(late.len(), expected.len(), "{kind:?} {lateness}: {late:#?}");
+            assert!(
+                expected.into_iter().all(late_at),
+                "{kind:?} {lateness}: {late:#?}"
+            );
+            if session {
+                let last = format!(
+                    "0 +I [Timestamp({}), Timestamp({MAX}), Int64(1), Int64(2), Int64(9), Int64(4)] @{}",
+                    MAX - 1,
+                    MAX - 500
+                );
+                assert_eq!(out[3], [last], "{kind:?} {lateness}");
+            }
+            for at in 0..=steps.len() {
+                survives_checkpoints(&make, &steps, at, &[0]);
+            }
+        }
+    }
+}
