@@ -1740,3 +1740,28 @@ fn a_job_served_elsewhere_is_watched_with_the_same_charts_and_checkpoint_trigger
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn every_instances_watermark_is_listed_and_sorted_by_the_column_clicked() {
+    let path = repo().join("saved-graphs/monitor/sensor-windows.ron");
+    let mut h = harness(Editor::new(Some(&path)));
+    click_running(&mut h, "▶ Run");
+    click_running(&mut h, "Metrics");
+    run_for(&mut h, 1500);
+    click_running(&mut h, "Watermarks");
+    assert!(shows(&h, "Lag ▼"), "furthest behind first: {:?}", texts(&h));
+    for instance in ["readings[0]", "per_second[0]", "print[0]"] {
+        assert!(shows(&h, instance), "{instance}: {:?}", texts(&h));
+    }
+    click_running(&mut h, "Node");
+    assert!(shows(&h, "Node ▲"), "{:?}", texts(&h));
+    let order: Vec<String> = texts(&h)
+        .into_iter()
+        .filter(|t| t.ends_with("[0]"))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    click_running(&mut h, "■ Stop");
+    wait_for_run(&mut h);
+}

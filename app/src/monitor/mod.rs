@@ -53,6 +53,9 @@ pub struct Monitor {
     whole_job: bool,
     /// What became of the last "Checkpoint now".
     pub checkpoint_message: Option<String>,
+    /// Beside the job's charts: the top nodes, or every instance's watermark.
+    watermarks: bool,
+    watermark_sort: table::WatermarkSort,
 }
 
 impl Default for Monitor {
@@ -63,6 +66,8 @@ impl Default for Monitor {
             frozen: None,
             whole_job: false,
             checkpoint_message: None,
+            watermarks: false,
+            watermark_sort: table::WatermarkSort::default(),
         }
     }
 }
@@ -169,7 +174,21 @@ impl Monitor {
                                     table::instances(ui, node, last.wall_ms);
                                 }
                             }
-                            Subject::Job => table::top_nodes(ui, last),
+                            Subject::Job => {
+                                ui.horizontal(|ui| {
+                                    ui.selectable_value(&mut self.watermarks, false, "Top nodes");
+                                    ui.selectable_value(&mut self.watermarks, true, "Watermarks")
+                                        .on_hover_text(
+                                            "Every instance's watermark, sortable: what holds \
+                                             event time back",
+                                        );
+                                });
+                                if self.watermarks {
+                                    table::watermarks(ui, last, &mut self.watermark_sort);
+                                } else {
+                                    table::top_nodes(ui, last);
+                                }
+                            }
                         }
                     });
             });
