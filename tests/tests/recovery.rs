@@ -133,6 +133,17 @@ fn interval_join(parallelism: u32, job: &str) -> String {
     )
 }
 
+/// The first checkpoint in `dir/chk`: the one the refusals above were about.
+fn plan_id(dir: &Path) -> u64 {
+    std::fs::read_dir(dir.join("chk"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("_metadata").is_file())
+        .filter_map(|e| e.file_name().to_str()?.strip_prefix("chk-")?.parse().ok())
+        .min()
+        .unwrap()
+}
+
 /// The sorted lines of a file; the header stays first.
 fn sorted_lines(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -349,6 +360,24 @@ fn a_changed_window_or_source_parallelism_is_refused_by_name() {
         }),
     );
     assert_eq!(status, JobStatus::Finished);
+    // A restart of that run goes back to the checkpoint as taken up: the window still empty.
+    let failing = wider.replace(
+        "job: (batch_size: 64, ",
+        "job: (batch_size: 64, restart: FixedDelay(attempts: 2, delay_ms: 0), \
+         inject_failure: (node: \"count\", after_rows: 10), ",
+    );
+    assert_ne!(failing, wider);
+    let restore = load(&dir.join("chk"), &RestoreFrom::Id(plan_id(&dir))).unwrap();
+    let status = run(
+        &parse(&failing).unwrap(),
+        &dir,
+        Some(CheckpointOptions {
+            restore: Some(restore),
+            drop_unmapped: true,
+            ..checkpoints_in(&dir)
+        }),
+    );
+    assert_eq!(status, JobStatus::Finished);
     // A stateless node added on the way keeps every state.
     let filtered = keyed_windows_at(1, 1, "")
         .replace(
@@ -471,4 +500,76 @@ fn a_checkpoint_while_paused_keeps_the_rows_a_step_held_back() {
         }),
     );
     assert_eq!(sorted_lines(&dir.join("out.csv")), expected);
+}
+
+#[test]
+fn a_plain_stop_fails_the_checkpoint_in_flight_and_the_latest_restores_exactly() {
+    let job = "checkpoint_interval_ms: 15";
+    let text = stateless(1, job);
+    let expected = clean_output(&stateless(1, ""), "plain-stop");
+    let spec = parse(&text).unwrap();
+    for round in 0..5u64 {
+        let dir = temp_dir(&format!("plain-stop-{round}"));
+        let job = JobHandle::start(
+            &spec,
+            RunOptions {
+                base_dir: dir.clone(),
+                checkpoints: Some(checkpoints_in(&dir)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // Once one has completed, stop at points that fall in later ones.
+        while !job
+            .checkpoints()
+            .iter()
+            .any(|c| c.status == CheckpointStatus::Completed)
+        {
+            assert!(
+                !job.is_finished(),
+                "round {round}: no checkpoint before the end"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(round * 7));
+        job.stop();
+        assert!(
+            job.checkpoint().is_err(),
+            "no checkpoint starts once stopping"
+        );
+        job.wait().unwrap();
+        let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+        run(
+            &spec,
+            &dir,
+            Some(CheckpointOptions {
+                restore: Some(restore),
+                ..checkpoints_in(&dir)
+            }),
+        );
+        assert_eq!(
+            sorted_lines(&dir.join("out.csv")),
+            expected,
+            "round {round}"
+        );
+    }
+}
+
+#[test]
+fn sinks_of_out_and_out_csv_keep_their_parts_apart() {
+    let text = stateless(1, "checkpoint_interval_ms: 15")
+        .replace(
+            r#"(id: "out", kind: FileSink(path: "out.csv", format: Csv)),"#,
+            r#"(id: "out", kind: FileSink(path: "out.csv", format: Csv)),
+    (id: "bare", kind: FileSink(path: "out", format: Csv)),"#,
+        )
+        .replace(
+            r#"(from: "double", to: "out"),"#,
+            r#"(from: "double", to: "out"), (from: "double", to: "bare"),"#,
+        );
+    let expected = clean_output(&stateless(1, ""), "two-sinks");
+    let dir = temp_dir("two-sinks");
+    run(&parse(&text).unwrap(), &dir, Some(checkpoints_in(&dir)));
+    assert_eq!(sorted_lines(&dir.join("out.csv")), expected);
+    assert_eq!(sorted_lines(&dir.join("out")), expected);
 }

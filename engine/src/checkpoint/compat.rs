@@ -3,7 +3,7 @@
 //! parallelism). Anything else is refused with the nodes it concerns, never guessed.
 
 use super::{Restore, StatePart};
-use crate::spec::{Category, PipelineSpec};
+use crate::spec::{Category, NodeKind, PipelineSpec};
 use crate::validate::Analysis;
 
 /// What a node's state depends on, as a short hash: a source's kind and the rows it makes;
@@ -14,8 +14,15 @@ pub fn state_signature(spec: &PipelineSpec, analysis: &Analysis, id: &str) -> St
         return String::new();
     };
     let text = if node.kind.category() == Category::Source {
+        // What the source reads or makes, not how fast: a new rate keeps its position.
+        let mut kind = node.kind.clone();
+        match &mut kind {
+            NodeKind::Datagen(c) => c.rows_per_second = None,
+            NodeKind::Nexmark(c) => c.events_per_second = None,
+            _ => {}
+        }
         let schema = analysis.outputs.get(id).map(|t| t.schema.clone());
-        format!("{} {schema:?}", node.kind.name())
+        format!("{} {schema:?}", ron::to_string(&kind).unwrap_or_default())
     } else {
         let kind = ron::to_string(&node.kind).unwrap_or_default();
         let input = analysis.input_schema(&topology, id);

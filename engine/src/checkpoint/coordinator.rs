@@ -72,6 +72,8 @@ struct Inner {
     writing: bool,
     /// The checkpoint being written, as the history shows it meanwhile.
     being_written: Option<CheckpointStats>,
+    /// The job was asked to stop: no checkpoint starts any more.
+    stopping: bool,
 }
 
 /// Settings and identity of the job whose checkpoints these are.
@@ -188,6 +190,9 @@ impl Coordinator {
         if inner.ended {
             return Err("the job has ended".into());
         }
+        if inner.stopping {
+            return Err("the job is stopping".into());
+        }
         if inner.attempt.is_none() {
             return Err("the job is restarting; try again once it runs".into());
         }
@@ -265,7 +270,11 @@ impl Coordinator {
                 && last_trigger.elapsed() >= interval
             {
                 let mut inner = self.inner.lock().unwrap();
-                if inner.attempt.is_some() && inner.pending.is_none() && !inner.ended {
+                if inner.attempt.is_some()
+                    && inner.pending.is_none()
+                    && !inner.ended
+                    && !inner.stopping
+                {
                     self.start(&mut inner, false, false);
                     last_trigger = Instant::now();
                 }
@@ -315,6 +324,7 @@ impl Coordinator {
     fn start_queued(&self, inner: &mut Inner) {
         if let Some(stop_after) = inner.queued.take()
             && inner.attempt.is_some()
+            && !inner.stopping
         {
             self.start(inner, true, stop_after);
         }
@@ -366,16 +376,31 @@ impl Coordinator {
         self.written.notify_all();
         let completed = stats.status == CheckpointStatus::Completed;
         inner.history.push(stats);
+        let stop_now = completed && p.stop_after;
         if completed {
             self.completed.store(p.id, Ordering::Release);
             storage::retain(&self.setup.dir, self.setup.retain);
-            if p.stop_after
-                && let Some(stop) = self.on_stop.get()
-            {
-                stop();
-            }
+        }
+        if stop_now {
+            // Nothing after the final checkpoint: the stop follows at once.
+            inner.stopping = true;
+            inner.queued = None;
         }
         self.start_queued(&mut inner);
+        drop(inner);
+        if stop_now && let Some(stop) = self.on_stop.get() {
+            stop();
+        }
+    }
+
+    /// The job is stopping: a checkpoint in flight cannot complete (its sources stop short of
+    /// its barrier), and no new one starts.
+    pub fn job_stopping(&self) {
+        let inner = self.inner.lock().unwrap();
+        let mut inner = self.written.wait_while(inner, |i| i.writing).unwrap();
+        inner.stopping = true;
+        inner.queued = None;
+        self.fail_pending(&mut inner, "the job was stopped before it completed".into());
     }
 
     fn write(&self, p: &Pending, all: Vec<TaskStates>) -> CheckpointStats {

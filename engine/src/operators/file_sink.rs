@@ -44,6 +44,8 @@ pub struct FileSink {
     null_literal: String,
     rows: u64,
     report: Arc<JobReport>,
+    /// Set when another task of the attempt has failed.
+    failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The first column of a changelog's file: each row's kind, `+I`, `-U`, `+U` or `-D`.
@@ -84,6 +86,7 @@ impl FileSink {
             null_literal: config.null_literal.clone().unwrap_or_default(),
             rows: 0,
             report: ctx.report.clone(),
+            failed: ctx.failed.clone(),
         };
         // Opened now, so a target that cannot be written fails the start.
         sink.open()?;
@@ -179,6 +182,11 @@ impl FileSink {
         staged.publish(finish_writer(writer)?, to)
     }
 
+    /// Another task of the attempt has failed.
+    fn failing(&self) -> bool {
+        self.failed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn error(&self, e: impl std::fmt::Display) -> String {
         format!("cannot write {}: {e}", self.path.display())
     }
@@ -186,7 +194,8 @@ impl FileSink {
     /// The end of a job with checkpoints: all rows join the target when the input ended;
     /// after a stop only the completed checkpoints' rows stay.
     fn finish_two_phase(&mut self) -> OpResult {
-        let partial = self.report.stopped_early();
+        // Stopped, by the user or by another task's failure: only checkpoints count.
+        let partial = self.report.stopped_early() || self.failing();
         if partial {
             self.staged = None;
             if let Some(t) = &mut self.two_phase {
@@ -233,6 +242,11 @@ impl Operator for FileSink {
     fn finish(&mut self, _out: &mut Outputs) -> OpResult {
         if self.two_phase.is_some() {
             return self.finish_two_phase();
+        }
+        // Another task failed: a failed job leaves the previous output as it was.
+        if self.failing() {
+            self.staged = None;
+            return Ok(());
         }
         let Some((staged, writer)) = self.staged.take() else {
             return Ok(());

@@ -195,6 +195,8 @@ pub struct Context {
     pub stop: Arc<AtomicBool>,
     /// The job takes checkpoints: sinks make rows visible as checkpoints complete.
     pub checkpointing: bool,
+    /// Set when a task of this attempt has failed: sinks then publish nothing.
+    pub failed: Arc<AtomicBool>,
 }
 
 impl Default for Context {
@@ -213,6 +215,7 @@ impl Default for Context {
             report: Arc::default(),
             stop: Arc::default(),
             checkpointing: false,
+            failed: Arc::default(),
         }
     }
 }

@@ -229,7 +229,16 @@ impl TwoPhaseFile {
         };
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
-            if file.starts_with(&prefix) && file.ends_with(PART) && !known.contains(&file) {
+            // Exactly `.NAME.<pid>-<n>.part`: a sink of `out` leaves `out.csv`'s parts alone.
+            let ours = file
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(PART))
+                .and_then(|rest| rest.split_once('-'))
+                .is_some_and(|(pid, n)| {
+                    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+                    digits(pid) && digits(n)
+                });
+            if ours && !known.contains(&file) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

@@ -12,6 +12,8 @@ pub struct Attempt {
     pub number: u32,
     /// Asks the sources to stop: the user's stop, or a failure of a task.
     pub stop: Arc<AtomicBool>,
+    /// Set with the first failure, for sinks that must not publish then.
+    pub failed: Arc<AtomicBool>,
     failure: Mutex<Option<JobError>>,
     /// The failure this attempt injects, if one is due.
     pub chaos: Option<Arc<Chaos>>,
@@ -22,19 +24,21 @@ impl Attempt {
         Attempt {
             number,
             stop: Arc::default(),
+            failed: Arc::default(),
             failure: Mutex::new(None),
             chaos,
         }
     }
 
     pub fn stopping(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        self.stop.load(Ordering::Acquire)
     }
 
     /// Records the first failure and asks every source to stop.
     pub fn fail(&self, error: JobError) {
         self.failure.lock().unwrap().get_or_insert(error);
-        self.stop.store(true, Ordering::Relaxed);
+        self.failed.store(true, Ordering::Relaxed);
+        self.stop.store(true, Ordering::Release);
     }
 
     pub fn failure(&self) -> Option<JobError> {

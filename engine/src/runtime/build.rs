@@ -124,6 +124,7 @@ pub fn build_attempt(
                     report: shared.report(),
                     stop: attempt.stop.clone(),
                     checkpointing: def.coordinator.is_some(),
+                    failed: attempt.failed.clone(),
                 }
             };
             let head_id = &vertex.nodes[0];

@@ -144,7 +144,7 @@ pub struct JobShared {
 impl JobShared {
     /// Whether the user asked the job to stop.
     pub fn stop_requested(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        self.stop.load(Ordering::Acquire)
     }
 
     pub fn pause(&self) -> &super::PauseControl {
@@ -178,9 +178,14 @@ impl JobShared {
 
     /// Stops the job: its running attempt, and any restart to come.
     pub fn request_stop(&self) {
-        self.stop.store(true, Ordering::Relaxed);
+        // First: a checkpoint being written completes before any sink sees the stop (and
+        // commits it), and none starts after.
+        if let Some(c) = &self.coordinator {
+            c.job_stopping();
+        }
+        self.stop.store(true, Ordering::Release);
         if let Some(attempt) = &*self.current.lock().unwrap() {
-            attempt.stop.store(true, Ordering::Relaxed);
+            attempt.stop.store(true, Ordering::Release);
         }
     }
 
@@ -189,7 +194,7 @@ impl JobShared {
         if let Some(a) = &attempt
             && self.stop_requested()
         {
-            a.stop.store(true, Ordering::Relaxed);
+            a.stop.store(true, Ordering::Release);
         }
         *current = attempt;
     }
@@ -377,6 +382,11 @@ impl JobHandle {
                     shared.request_stop();
                 }
             }));
+        }
+        // A restart goes back to the checkpoint as it was taken up, states dropped included.
+        let mut options = options;
+        if let Some(c) = &mut options.checkpoints {
+            c.restore = restore.clone();
         }
         let graph = Arc::new(graph);
         let def = Arc::new(JobDefinition {

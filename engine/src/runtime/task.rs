@@ -225,7 +225,8 @@ impl Task {
         // What completed checkpoints cover is committed before a stop drops the rest.
         self.commit_completed()?;
         self.finish()?;
-        if self.checkpoints.is_some() {
+        // Only a drained source stands for later checkpoints; a stopped one is short of them.
+        if self.checkpoints.is_some() && finished {
             let (states, sources) =
                 self.source_states(node, source.as_mut(), assigner.as_ref(), &None)?;
             self.acknowledge_finished(states, sources)?;
@@ -502,7 +503,7 @@ impl Task {
         }
         self.commit_completed()?;
         self.finish()?;
-        if self.checkpoints.is_some() {
+        if self.checkpoints.is_some() && !self.attempt.stopping() {
             self.acknowledge_finished(Vec::new(), Vec::new())?;
         }
         Ok(())
