@@ -182,6 +182,19 @@ fn checkpoints_in(dir: &Path) -> CheckpointOptions {
     }
 }
 
+/// Starts `spec` in `dir` with checkpoints in `dir/chk`.
+fn start_checkpointed(spec: &PipelineSpec, dir: &Path) -> JobHandle {
+    JobHandle::start(
+        spec,
+        RunOptions {
+            base_dir: dir.to_path_buf(),
+            checkpoints: Some(checkpoints_in(dir)),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 /// The output of a run that never fails, and takes no checkpoints.
 fn clean_output(text: &str, name: &str) -> Vec<String> {
     let dir = temp_dir(&format!("{name}-clean"));
@@ -203,15 +216,7 @@ fn survives_failures(name: &str, pipeline: fn(u32, &str) -> String, node: &str, 
             );
             let spec = parse(&pipeline(parallelism, &job)).unwrap();
             let dir = temp_dir(&format!("{name}-{parallelism}-{failures}"));
-            let job = JobHandle::start(
-                &spec,
-                RunOptions {
-                    base_dir: dir.clone(),
-                    checkpoints: Some(checkpoints_in(&dir)),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+            let job = start_checkpointed(&spec, &dir);
             let monitor = job.monitor();
             let summary = job.wait().unwrap_or_else(|e| panic!("{name}: {e}"));
             let case = format!("{name} at p{parallelism} with {failures} failures");
@@ -259,15 +264,7 @@ fn an_interval_join_that_fails_up_to_five_times_commits_every_match_once() {
 /// Stops `text` with a checkpoint part way, then runs `resumed` from it to the end.
 fn stop_and_resume(text: &str, resumed: &str, name: &str) -> Vec<String> {
     let dir = temp_dir(name);
-    let job = JobHandle::start(
-        &parse(text).unwrap(),
-        RunOptions {
-            base_dir: dir.clone(),
-            checkpoints: Some(checkpoints_in(&dir)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let job = start_checkpointed(&parse(text).unwrap(), &dir);
     std::thread::sleep(std::time::Duration::from_millis(80));
     job.stop_with_checkpoint().unwrap();
     let summary = job.wait().unwrap();
@@ -300,15 +297,7 @@ fn window_state_moves_between_parallelisms() {
 #[test]
 fn a_changed_window_or_source_parallelism_is_refused_by_name() {
     let dir = temp_dir("refused");
-    let job = JobHandle::start(
-        &parse(&keyed_windows_at(1, 1, "")).unwrap(),
-        RunOptions {
-            base_dir: dir.clone(),
-            checkpoints: Some(checkpoints_in(&dir)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let job = start_checkpointed(&parse(&keyed_windows_at(1, 1, "")).unwrap(), &dir);
     std::thread::sleep(std::time::Duration::from_millis(50));
     job.stop_with_checkpoint().unwrap();
     job.wait().unwrap();
@@ -431,15 +420,7 @@ fn a_stop_with_a_checkpoint_then_a_restore_gives_the_rows_of_one_run() {
     let expected = clean_output(&text, "savepoint");
     let spec = parse(&text).unwrap();
     let dir = temp_dir("savepoint");
-    let job = JobHandle::start(
-        &spec,
-        RunOptions {
-            base_dir: dir.clone(),
-            checkpoints: Some(checkpoints_in(&dir)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let job = start_checkpointed(&spec, &dir);
     std::thread::sleep(std::time::Duration::from_millis(60));
     let id = job.stop_with_checkpoint().unwrap();
     let summary = job.wait().unwrap();
@@ -472,15 +453,7 @@ fn a_checkpoint_while_paused_keeps_the_rows_a_step_held_back() {
     let expected = clean_output(&text, "paused");
     let spec = parse(&text).unwrap();
     let dir = temp_dir("paused");
-    let job = JobHandle::start(
-        &spec,
-        RunOptions {
-            base_dir: dir.clone(),
-            checkpoints: Some(checkpoints_in(&dir)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let job = start_checkpointed(&spec, &dir);
     std::thread::sleep(std::time::Duration::from_millis(30));
     job.pause();
     // A step of 10 splits a batch of 64: the rest is held back, after the barrier.
@@ -510,15 +483,7 @@ fn a_plain_stop_fails_the_checkpoint_in_flight_and_the_latest_restores_exactly()
     let spec = parse(&text).unwrap();
     for round in 0..5u64 {
         let dir = temp_dir(&format!("plain-stop-{round}"));
-        let job = JobHandle::start(
-            &spec,
-            RunOptions {
-                base_dir: dir.clone(),
-                checkpoints: Some(checkpoints_in(&dir)),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let job = start_checkpointed(&spec, &dir);
         // Once one has completed, stop at points that fall in later ones.
         while !job
             .checkpoints()

@@ -11,7 +11,7 @@ use engine::checkpoint::{CheckpointStats, CheckpointStatus};
 use engine::metrics::MetricsSnapshot;
 use serde_json::Value;
 
-use super::source::{Marker, MarkerKind, MetricsSource};
+use super::source::{Marker, MetricsSource, markers_of};
 
 /// How often the job is asked for what is new.
 const POLL: Duration = Duration::from_millis(300);
@@ -261,23 +261,6 @@ impl MetricsSource for RemoteJob {
     }
 
     fn markers(&self) -> Vec<Marker> {
-        let since = |at: SystemTime| {
-            at.duration_since(self.started)
-                .map_or(0.0, |d| d.as_secs_f64())
-        };
-        self.checkpoints()
-            .into_iter()
-            .filter_map(|c| {
-                let kind = match c.status {
-                    CheckpointStatus::Completed => MarkerKind::Checkpoint,
-                    CheckpointStatus::Failed(_) => MarkerKind::FailedCheckpoint,
-                    CheckpointStatus::InProgress => return None,
-                };
-                Some(Marker {
-                    at_s: since(c.triggered_at + c.duration),
-                    kind,
-                })
-            })
-            .collect()
+        markers_of(&self.checkpoints(), &[], self.started)
     }
 }

@@ -101,27 +101,37 @@ impl MetricsSource for JobMonitor {
     }
 
     fn markers(&self) -> Vec<Marker> {
-        let started = self.started_at();
-        let since = |at: SystemTime| at.duration_since(started).map_or(0.0, |d| d.as_secs_f64());
-        let mut markers: Vec<Marker> = JobMonitor::checkpoints(self)
-            .into_iter()
-            .filter_map(|c| {
-                let kind = match c.status {
-                    CheckpointStatus::Completed => MarkerKind::Checkpoint,
-                    CheckpointStatus::Failed(_) => MarkerKind::FailedCheckpoint,
-                    CheckpointStatus::InProgress => return None,
-                };
-                Some(Marker {
-                    at_s: since(c.triggered_at + c.duration),
-                    kind,
-                })
-            })
-            .chain(self.failures().into_iter().map(|(at, _)| Marker {
-                at_s: since(at),
-                kind: MarkerKind::Failure,
-            }))
-            .collect();
-        markers.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
-        markers
+        let failures: Vec<SystemTime> = self.failures().into_iter().map(|(at, _)| at).collect();
+        markers_of(&JobMonitor::checkpoints(self), &failures, self.started_at())
     }
+}
+
+/// The markers of `checkpoints` (when each ended) and `failures`, in seconds since
+/// `started`, in time order.
+pub fn markers_of(
+    checkpoints: &[CheckpointStats],
+    failures: &[SystemTime],
+    started: SystemTime,
+) -> Vec<Marker> {
+    let since = |at: SystemTime| at.duration_since(started).map_or(0.0, |d| d.as_secs_f64());
+    let mut markers: Vec<Marker> = checkpoints
+        .iter()
+        .filter_map(|c| {
+            let kind = match c.status {
+                CheckpointStatus::Completed => MarkerKind::Checkpoint,
+                CheckpointStatus::Failed(_) => MarkerKind::FailedCheckpoint,
+                CheckpointStatus::InProgress => return None,
+            };
+            Some(Marker {
+                at_s: since(c.triggered_at + c.duration),
+                kind,
+            })
+        })
+        .chain(failures.iter().map(|&at| Marker {
+            at_s: since(at),
+            kind: MarkerKind::Failure,
+        }))
+        .collect();
+    markers.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+    markers
 }

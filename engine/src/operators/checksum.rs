@@ -22,6 +22,25 @@ pub fn open(state: &[u8]) -> Result<&[u8], String> {
     Ok(payload)
 }
 
+/// Reads the state of every instance a node had (`what`: "window", "join"), naming the
+/// instance whose state is not readable.
+pub fn read_each<'a, T>(
+    states: &'a [Vec<u8>],
+    what: &str,
+    read: impl Fn(&'a [u8]) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    states
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| read(bytes).map_err(|e| unreadable(what, i, states.len(), e)))
+        .collect()
+}
+
+/// Why the state of instance `i` of `of` of a `what` cannot be taken up.
+pub fn unreadable(what: &str, i: usize, of: usize, e: impl std::fmt::Display) -> String {
+    format!("the state of {what} instance {i} (of {of}) is not readable: {e}")
+}
+
 /// FNV-1a over 8-byte words, turned after each so that every bit reaches every other:
 /// the same on every platform and in every version, and quick for states of megabytes.
 fn checksum(bytes: &[u8]) -> u64 {

@@ -419,9 +419,16 @@ impl Task {
             .into_iter()
             .flatten()
             .min();
-            let readable: Vec<bool> = open.iter().zip(&blocked).map(|(o, b)| *o && !b).collect();
+            // While aligning, inputs whose barrier came are not read.
+            let aligned: Vec<bool>;
+            let readable = if aligning.is_some() {
+                aligned = open.iter().zip(&blocked).map(|(o, b)| *o && !b).collect();
+                &aligned
+            } else {
+                &open
+            };
             let waiting = Instant::now();
-            let received = receive(&inputs, &readable, deadline);
+            let received = receive(&inputs, readable, deadline);
             self.counters.add_idle(waiting.elapsed().as_nanos() as u64);
             record_queue_fill(&self.counters, &inputs, &open);
             let Some((i, message)) = received else {

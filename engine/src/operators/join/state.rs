@@ -181,17 +181,7 @@ impl Join {
     /// Takes up the states of every instance the join had at a checkpoint: each row where
     /// its key is owned now, and the least of their watermarks.
     pub(super) fn restore_states(&mut self, states: &[Vec<u8>]) -> OpResult {
-        let unreadable = |i: usize, e: String| {
-            format!(
-                "the state of join instance {i} (of {}) is not readable: {e}",
-                states.len()
-            )
-        };
-        let persisted = states
-            .iter()
-            .enumerate()
-            .map(|(i, bytes)| self.read(bytes).map_err(|e| unreadable(i, e)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let persisted = checksum::read_each(states, "join", |bytes| self.read(bytes))?;
         let Some(watermark) = persisted.iter().map(|p| p.watermark).min() else {
             return Ok(());
         };
@@ -200,7 +190,7 @@ impl Join {
         let mut indexed = [false; 2];
         for (i, p) in persisted.into_iter().enumerate() {
             self.take_up(p, &mut runs, &mut indexed)
-                .map_err(|e| unreadable(i, e))?;
+                .map_err(|e| checksum::unreadable("join", i, states.len(), e))?;
         }
         if let State::Interval(j) = &mut self.state {
             for ((side, runs), indexed) in j.sides.iter_mut().zip(runs).zip(indexed) {

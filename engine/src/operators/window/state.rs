@@ -249,17 +249,7 @@ impl Window {
     /// Takes up the states of every instance the window had at a checkpoint: each key where
     /// it is owned now, and the least of their watermarks.
     pub(super) fn restore_states(&mut self, states: &[Vec<u8>]) -> OpResult {
-        let unreadable = |i: usize, e: String| {
-            format!(
-                "the state of window instance {i} (of {}) is not readable: {e}",
-                states.len()
-            )
-        };
-        let persisted = states
-            .iter()
-            .enumerate()
-            .map(|(i, bytes)| self.read(bytes).map_err(|e| unreadable(i, e)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let persisted = checksum::read_each(states, "window", |bytes| self.read(bytes))?;
         let Some(watermark) = persisted.iter().map(|p| p.watermark).min() else {
             return Ok(());
         };
@@ -267,7 +257,7 @@ impl Window {
             // Windows of an instance ahead fired there up to its watermark.
             let ahead = (p.watermark > watermark).then_some(p.watermark);
             self.take_up(p.windows, ahead, watermark)
-                .map_err(|e| unreadable(i, e))?;
+                .map_err(|e| checksum::unreadable("window", i, states.len(), e))?;
         }
         if let State::Slices(w) = &mut self.state {
             // A window none of whose rows this instance owns does not fire here.
