@@ -1,5 +1,7 @@
 //! Helpers for end-to-end tests that span the Streamlab crates.
 
+pub mod flink;
+
 use std::path::{Path, PathBuf};
 
 /// The repository's root folder.
