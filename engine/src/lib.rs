@@ -2,6 +2,7 @@
 //! operators and a threaded runtime with bounded channels.
 
 pub mod checkpoint;
+pub mod export;
 pub mod expr;
 pub mod limits;
 pub mod metrics;

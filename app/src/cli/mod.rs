@@ -1,6 +1,8 @@
-//! The command line: `streamlab` (the designer), `open`, `run`, `validate` and `bench`.
+//! The command line: `streamlab` (the designer), `open`, `run`, `validate`, `export` and
+//! `bench`.
 
 mod bench;
+mod export;
 mod progress;
 mod run;
 mod terminal;
@@ -41,6 +43,9 @@ enum Command {
         /// The pipeline file (.ron)
         file: PathBuf,
     },
+    /// Write a pipeline for another engine
+    #[command(subcommand)]
+    Export(ExportTarget),
     /// Measure throughput: runs a pipeline several times and reports records/s
     Bench {
         /// The pipeline to measure (default: the built-in datagen → filter → map → blackhole)
@@ -66,6 +71,13 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ExportTarget {
+    /// A Flink SQL script (or with --pyflink a PyFlink job) computing the same results on
+    /// Apache Flink
+    FlinkSql(export::FlinkSqlArgs),
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -79,6 +91,7 @@ pub fn main() -> ExitCode {
         Some(Command::Open { file }) => crate::gui::open(Some(file)),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Validate { file }) => validate::validate(&file),
+        Some(Command::Export(ExportTarget::FlinkSql(args))) => export::flink(&args),
         Some(Command::Bench {
             file,
             runs,

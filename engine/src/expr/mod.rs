@@ -21,7 +21,7 @@ mod cast;
 mod functions;
 mod kernels;
 mod node;
-mod parse;
+pub(crate) mod parse;
 #[cfg(test)]
 mod tests;
 

@@ -1,4 +1,4 @@
-//! Reads CSV (with a header row) or JSON Lines files against a declared schema.
+//! Reads CSV (with or without a header row) or JSON Lines files against a declared schema.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
@@ -10,7 +10,7 @@ use crate::spec::{FileFormat, FileSourceConfig};
 use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
 
 enum Reader {
-    /// The CSV reader, and for each schema column its position in the file's header.
+    /// The CSV reader, and for each schema column its position in a record.
     Csv(csv::Reader<BufReader<File>>, Vec<usize>),
     /// The file, and the byte offset of the next line.
     Json(BufReader<File>, u64),
@@ -35,6 +35,35 @@ pub struct FileSource {
     null_literal: Option<String>,
 }
 
+/// For each schema column, its position in the file's header row.
+fn header_positions(
+    reader: &mut csv::Reader<BufReader<File>>,
+    schema: &Schema,
+    path: &std::path::Path,
+) -> OpResult<Vec<usize>> {
+    let header = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
+        .clone();
+    schema
+        .fields
+        .iter()
+        .map(|f| {
+            header
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(&f.name))
+                .ok_or_else(|| {
+                    format!(
+                        "{} has no column `{}` (its header: {})",
+                        path.display(),
+                        f.name,
+                        header.iter().collect::<Vec<_>>().join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
 impl FileSource {
     pub fn open(config: &FileSourceConfig, ctx: &Context) -> OpResult<Self> {
         let path = ctx.resolve(&config.path);
@@ -45,30 +74,14 @@ impl FileSource {
                 // Cells are kept exactly as written (quoted spaces are data); only the
                 // header's names and the text of numbers, booleans and times are trimmed.
                 let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(true)
+                    .has_headers(config.header)
                     .trim(csv::Trim::Headers)
                     .from_reader(BufReader::new(file));
-                let header = reader
-                    .headers()
-                    .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
-                    .clone();
-                let positions = schema
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        header
-                            .iter()
-                            .position(|h| h.eq_ignore_ascii_case(&f.name))
-                            .ok_or_else(|| {
-                                format!(
-                                    "{} has no column `{}` (its header: {})",
-                                    path.display(),
-                                    f.name,
-                                    header.iter().collect::<Vec<_>>().join(", ")
-                                )
-                            })
-                    })
-                    .collect::<Result<_, _>>()?;
+                let positions = if config.header {
+                    header_positions(&mut reader, &schema, &path)?
+                } else {
+                    (0..schema.len()).collect()
+                };
                 Reader::Csv(reader, positions)
             }
             FileFormat::JsonLines => Reader::Json(BufReader::new(file), 0),
@@ -77,7 +90,7 @@ impl FileSource {
             path,
             schema,
             reader,
-            line: if config.format == FileFormat::Csv {
+            line: if config.format == FileFormat::Csv && config.header {
                 1
             } else {
                 0
@@ -98,16 +111,23 @@ impl FileSource {
         }
     }
 
-    /// Parses one CSV cell into `builder`: the null literal is NULL; without one, an empty
-    /// cell is NULL except in a STRING column.
+    /// Parses one CSV cell into `builder`: the null literal is NULL. Without one, as in
+    /// Flink's csv format, no cell is NULL: an empty STRING cell is the empty string, and an
+    /// empty cell of another type is an error.
     fn push_cell(&self, builder: &mut ColumnBuilder, column: &str, text: &str) -> OpResult {
-        let null = match &self.null_literal {
-            Some(literal) => text == literal,
-            None => text.is_empty() && builder.data_type() != DataType::Utf8,
-        };
-        if null {
+        if self.null_literal.as_deref() == Some(text) {
             builder.push_null();
             return Ok(());
+        }
+        let data_type = builder.data_type();
+        if data_type != DataType::Utf8 && text.trim().is_empty() {
+            return Err(self.error(
+                Some(column),
+                format!(
+                    "an empty cell is not a {data_type}; to read empty cells as NULL, set the \
+                     node's null literal to the empty text (Flink's `csv.null-literal`)"
+                ),
+            ));
         }
         self.push_text(builder, column, text)
     }
@@ -196,7 +216,7 @@ impl FileSource {
                         let message = match e.kind() {
                             csv::ErrorKind::UnequalLengths {
                                 expected_len, len, ..
-                            } => format!("{len} fields where the header has {expected_len}"),
+                            } => format!("{len} fields where the first line has {expected_len}"),
                             _ => e.to_string(),
                         };
                         self.error(None, message)

@@ -334,12 +334,16 @@ pub enum FileFormat {
 }
 
 /// Reads a file with a declared schema.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FileSourceConfig {
     /// Relative paths resolve against the pipeline file's folder.
     pub path: String,
     pub format: FileFormat,
+    /// CSV: the first line names the columns (in any order). Without a header, the columns
+    /// are the schema's, in order, as Flink's csv format reads them.
+    #[serde(skip_serializing_if = "is_true")]
+    pub header: bool,
     pub schema: Vec<Field>,
     /// A `TIMESTAMP(3)` or `BIGINT` (epoch ms) column that carries event time.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -349,10 +353,30 @@ pub struct FileSourceConfig {
     /// The source without rows for this long stops holding event time back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout_ms: Option<u64>,
-    /// CSV: a cell with exactly this text is NULL (Flink's `csv.null-literal`). Unset, an
-    /// empty cell is NULL in every column but a STRING one, where it is the empty string.
+    /// CSV: a cell with exactly this text is NULL (Flink's `csv.null-literal`); `""` reads
+    /// empty cells as NULL. Unset, no cell is NULL: as in Flink, an empty STRING cell is the
+    /// empty string, and an empty cell of another type is an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub null_literal: Option<String>,
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
+}
+
+impl Default for FileSourceConfig {
+    fn default() -> Self {
+        FileSourceConfig {
+            path: String::new(),
+            format: FileFormat::Csv,
+            header: true,
+            schema: Vec::new(),
+            event_time: None,
+            watermark_delay_ms: 0,
+            idle_timeout_ms: None,
+            null_literal: None,
+        }
+    }
 }
 
 /// Which of the Nexmark streams a source emits.
