@@ -8,8 +8,11 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::TempDir;
+use egui_kittest::Harness;
+use egui_kittest::kittest::NodeT;
 use engine::checkpoint::CheckpointStatus;
 use serde_json::Value;
+use streamlab::editor::Editor;
 use streamlab::monitor::MetricsSource;
 use streamlab::monitor::remote::{RemoteJob, Server};
 use streamlab_tests::flink::{self, Cluster};
@@ -184,6 +187,9 @@ fn a_flink_jobs_vertices_rates_watermarks_and_checkpoints_are_watched() {
     );
     let watched = started.elapsed();
 
+    through_the_designer(&cluster, &remote);
+    let shown = started.elapsed();
+
     // A stopped cluster is an error naming where it was.
     drop(cluster);
     let address = remote.address().to_string();
@@ -195,10 +201,64 @@ fn a_flink_jobs_vertices_rates_watermarks_and_checkpoints_are_watched() {
     assert!(error.contains(&address), "{error}");
     eprintln!(
         "flink cluster: REST up after {:.1} s, job running after {:.1} s, watched and \
-         checkpointed after {:.1} s, stopped after {:.1} s",
+         checkpointed after {:.1} s, shown in the designer after {:.1} s, stopped after {:.1} s",
         up.as_secs_f64(),
         running.as_secs_f64(),
         watched.as_secs_f64(),
+        shown.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// Whether some text on screen contains `text`.
+fn shows(harness: &Harness<'_, Editor>, text: &str) -> bool {
+    harness.root().children_recursive().any(|n| {
+        let node = n.accesskit_node();
+        node.value().is_some_and(|v| v.contains(text))
+            || node.label().is_some_and(|l| l.contains(text))
+    })
+}
+
+fn texts(harness: &Harness<'_, Editor>) -> Vec<String> {
+    harness
+        .root()
+        .children_recursive()
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or(node.value())
+        })
+        .collect()
+}
+
+/// File → Watch a running job's path: the designer shows the Flink job's state, its
+/// vertices by Flink's names and its charts.
+fn through_the_designer(cluster: &Cluster, remote: &RemoteJob) {
+    let hello = streamlab_tests::repo_root().join("saved-graphs/hello.ron");
+    let mut editor = Editor::new(Some(&hello));
+    editor
+        .watch_remote(&cluster.address())
+        .expect("the designer connects");
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, editor: &mut Editor| editor.ui(ui), editor);
+    let status = format!(
+        "Watching `watched-by-streamlab` at {} (Flink cluster): RUNNING",
+        remote.address()
+    );
+    let sink = remote
+        .latest()
+        .and_then(|s| s.nodes.iter().find(|n| n.id.starts_with(SINK)).cloned())
+        .expect("the sink vertex")
+        .id;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !(shows(&h, &status) && shows(&h, &sink) && shows(&h, "Rows per second")) {
+        assert!(
+            Instant::now() < deadline,
+            "the designer never showed {status:?}, {sink:?} and the charts: {:?}",
+            texts(&h)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+        h.run_steps(2);
+    }
 }
