@@ -150,7 +150,8 @@ impl Editor {
             ui.heading("Watch a running job");
             ui.label(
                 "The address a headless run serves its REST API on \
-                 (streamlab run FILE --serve 127.0.0.1:8081):",
+                 (streamlab run FILE --serve 127.0.0.1:8081), or a Flink cluster's \
+                 REST API (its JobManager, port 8081 by default):",
             );
             let field = ui.add(
                 egui::TextEdit::singleline(address)

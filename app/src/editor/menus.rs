@@ -410,9 +410,13 @@ impl Editor {
             return match error {
                 Some(e) => format!("Watching `{}`: {e}", remote.name),
                 None => format!(
-                    "Watching `{}` at {}: {state}",
+                    "Watching `{}` at {}{}: {state}",
                     remote.name,
-                    remote.address()
+                    remote.address(),
+                    match remote.server {
+                        crate::monitor::remote::Server::Flink => " (Flink cluster)",
+                        crate::monitor::remote::Server::Streamlab => "",
+                    }
                 ),
             };
         }

@@ -15,6 +15,19 @@ use crate::format;
 /// number of batches, so its own rate jumps between multiples of the batch size).
 const RATE_WINDOW_S: f64 = 1.0;
 
+/// The window rates are over: [`RATE_WINDOW_S`], or wider where samples come further apart
+/// (a Flink cluster refreshes its metrics every few seconds), so each rate spans at least
+/// the gap to an earlier sample instead of falling back to the average since the start.
+fn rate_window(samples: &[Arc<MetricsSnapshot>]) -> f64 {
+    let widest = samples
+        .windows(2)
+        .rev()
+        .take(20)
+        .map(|w| w[1].elapsed.as_secs_f64() - w[0].elapsed.as_secs_f64())
+        .fold(0.0, f64::max);
+    RATE_WINDOW_S.max(widest * 1.5)
+}
+
 /// What the charts are about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject<'a> {
@@ -46,6 +59,7 @@ impl Charts {
             .map(|s| s.nodes.iter().map(|n| (n.id.clone(), n.category)).collect())
             .unwrap_or_default();
         let t = |s: &MetricsSnapshot| s.elapsed.as_secs_f64();
+        let window = rate_window(samples);
         // A series of `read` over the samples that have a value.
         let series = |name: String, read: &dyn Fn(&MetricsSnapshot) -> Option<f64>| Series {
             name,
@@ -61,7 +75,7 @@ impl Charts {
                 .collect();
             Series {
                 name,
-                points: crate::report::trailing_rates(&counts, RATE_WINDOW_S)
+                points: crate::report::trailing_rates(&counts, window)
                     .into_iter()
                     .map(|(x, y)| [x, y])
                     .collect(),
@@ -247,5 +261,47 @@ impl Charts {
                     });
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use engine::metrics::{MetricsSnapshot, NodeSnapshot};
+    use engine::spec::Category;
+
+    use super::*;
+
+    /// A source that has sent `out` rows at `at_s`.
+    fn sample(at_s: f64, out: u64) -> Arc<MetricsSnapshot> {
+        Arc::new(MetricsSnapshot {
+            elapsed: Duration::from_secs_f64(at_s),
+            nodes: vec![NodeSnapshot {
+                id: "gen".into(),
+                category: Some(Category::Source),
+                records_out: out,
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn samples_seconds_apart_read_as_the_rate_between_them_not_since_the_start() {
+        // 100 rows a second for 10 s, then 400 a second, sampled every 3 s.
+        let samples: Vec<_> = [(10.0, 1000), (13.0, 2200), (16.0, 3400)]
+            .into_iter()
+            .map(|(t, n)| sample(t, n))
+            .collect();
+        let charts = Charts::of(&samples, Subject::Job);
+        let rates: Vec<f64> = charts.throughput[0].points.iter().map(|p| p[1]).collect();
+        assert_eq!(rates[1..], [400.0, 400.0], "{rates:?}");
+    }
+
+    #[test]
+    fn samples_a_tenth_apart_keep_a_one_second_window() {
+        let samples: Vec<_> = (0..30).map(|i| sample(i as f64 / 10.0, i * 10)).collect();
+        assert_eq!(rate_window(&samples), RATE_WINDOW_S);
     }
 }

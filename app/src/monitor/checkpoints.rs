@@ -48,7 +48,7 @@ pub fn ui(
             .clicked()
         {
             *message = Some(match source.checkpoint_now() {
-                Ok(id) => format!("checkpoint {id} asked for"),
+                Ok(asked) => asked,
                 Err(e) => e,
             });
         }
@@ -64,7 +64,7 @@ pub fn ui(
                 if restarts == 1 { "" } else { "s" }
             ));
         }
-        if let Some(m) = message {
+        if let Some(m) = source.checkpoint_progress().as_ref().or(message.as_ref()) {
             ui.separator();
             ui.label(RichText::new(m.as_str()).weak());
         }

@@ -1,10 +1,11 @@
 //! The monitor: what the engine is doing, live — charts of throughput, latency, watermark
 //! lag and time shares for the whole job or one node, a node's instances side by side, and
 //! the busiest nodes. A view with its own state, reading samples through a `MetricsSource`
-//! (the embedded engine's sampler, or later a REST endpoint).
+//! (the embedded engine's sampler, or a REST API: streamlab's own or a Flink cluster's).
 
 mod charts;
 pub mod checkpoints;
+pub mod flink_rest;
 pub mod remote;
 mod source;
 mod table;

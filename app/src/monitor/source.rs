@@ -1,5 +1,5 @@
 //! Where the monitor's samples come from: the embedded engine's job today, a REST endpoint
-//! (`streamlab run --serve`, later a Flink cluster) through the same trait.
+//! (`streamlab run --serve`, or a Flink cluster) through the same trait.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,9 +51,14 @@ pub trait MetricsSource {
     fn checkpoint_settings(&self) -> Option<(PathBuf, Option<Duration>)> {
         None
     }
-    /// Takes a checkpoint now; its number.
-    fn checkpoint_now(&self) -> Result<u64, String> {
+    /// Asks for a checkpoint now; what to tell of it.
+    fn checkpoint_now(&self) -> Result<String, String> {
         Err("this job takes no checkpoints".into())
+    }
+    /// What became of the last checkpoint asked for, where that is known only later (a
+    /// remote job's); `None` where [`MetricsSource::checkpoint_now`] said it all.
+    fn checkpoint_progress(&self) -> Option<String> {
+        None
     }
     /// Restarts after failures so far.
     fn restarts(&self) -> u32 {
@@ -92,8 +97,9 @@ impl MetricsSource for JobMonitor {
         JobMonitor::checkpoint_settings(self)
     }
 
-    fn checkpoint_now(&self) -> Result<u64, String> {
+    fn checkpoint_now(&self) -> Result<String, String> {
         self.checkpoint()
+            .map(|id| format!("checkpoint {id} asked for"))
     }
 
     fn restarts(&self) -> u32 {
