@@ -176,7 +176,7 @@ fn csv_source_to_json_lines_sink_with_event_time() {
         r#"(version: 1, nodes: [
             (id: "quotes", kind: FileSource(path: "in.csv", format: Csv, schema: [
                 (name: "ts", type: Timestamp), (name: "symbol", type: Utf8), (name: "price", type: Float64),
-            ], event_time: "ts", watermark_delay_ms: 1000)),
+            ], event_time: "ts", watermark_delay_ms: 1000, null_literal: "")),
             (id: "out", kind: FileSink(path: "sub/out.jsonl", format: JsonLines)),
         ], edges: [(from: "quotes", to: "out")])"#,
     )
@@ -472,24 +472,33 @@ fn csv_text_is_kept_exactly_and_nulls_round_trip_with_a_null_literal() {
             ], edges: [(from: "src", to: "out"), (from: "src", to: "file")])"#
         )
     };
-    // Without a null literal (Flink's default): an empty STRING cell is '', an empty number
-    // is NULL; quoted spaces are data, spaces around a number are not.
+    // Without a null literal (Flink's default) no cell is NULL, so an empty number is an
+    // error naming its place, as Flink's csv format fails on it.
+    let error = run_in(&dir, &pipeline("")).unwrap_err().to_string();
+    assert!(error.contains("in.csv line 3, column `n`: an empty cell is not a BIGINT"), "{error}");
+    // With the empty text as the null literal, empty cells are NULL, strings too; quoted
+    // spaces are data, spaces around a number are not.
     let console = Arc::new(ConsoleCapture::new(100));
     let options = RunOptions {
         base_dir: dir.clone(),
         console: console.clone(),
         ..Default::default()
     };
-    JobHandle::start(&spec(&pipeline("")), options)
+    JobHandle::start(&spec(&pipeline(r#", null_literal: """#)), options)
         .unwrap()
         .wait()
         .unwrap();
     assert_eq!(
         console.lines(),
-        ["+I[1,   padded  , 7]", "+I[2, , NULL]", "+I[3, \\N, 8]"]
+        ["+I[1,   padded  , 7]", "+I[2, NULL, NULL]", "+I[3, \\N, 8]"]
     );
     // With one, the literal is NULL on the way in and on the way out, so a file written
     // and read back is the same rows.
+    std::fs::write(
+        dir.join("in.csv"),
+        "id, name ,n\n1,\"  padded  \",7\n2,,\\N\n3,\\N, 8 \n",
+    )
+    .unwrap();
     let with_null = pipeline(r#", null_literal: "\\N""#);
     let (summary, _) = run_in(&dir, &with_null).unwrap();
     let written = std::fs::read_to_string(dir.join("out.csv")).unwrap();
