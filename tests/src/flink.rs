@@ -16,7 +16,9 @@ fn python() -> PathBuf {
     if let Some(python) = std::env::var_os("STREAMLAB_FLINK_PYTHON") {
         return PathBuf::from(python);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     home.join(".cache/streamlab/flink-venv/bin/python")
 }
 
