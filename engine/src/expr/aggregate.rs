@@ -192,6 +192,15 @@ mod tests {
                 .data_type,
             DataType::Int64
         );
+        let ints = Schema::new(vec![Field::new("i", DataType::Int32)]);
+        for item in ["SUM(i)", "AVG(i)", "MIN(i)", "MAX(i)"] {
+            let a = Aggregate::compile(item, 0, &ints).unwrap();
+            assert_eq!(a.data_type, DataType::Int32, "{item}");
+        }
+        assert_eq!(
+            Aggregate::compile("COUNT(i)", 0, &ints).unwrap().data_type,
+            DataType::Int64
+        );
         assert_eq!(
             Aggregate::compile("MAX(name) AS m", 0, &s)
                 .unwrap()

@@ -14,7 +14,13 @@ pub(crate) fn castable(from: DataType, to: DataType) -> bool {
     from == to
         || to == Utf8
         || from == Utf8
-        || matches!((from, to), (Int64 | Float64 | Bool, Int64 | Float64 | Bool))
+        || matches!(
+            (from, to),
+            (
+                Int32 | Int64 | Float64 | Bool,
+                Int32 | Int64 | Float64 | Bool
+            )
+        )
 }
 
 pub(crate) fn cast(
@@ -35,9 +41,16 @@ pub(crate) fn cast(
     let d = Datum::Array(column.clone());
     let own = column.validity.clone();
     let values = match (from, to) {
+        (Int32, Int64) => Values::Int64(map1(d.i32s()?, rows, i64::from)),
+        // Narrowing keeps the low 32 bits, as Java's `(int)` does.
+        (Int64, Int32) => Values::Int32(map1(d.i64s()?, rows, |x| x as i32)),
+        (Int32, Float64) => Values::Float64(map1(d.i32s()?, rows, f64::from)),
         (Int64, Float64) => Values::Float64(map1(d.i64s()?, rows, |x| x as f64)),
-        // `as` truncates toward zero and saturates (NaN becomes 0).
+        // `as` truncates toward zero and saturates (NaN becomes 0), as Java's casts do.
+        (Float64, Int32) => Values::Int32(map1(d.f64s()?, rows, |x| x as i32)),
         (Float64, Int64) => Values::Int64(map1(d.f64s()?, rows, |x| x as i64)),
+        (Int32, Bool) => Values::Bool(map1(d.i32s()?, rows, |x| x != 0)),
+        (Bool, Int32) => Values::Int32(map1(d.bools()?, rows, i32::from)),
         (Int64, Bool) => Values::Bool(map1(d.i64s()?, rows, |x| x != 0)),
         (Float64, Bool) => Values::Bool(map1(d.f64s()?, rows, |x| x != 0.0)),
         (Bool, Int64) => Values::Int64(map1(d.bools()?, rows, i64::from)),
@@ -60,6 +73,7 @@ pub(crate) fn cast(
 fn format_column(values: &Values) -> Utf8Values {
     let mut out = Utf8Values::with_capacity(values.len(), values.len() * 8);
     match values {
+        Values::Int32(v) => v.iter().for_each(|x| out.push_with(|s| write_int(s, *x))),
         Values::Int64(v) => v.iter().for_each(|x| out.push_with(|s| write_int(s, *x))),
         Values::Float64(v) => v.iter().for_each(|x| out.push_with(|s| write_float(s, *x))),
         Values::Bool(v) => v.iter().for_each(|&x| out.push(bool_text(x))),
@@ -69,7 +83,7 @@ fn format_column(values: &Values) -> Utf8Values {
     out
 }
 
-fn write_int(s: &mut String, x: i64) {
+fn write_int(s: &mut String, x: impl std::fmt::Display) {
     let _ = write!(s, "{x}");
 }
 
@@ -117,6 +131,7 @@ fn parse_column(
         Ok(out)
     }
     let values = match to {
+        DataType::Int32 => Values::Int32(run(text, &mut ok, to, lenient, parse_int)?),
         DataType::Int64 => Values::Int64(run(text, &mut ok, to, lenient, parse_int)?),
         DataType::Float64 => Values::Float64(run(text, &mut ok, to, lenient, parse_float)?),
         DataType::Bool => Values::Bool(run(text, &mut ok, to, lenient, parse_bool)?),
@@ -130,16 +145,87 @@ fn bad_text(s: &str, to: DataType) -> EvalError {
     EvalError::new(format!("cannot cast '{s}' to {to}"))
 }
 
-fn parse_int(s: &str) -> Option<i64> {
-    s.trim().parse().ok()
+/// Text to an integer as Flink reads it: spaces around it, a sign, digits, and a fraction
+/// that is dropped (`'1.9'` is 1, `'-0.5'` is 0); an exponent, hex, or a value out of the
+/// type's range does not convert.
+fn parse_int<T: TryFrom<i64>>(s: &str) -> Option<T> {
+    let s = s.trim();
+    let (negative, digits) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    // Accumulated negatively so that the most negative value fits.
+    let mut value: i64 = 0;
+    for b in whole.bytes() {
+        value = value.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+    }
+    let value = if negative {
+        value
+    } else {
+        value.checked_neg()?
+    };
+    T::try_from(value).ok()
 }
 
+/// Text to a DOUBLE as Java's `Double.parseDouble` (and so Flink) reads it: spaces around
+/// it, `NaN` and `Infinity` spelt so, an `f` or `d` suffix, and hexadecimal `0x1p3`.
 fn parse_float(s: &str) -> Option<f64> {
-    s.trim().parse().ok()
+    let s = s.trim();
+    let (sign, body) = match s.as_bytes().first()? {
+        b'-' => (-1.0, &s[1..]),
+        b'+' => (1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    match body {
+        "NaN" => return Some(f64::NAN),
+        "Infinity" => return Some(sign * f64::INFINITY),
+        _ => {}
+    }
+    let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
+    if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        return parse_hex_float(hex).map(|v| sign * v);
+    }
+    // Rust would also read `inf` and `nan`, which Java does not.
+    let plain = body.bytes().any(|b| b.is_ascii_digit())
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !plain {
+        return None;
+    }
+    body.parse::<f64>().ok().map(|v| sign * v)
 }
 
+/// The part after `0x` of a hexadecimal float: hex digits with an optional point, then a
+/// binary exponent `p<n>`, which Java requires.
+fn parse_hex_float(hex: &str) -> Option<f64> {
+    let (mantissa, exponent) = hex.split_once(['p', 'P'])?;
+    let exponent: i32 = exponent.parse().ok()?;
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    let mut value = 0f64;
+    for c in whole.chars().chain(fraction.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let shift = exponent.checked_sub(4 * fraction.len() as i32)?;
+    Some(value * 2f64.powi(shift))
+}
+
+/// Flink's words for a BOOLEAN, in any case but without spaces around them.
 fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
+    match s.to_ascii_lowercase().as_str() {
         "true" | "t" | "yes" | "y" | "1" => Some(true),
         "false" | "f" | "no" | "n" | "0" => Some(false),
         _ => None,
@@ -156,6 +242,14 @@ pub(crate) fn cast_value(v: &Value, to: DataType, lenient: bool) -> Result<Value
     Ok(match (v, to) {
         (Value::Null, _) => Value::Null,
         (v, to) if v.data_type() == Some(to) => v.clone(),
+        (Value::Int32(x), DataType::Int64) => Value::Int64(i64::from(*x)),
+        (Value::Int64(x), DataType::Int32) => Value::Int32(*x as i32),
+        (Value::Int32(x), DataType::Float64) => Value::Float64(f64::from(*x)),
+        (Value::Float64(x), DataType::Int32) => Value::Int32(*x as i32),
+        (Value::Int32(x), DataType::Bool) => Value::Bool(*x != 0),
+        (Value::Bool(x), DataType::Int32) => Value::Int32(i32::from(*x)),
+        (Value::Int32(x), DataType::Utf8) => Value::Utf8(x.to_string()),
+        (Value::Utf8(s), DataType::Int32) => parsed(s, &|s| parse_int(s).map(Value::Int32))?,
         (Value::Int64(x), DataType::Float64) => Value::Float64(*x as f64),
         (Value::Int64(x), DataType::Bool) => Value::Bool(*x != 0),
         (Value::Float64(x), DataType::Int64) => Value::Int64(*x as i64),
@@ -175,7 +269,7 @@ pub(crate) fn cast_value(v: &Value, to: DataType, lenient: bool) -> Result<Value
         (v, to) => {
             return Err(EvalError::new(format!(
                 "cannot cast {} to {to}",
-                v.data_type().map_or("NULL", DataType::sql_name)
+                v.data_type().map_or("NULL".into(), DataType::sql_name)
             )));
         }
     })

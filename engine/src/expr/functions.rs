@@ -61,6 +61,9 @@ pub(crate) fn call(
         (Func::Abs, DataType::Int64) => {
             Values::Int64(map1(args[0].i64s()?, rows, i64::wrapping_abs))
         }
+        (Func::Abs, DataType::Int32) => {
+            Values::Int32(map1(args[0].i32s()?, rows, i32::wrapping_abs))
+        }
         (Func::Abs, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::abs)),
         (Func::Floor, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::floor)),
         (Func::Ceil, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::ceil)),
@@ -71,7 +74,7 @@ pub(crate) fn call(
         (Func::Upper, _) => Values::Utf8(map_text(args[0].strs()?, rows, upper)),
         (Func::CharLength, _) => {
             let text = args[0].strs()?;
-            Values::Int64((0..rows).map(|i| char_length(text.get(i))).collect())
+            Values::Int32((0..rows).map(|i| char_length(text.get(i))).collect())
         }
         (Func::Concat, _) => {
             let parts = args
@@ -94,6 +97,9 @@ fn call_scalar(func: Func, args: &[Datum], ty: DataType) -> Result<Datum, EvalEr
         (Func::Abs, DataType::Int64) => {
             Value::Int64(args[0].i64s().map(|s| first(s).wrapping_abs())?)
         }
+        (Func::Abs, DataType::Int32) => {
+            Value::Int32(args[0].i32s().map(|s| first(s).wrapping_abs())?)
+        }
         (Func::Abs, _) => Value::Float64(first(args[0].f64s()?).abs()),
         (Func::Floor, _) => Value::Float64(first(args[0].f64s()?).floor()),
         (Func::Ceil, _) => Value::Float64(first(args[0].f64s()?).ceil()),
@@ -106,7 +112,7 @@ fn call_scalar(func: Func, args: &[Datum], ty: DataType) -> Result<Datum, EvalEr
             upper(s, text(0)?);
             Ok(())
         })?),
-        (Func::CharLength, _) => Value::Int64(char_length(text(0)?)),
+        (Func::CharLength, _) => Value::Int32(char_length(text(0)?)),
         (Func::Concat, _) => {
             let mut s = String::new();
             for i in 0..args.len() {
@@ -160,7 +166,7 @@ fn upper(out: &mut String, text: &str) {
     }
 }
 
-/// Characters, not bytes, as in Flink.
-fn char_length(text: &str) -> i64 {
-    text.chars().count() as i64
+/// Characters, not bytes, as in Flink; an INT there too.
+fn char_length(text: &str) -> i32 {
+    text.chars().count() as i32
 }

@@ -54,6 +54,17 @@ impl Datum {
         }
     }
 
+    pub(crate) fn i32s(&self) -> Result<Side<'_, i32>, EvalError> {
+        match self {
+            Datum::Array(c) => match &c.values {
+                Values::Int32(v) => Ok(Side::Arr(v)),
+                other => Err(mismatch("INT", other.data_type())),
+            },
+            Datum::Scalar(Value::Int32(x)) => Ok(Side::One(*x)),
+            Datum::Scalar(v) => Err(scalar_mismatch("INT", v)),
+        }
+    }
+
     pub(crate) fn f64s(&self) -> Result<Side<'_, f64>, EvalError> {
         match self {
             Datum::Array(c) => match &c.values {
@@ -203,43 +214,76 @@ pub(crate) fn division_by_zero() -> EvalError {
     EvalError::new("division by zero")
 }
 
-/// BIGINT arithmetic. Overflow wraps (two's complement), like Java `long` in Flink.
-pub(crate) fn int_arith(
+/// A fixed-width integer type (INT, BIGINT) whose arithmetic wraps as Java's does.
+pub(crate) trait WrappingInt: Copy + PartialEq {
+    const ZERO: Self;
+    fn add(self, other: Self) -> Self;
+    fn sub(self, other: Self) -> Self;
+    fn mul(self, other: Self) -> Self;
+    fn div(self, other: Self) -> Self;
+    fn rem(self, other: Self) -> Self;
+}
+
+macro_rules! wrapping_int {
+    ($t:ty) => {
+        impl WrappingInt for $t {
+            const ZERO: Self = 0;
+            #[inline(always)]
+            fn add(self, other: Self) -> Self {
+                self.wrapping_add(other)
+            }
+            #[inline(always)]
+            fn sub(self, other: Self) -> Self {
+                self.wrapping_sub(other)
+            }
+            #[inline(always)]
+            fn mul(self, other: Self) -> Self {
+                self.wrapping_mul(other)
+            }
+            #[inline(always)]
+            fn div(self, other: Self) -> Self {
+                self.wrapping_div(other)
+            }
+            #[inline(always)]
+            fn rem(self, other: Self) -> Self {
+                self.wrapping_rem(other)
+            }
+        }
+    };
+}
+
+wrapping_int!(i32);
+wrapping_int!(i64);
+
+/// INT or BIGINT arithmetic. Overflow wraps (two's complement), like Java `int` and `long`
+/// in Flink.
+pub(crate) fn int_arith<T: WrappingInt>(
     op: ArithOp,
-    l: Side<i64>,
-    r: Side<i64>,
+    l: Side<T>,
+    r: Side<T>,
     validity: Option<&[bool]>,
     rows: usize,
-) -> Result<Vec<i64>, EvalError> {
+) -> Result<Vec<T>, EvalError> {
+    let zero = T::ZERO;
     match op {
-        ArithOp::Add => Ok(map2(l, r, rows, i64::wrapping_add)),
-        ArithOp::Sub => Ok(map2(l, r, rows, i64::wrapping_sub)),
-        ArithOp::Mul => Ok(map2(l, r, rows, i64::wrapping_mul)),
+        ArithOp::Add => Ok(map2(l, r, rows, T::add)),
+        ArithOp::Sub => Ok(map2(l, r, rows, T::sub)),
+        ArithOp::Mul => Ok(map2(l, r, rows, T::mul)),
         ArithOp::Div | ArithOp::Rem => {
             // A zero divisor is an error only on rows that are not NULL.
-            let zero = match (r, validity) {
-                (Side::One(d), valid) => d == 0 && valid.is_none_or(|v| v.contains(&true)),
-                (Side::Arr(d), None) => d.contains(&0),
-                (Side::Arr(d), Some(v)) => d.iter().zip(v).any(|(&d, &ok)| ok & (d == 0)),
+            let has_zero = match (r, validity) {
+                (Side::One(d), valid) => d == zero && valid.is_none_or(|v| v.contains(&true)),
+                (Side::Arr(d), None) => d.contains(&zero),
+                (Side::Arr(d), Some(v)) => d.iter().zip(v).any(|(&d, &ok)| ok & (d == zero)),
             };
-            if zero {
+            if has_zero {
                 return Err(division_by_zero());
             }
             // NULL rows with a zero divisor still need a value; the guard avoids the trap.
             Ok(if op == ArithOp::Div {
-                map2(
-                    l,
-                    r,
-                    rows,
-                    |a, b| if b == 0 { 0 } else { a.wrapping_div(b) },
-                )
+                map2(l, r, rows, |a, b| if b == zero { zero } else { a.div(b) })
             } else {
-                map2(
-                    l,
-                    r,
-                    rows,
-                    |a, b| if b == 0 { 0 } else { a.wrapping_rem(b) },
-                )
+                map2(l, r, rows, |a, b| if b == zero { zero } else { a.rem(b) })
             })
         }
     }

@@ -18,7 +18,11 @@
 
 mod aggregate;
 mod cast;
+#[cfg(test)]
+mod cast_tests;
 mod functions;
+#[cfg(test)]
+mod int_tests;
 mod kernels;
 mod node;
 pub(crate) mod parse;

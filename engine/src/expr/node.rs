@@ -23,7 +23,8 @@ pub(crate) enum Node {
         value: Value,
         ty: DataType,
     },
-    /// Numbers; `ty` is BIGINT only when both operands are BIGINT.
+    /// Numbers. An INT or BIGINT `ty` has operands of that very type; a DOUBLE one has
+    /// DOUBLE or BIGINT operands (read as doubles without a cast).
     Arith {
         op: ArithOp,
         left: Box<Node>,
@@ -212,6 +213,14 @@ impl Node {
                         validity.as_deref(),
                         rows,
                     )?)
+                } else if *ty == DataType::Int32 {
+                    Values::Int32(int_arith(
+                        *op,
+                        l.i32s()?,
+                        r.i32s()?,
+                        validity.as_deref(),
+                        rows,
+                    )?)
                 } else {
                     Values::Float64(match (left.data_type(), right.data_type()) {
                         (DataType::Int64, _) => float_arith(*op, l.i64s()?, r.f64s()?, rows),
@@ -257,6 +266,7 @@ impl Node {
                 }
                 let values = match ty {
                     DataType::Int64 => Values::Int64(map1(a.i64s()?, rows, i64::wrapping_neg)),
+                    DataType::Int32 => Values::Int32(map1(a.i32s()?, rows, i32::wrapping_neg)),
                     _ => Values::Float64(map1(a.f64s()?, rows, |x| -x)),
                 };
                 Ok(Datum::array(values, own_validity(&a)))
@@ -272,6 +282,9 @@ impl Node {
                     (DataType::Int64, DataType::Int64)
                     | (DataType::Timestamp, DataType::Timestamp) => {
                         compare(*op, l.i64s()?, r.i64s()?, rows, id, id)
+                    }
+                    (DataType::Int32, DataType::Int32) => {
+                        compare(*op, l.i32s()?, r.i32s()?, rows, id, id)
                     }
                     (DataType::Int64, DataType::Float64) => {
                         compare(*op, l.i64s()?, r.f64s()?, rows, |a| a as f64, id)
@@ -433,6 +446,13 @@ fn assemble(
             } else {
                 Values::Timestamp(out)
             }
+        }
+        DataType::Int32 => {
+            let mut out = vec![0i32; rows];
+            for (set, value) in non_null {
+                scatter(&mut out, set, value.i32s()?);
+            }
+            Values::Int32(out)
         }
         DataType::Float64 => {
             let mut out = vec![0f64; rows];

@@ -247,8 +247,8 @@ fn is_literal(c: &Checked) -> bool {
     matches!(c, Checked::Node(Node::Literal { .. }))
 }
 
-fn type_name(t: Option<DataType>) -> &'static str {
-    t.map_or("NULL", DataType::sql_name)
+fn type_name(t: Option<DataType>) -> String {
+    t.map_or("NULL".into(), DataType::sql_name)
 }
 
 fn unsupported(message: String) -> ExprError {
@@ -496,7 +496,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// `+ - * / %`: BIGINT when both operands are, else DOUBLE.
+    /// `+ - * / %` as Flink types them: INT with INT is INT, an INT with a BIGINT is BIGINT,
+    /// anything with a DOUBLE is DOUBLE.
     fn arith(&self, op: ArithOp, l: Checked, r: Checked, name: &str) -> Result<Checked, ExprError> {
         let (lt, rt) = (l.ty(), r.ty());
         let numeric = |t: Option<DataType>| t.is_none_or(DataType::is_numeric);
@@ -513,13 +514,22 @@ impl<'a> Checker<'a> {
         let ty = match (lt, rt) {
             (None, None) => return Ok(Checked::Null),
             (Some(t), None) | (None, Some(t)) => return Ok(literal(Value::Null, t)),
-            (Some(DataType::Int64), Some(DataType::Int64)) => DataType::Int64,
-            _ => DataType::Float64,
+            (Some(lt), Some(rt)) => wider_number(lt, rt),
+        };
+        // DOUBLE kernels read BIGINT operands as they are; every other operand takes the
+        // result's type (a constant one at compile time).
+        let operand = |c: Checked| {
+            let node = c.typed(ty);
+            match node.data_type() {
+                t if t == ty => node,
+                DataType::Int64 if ty == DataType::Float64 => node,
+                _ => coerce(node, ty),
+            }
         };
         Ok(Checked::Node(finish(Node::Arith {
             op,
-            left: Box::new(l.typed(ty)),
-            right: Box::new(r.typed(ty)),
+            left: Box::new(operand(l)),
+            right: Box::new(operand(r)),
             ty,
         })))
     }
@@ -548,10 +558,20 @@ impl<'a> Checker<'a> {
             }
         };
         let (lt, rt) = (l.ty().unwrap_or(lt), r.ty().unwrap_or(rt));
+        let (mut left, mut right) = (l.typed(lt), r.typed(rt));
+        // An INT meets a wider number as that number: `bigint_column = 5` compares BIGINTs.
+        if lt != rt && lt.is_numeric() && rt.is_numeric() {
+            let common = wider_number(lt, rt);
+            for (side, t) in [(&mut left, lt), (&mut right, rt)] {
+                if t == DataType::Int32 {
+                    *side = coerce(std::mem::replace(side, null_of(t)), common);
+                }
+            }
+        }
         Ok(Checked::Node(finish(Node::Compare {
             op,
-            left: Box::new(l.typed(lt)),
-            right: Box::new(r.typed(rt)),
+            left: Box::new(left),
+            right: Box::new(right),
         })))
     }
 
@@ -689,7 +709,8 @@ impl<'a> Checker<'a> {
         self.make_case(whens, otherwise, "CASE branches")
     }
 
-    /// Builds a CASE whose branches unify to one type (BIGINT and DOUBLE give DOUBLE).
+    /// Builds a CASE whose branches unify to one type (INT and BIGINT give BIGINT, a number
+    /// and a DOUBLE give DOUBLE).
     fn make_case(
         &self,
         whens: Vec<(Checked, Checked)>,
@@ -703,7 +724,7 @@ impl<'a> Checker<'a> {
             ty = Some(match ty {
                 None => t,
                 Some(u) if u == t => u,
-                Some(u) if u.is_numeric() && t.is_numeric() => DataType::Float64,
+                Some(u) if u.is_numeric() && t.is_numeric() => wider_number(u, t),
                 Some(u) => {
                     return Err(self.mismatch(
                         format!("{what} have incompatible types {u} and {t}"),
@@ -715,18 +736,7 @@ impl<'a> Checker<'a> {
         let Some(ty) = ty else {
             return Ok(Checked::Null);
         };
-        let coerce = |c: Checked| -> Node {
-            let node = c.typed(ty);
-            if node.data_type() == ty {
-                node
-            } else {
-                finish(Node::Cast {
-                    input: Box::new(node),
-                    to: ty,
-                    lenient: false,
-                })
-            }
-        };
+        let coerce = |c: Checked| coerce(c.typed(ty), ty);
         let whens: Vec<(Node, Node)> = whens
             .into_iter()
             .map(|(c, r)| (c.typed(DataType::Bool), coerce(r)))
@@ -859,14 +869,14 @@ impl<'a> Checker<'a> {
                 };
                 match x.ty() {
                     None => Ok(Checked::Null),
-                    // A BIGINT is already whole.
-                    Some(DataType::Int64) if func != Func::Abs => Ok(x),
+                    // An INT or BIGINT is already whole.
+                    Some(ty) if ty.is_integer() && func != Func::Abs => Ok(x),
                     Some(ty) if ty.is_numeric() => Ok(Checked::Node(finish(Node::Call {
                         func,
                         args: vec![x.typed(ty)],
                         ty,
                     }))),
-                    Some(_) => Err(wrong_type(&x, "a number (BIGINT or DOUBLE)")),
+                    Some(_) => Err(wrong_type(&x, "a number")),
                 }
             }
             "LOWER" | "UPPER" | "CHAR_LENGTH" | "CHARACTER_LENGTH" => {
@@ -875,7 +885,7 @@ impl<'a> Checker<'a> {
                 let (func, ty) = match name {
                     "LOWER" => (Func::Lower, DataType::Utf8),
                     "UPPER" => (Func::Upper, DataType::Utf8),
-                    _ => (Func::CharLength, DataType::Int64),
+                    _ => (Func::CharLength, DataType::Int32),
                 };
                 match x.ty() {
                     None => Ok(literal(Value::Null, ty)),
@@ -963,6 +973,10 @@ fn sql_literal(v: &SqlValue, negative: bool) -> Result<Checked, ExprError> {
                 digits.to_string()
             };
             if digits.bytes().all(|b| b.is_ascii_digit()) {
+                // As in Flink: INT when it fits, else BIGINT.
+                if let Ok(x) = text.parse::<i32>() {
+                    return Ok(literal(Value::Int32(x), DataType::Int32));
+                }
                 text.parse::<i64>()
                     .map(|x| literal(Value::Int64(x), DataType::Int64))
                     .map_err(|_| {
@@ -1006,14 +1020,8 @@ fn decimal_scale(t: &ast::DataType) -> Option<i32> {
 fn sql_type(t: &ast::DataType) -> Result<DataType, ExprError> {
     use ast::DataType as T;
     Ok(match t {
-        T::BigInt(_)
-        | T::Int(_)
-        | T::Integer(_)
-        | T::SmallInt(_)
-        | T::TinyInt(_)
-        | T::Int8(_)
-        | T::Int32
-        | T::Int64 => DataType::Int64,
+        T::Int(_) | T::Integer(_) | T::Int32 => DataType::Int32,
+        T::BigInt(_) | T::Int8(_) | T::Int64 => DataType::Int64,
         T::Double(_)
         | T::DoublePrecision
         | T::Float(_)
@@ -1040,6 +1048,28 @@ fn sql_type(t: &ast::DataType) -> Result<DataType, ExprError> {
             )));
         }
     })
+}
+
+/// The type two numbers meet in: the wider integer, else DOUBLE.
+fn wider_number(a: DataType, b: DataType) -> DataType {
+    match (a, b) {
+        (DataType::Int32, DataType::Int32) => DataType::Int32,
+        (a, b) if a.is_integer() && b.is_integer() => DataType::Int64,
+        _ => DataType::Float64,
+    }
+}
+
+/// `node` as type `ty`: itself when it has it, else a cast (folded when constant).
+fn coerce(node: Node, ty: DataType) -> Node {
+    if node.data_type() == ty {
+        node
+    } else {
+        finish(Node::Cast {
+            input: Box::new(node),
+            to: ty,
+            lenient: false,
+        })
+    }
 }
 
 /// Compile-time rewrites of a freshly built node: strength-reduced constant divisors, the

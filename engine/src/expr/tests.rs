@@ -86,6 +86,10 @@ fn ints(v: [i64; 4]) -> Vec<Value> {
     v.into_iter().map(Value::Int64).collect()
 }
 
+fn int32s(v: [i32; 4]) -> Vec<Value> {
+    v.into_iter().map(Value::Int32).collect()
+}
+
 fn floats(v: [f64; 4]) -> Vec<Value> {
     v.into_iter().map(Value::Float64).collect()
 }
@@ -116,7 +120,12 @@ fn compiled_expressions_are_send_sync_and_clone() {
 
 #[test]
 fn literals() {
-    assert_eq!(eval("42"), repeat(Value::Int64(42)));
+    // Flink: `42` is an INT, `2147483648` a BIGINT, `-2147483648` still an INT.
+    assert_eq!(eval("42"), repeat(Value::Int32(42)));
+    assert_eq!(ty("2147483647"), DataType::Int32);
+    assert_eq!(eval("2147483648"), repeat(Value::Int64(2_147_483_648)));
+    assert_eq!(eval("-2147483648"), repeat(Value::Int32(i32::MIN)));
+    assert_eq!(ty("-2147483649"), DataType::Int64);
     assert_eq!(eval("0.908"), repeat(Value::Float64(0.908)));
     assert_eq!(eval("1e3"), repeat(Value::Float64(1000.0)));
     assert_eq!(eval("'it''s'"), repeat(Value::Utf8("it's".into())));
@@ -188,8 +197,8 @@ fn integer_arithmetic() {
     assert_eq!(eval_err("100 / a").message, "division by zero");
     assert_eq!(eval("-a"), ints([-7, 7, 0, -10]));
     assert_eq!(eval("- -a"), ints([7, -7, 0, 10]));
-    assert_eq!(eval("1 + 2 * 3"), ints([7; 4]));
-    assert_eq!(eval("(1 + 2) * 3"), ints([9; 4]));
+    assert_eq!(eval("1 + 2 * 3"), int32s([7; 4]));
+    assert_eq!(eval("(1 + 2) * 3"), int32s([9; 4]));
     assert_eq!(ty("a + b"), DataType::Int64);
     assert_eq!(ty("a / b"), DataType::Int64);
 }
@@ -246,7 +255,7 @@ fn mod_function_matches_operator() {
     assert_eq!(eval("MOD(x, 2)"), eval("x % 2"));
     assert_eq!(eval_err("MOD(a, z)").message, "division by zero");
     let e = compile_err("MOD(s, 2)");
-    assert_eq!(e.message, "cannot apply `MOD` to STRING and BIGINT");
+    assert_eq!(e.message, "cannot apply `MOD` to STRING and INT");
     assert_eq!(e.column.as_deref(), Some("s"));
 }
 
@@ -441,6 +450,7 @@ fn logic_type_errors() {
 #[test]
 fn null_propagation() {
     assert_eq!(eval("n + 1"), vec![Value::Int64(2), N, Value::Int64(4), N]);
+    assert_eq!(ty("n + 1"), DataType::Int64);
     assert_eq!(
         eval("n * x"),
         vec![Value::Float64(1.5), N, Value::Float64(0.0), N]
@@ -459,7 +469,7 @@ fn null_propagation() {
     );
     assert_eq!(
         eval("CHAR_LENGTH(ns)"),
-        vec![Value::Int64(1), N, Value::Int64(1), N]
+        vec![Value::Int32(1), N, Value::Int32(1), N]
     );
     assert_eq!(
         eval("CAST(n AS DOUBLE)"),
@@ -536,7 +546,7 @@ fn case_expressions() {
     // A NULL condition does not match; the first matching branch wins.
     assert_eq!(
         eval("CASE WHEN nb THEN 1 WHEN f OR a > 0 THEN 2 ELSE 3 END"),
-        ints([1, 3, 2, 2])
+        int32s([1, 3, 2, 2])
     );
     // Branches run only on their own rows: this guard never divides by zero.
     assert_eq!(
@@ -583,7 +593,7 @@ fn case_errors() {
     let e = compile_err("CASE WHEN f THEN 1 ELSE 'one' END");
     assert_eq!(
         e.message,
-        "CASE branches have incompatible types BIGINT and STRING"
+        "CASE branches have incompatible types INT and STRING"
     );
     assert_eq!(
         compile_err("CASE WHEN f THEN NULL END").kind,
@@ -599,13 +609,19 @@ fn case_errors() {
 fn casts_between_numbers_and_booleans() {
     assert_eq!(eval("CAST(a AS DOUBLE)"), floats([7.0, -7.0, 0.0, 10.0]));
     assert_eq!(eval("CAST(x AS BIGINT)"), ints([1, -2, 0, 10]));
-    assert_eq!(eval("CAST(x * 3 AS INT)"), ints([4, -6, 0, 30]));
+    assert_eq!(eval("CAST(x * 3 AS INT)"), int32s([4, -6, 0, 30]));
     assert_eq!(eval("CAST(a AS BOOLEAN)"), bools([true, true, false, true]));
     assert_eq!(eval("CAST(x AS BOOLEAN)"), bools([true, true, false, true]));
     assert_eq!(eval("CAST(f AS BIGINT)"), ints([1, 0, 1, 0]));
     assert_eq!(eval("CAST(f AS DOUBLE)"), floats([1.0, 0.0, 1.0, 0.0]));
-    for name in ["INT", "INTEGER", "SMALLINT", "TINYINT", "BIGINT"] {
-        assert_eq!(ty(&format!("CAST(x AS {name})")), DataType::Int64, "{name}");
+    for name in ["INT", "INTEGER"] {
+        assert_eq!(ty(&format!("CAST(x AS {name})")), DataType::Int32, "{name}");
+    }
+    assert_eq!(ty("CAST(x AS BIGINT)"), DataType::Int64);
+    // Narrower integers would wrap at their own width, which no column type here has.
+    for name in ["SMALLINT", "TINYINT"] {
+        let e = compile_err(&format!("CAST(x AS {name})"));
+        assert_eq!(e.kind, ExprErrorKind::Unsupported, "{name}");
     }
     for name in ["DOUBLE", "FLOAT", "REAL", "DECIMAL(10, 2)", "DECIMAL"] {
         assert_eq!(
@@ -683,7 +699,7 @@ fn failed_casts() {
     );
     // A constant that fails, fails every row: it is refused before the run.
     for (text, why) in [
-        ("CAST('abc' AS INT)", "cannot cast 'abc' to BIGINT"),
+        ("CAST('abc' AS INT)", "cannot cast 'abc' to INT"),
         ("a + CAST('abc' AS BIGINT)", "cannot cast 'abc' to BIGINT"),
         ("1 / 0", "division by zero"),
         ("CASE WHEN 1 / 0 = 1 THEN a END", "division by zero"),
@@ -734,10 +750,7 @@ fn numeric_functions() {
     assert_eq!(eval("FLOOR(-2.5)"), repeat(Value::Float64(-3.0)));
     let e = compile_err("ABS(s)");
     assert_eq!(e.kind, ExprErrorKind::TypeMismatch);
-    assert_eq!(
-        e.message,
-        "ABS expects a number (BIGINT or DOUBLE), found STRING"
-    );
+    assert_eq!(e.message, "ABS expects a number, found STRING");
     assert_eq!(e.column.as_deref(), Some("s"));
 }
 
@@ -746,7 +759,8 @@ fn string_functions() {
     assert_eq!(eval("LOWER(s)"), strs(["hello", "wörld", "", "abc"]));
     assert_eq!(eval("UPPER(s)"), strs(["HELLO", "WÖRLD", "", "ABC"]));
     // Characters, not bytes: "wörld" is 6 bytes.
-    assert_eq!(eval("CHAR_LENGTH(s)"), ints([5, 5, 0, 3]));
+    // An INT, as in Flink.
+    assert_eq!(eval("CHAR_LENGTH(s)"), int32s([5, 5, 0, 3]));
     assert_eq!(eval("CHARACTER_LENGTH(s)"), eval("CHAR_LENGTH(s)"));
     assert_eq!(
         eval("CONCAT(s, '-', a)"),
@@ -871,7 +885,7 @@ fn arithmetic_type_errors() {
     assert_eq!(e.column.as_deref(), Some("a"));
     assert_eq!(
         compile_err("s * 2").message,
-        "cannot apply `*` to STRING and BIGINT"
+        "cannot apply `*` to STRING and INT"
     );
     assert_eq!(
         compile_err("f - x").message,
@@ -879,7 +893,7 @@ fn arithmetic_type_errors() {
     );
     assert_eq!(
         compile_err("t + 1").message,
-        "cannot apply `+` to TIMESTAMP(3) and BIGINT"
+        "cannot apply `+` to TIMESTAMP(3) and INT"
     );
     assert_eq!(compile_err("a % s").column, None);
 }

@@ -112,9 +112,14 @@ impl FieldGenerator {
                 null_rate,
             } => {
                 let generator = match field.data_type {
-                    DataType::Int64 => {
-                        let min = min.map_or(i64::MIN, |v| v as i64);
-                        let max = max.map_or(i64::MAX, |v| v as i64);
+                    DataType::Int32 | DataType::Int64 => {
+                        let (lowest, highest) = if field.data_type == DataType::Int32 {
+                            (i64::from(i32::MIN), i64::from(i32::MAX))
+                        } else {
+                            (i64::MIN, i64::MAX)
+                        };
+                        let min = min.map_or(lowest, |v| (v as i64).clamp(lowest, highest));
+                        let max = max.map_or(highest, |v| (v as i64).clamp(lowest, highest));
                         let span = (max as i128 - min as i128 + 1) as u128;
                         // A span of 2^64 (the full range) wraps to 0, which `next_int` reads as "all".
                         Generator::Int {
@@ -211,10 +216,19 @@ impl FieldGenerator {
                         Values::Utf8(out)
                     }
                     DataType::Timestamp => Values::Timestamp(seq.collect()),
+                    // A sequence past the INT range wraps, as a cast of a BIGINT to INT does.
+                    DataType::Int32 => Values::Int32(seq.map(|v| v as i32).collect()),
                     _ => Values::Int64(seq.collect()),
                 }
             }
-            Generator::Int { rng, min, span } => Values::Int64(random_ints(rng, *min, *span, rows)),
+            Generator::Int { rng, min, span } => {
+                let values = random_ints(rng, *min, *span, rows);
+                if self.data_type == DataType::Int32 {
+                    Values::Int32(values.into_iter().map(|v| v as i32).collect())
+                } else {
+                    Values::Int64(values)
+                }
+            }
             Generator::Float { rng, min, max } => {
                 let (min, max) = (*min, *max);
                 let width = max - min;

@@ -146,6 +146,7 @@ impl FileSource {
             return Ok(());
         }
         let value = match data_type {
+            DataType::Int32 => text.parse().map(Value::Int32).ok(),
             DataType::Int64 => text.parse().map(Value::Int64).ok(),
             DataType::Float64 => text.parse().map(Value::Float64).ok(),
             DataType::Bool => match text.to_ascii_lowercase().as_str() {
@@ -175,6 +176,10 @@ impl FileSource {
         let data_type = builder.data_type();
         let value = match (json, data_type) {
             (None | Some(J::Null), _) => Some(Value::Null),
+            (Some(J::Number(n)), DataType::Int32) => n
+                .as_i64()
+                .and_then(|v| i32::try_from(v).ok())
+                .map(Value::Int32),
             (Some(J::Number(n)), DataType::Int64) => n.as_i64().map(Value::Int64),
             (Some(J::Number(n)), DataType::Float64) => n.as_f64().map(Value::Float64),
             (Some(J::Number(n)), DataType::Timestamp) => n.as_i64().map(Value::Timestamp),

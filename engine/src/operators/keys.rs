@@ -63,6 +63,7 @@ pub fn encode(column: &Column, i: usize, out: &mut Vec<u8>) {
     out.push(1);
     match &column.values {
         Values::Int64(v) | Values::Timestamp(v) => out.extend_from_slice(&v[i].to_le_bytes()),
+        Values::Int32(v) => out.extend_from_slice(&v[i].to_le_bytes()),
         // Equal numbers are one key: -0.0 and 0.0 alike.
         Values::Float64(v) => out.extend_from_slice(&(v[i] + 0.0).to_bits().to_le_bytes()),
         Values::Bool(v) => out.push(v[i] as u8),
@@ -88,6 +89,9 @@ pub fn decode(mut bytes: &[u8], types: &[DataType], builders: &mut [ColumnBuilde
         let word = |raw: &[u8]| u64::from_le_bytes(raw.try_into().expect("8 bytes"));
         match t {
             DataType::Int64 | DataType::Timestamp => b.push_i64(word(take(8)) as i64),
+            DataType::Int32 => b.push(&Value::Int32(i32::from_le_bytes(
+                take(4).try_into().expect("4 bytes"),
+            ))),
             DataType::Float64 => b.push(&Value::Float64(f64::from_bits(word(take(8))))),
             DataType::Bool => b.push(&Value::Bool(take(1)[0] == 1)),
             DataType::Utf8 => {

@@ -40,6 +40,11 @@ pub fn hash_rows(batch: &Batch, keys: &[usize]) -> Vec<u64> {
                 .iter_mut()
                 .zip(v)
                 .for_each(|(h, x)| step(h, *x as u64)),
+            // An INT hashes as the BIGINT of the same value would.
+            Values::Int32(v) => hashes
+                .iter_mut()
+                .zip(v)
+                .for_each(|(h, x)| step(h, i64::from(*x) as u64)),
             // Equal numbers hash equal: -0.0 and 0.0 are one key.
             Values::Float64(v) => hashes
                 .iter_mut()

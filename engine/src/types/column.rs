@@ -77,11 +77,13 @@ pub enum Values {
     Bool(Vec<bool>),
     Utf8(Utf8Values),
     Timestamp(Vec<i64>),
+    Int32(Vec<i32>),
 }
 
 impl Values {
     pub fn data_type(&self) -> DataType {
         match self {
+            Values::Int32(_) => DataType::Int32,
             Values::Int64(_) => DataType::Int64,
             Values::Float64(_) => DataType::Float64,
             Values::Bool(_) => DataType::Bool,
@@ -93,6 +95,7 @@ impl Values {
     pub fn len(&self) -> usize {
         match self {
             Values::Int64(v) | Values::Timestamp(v) => v.len(),
+            Values::Int32(v) => v.len(),
             Values::Float64(v) => v.len(),
             Values::Bool(v) => v.len(),
             Values::Utf8(v) => v.len(),
@@ -105,6 +108,7 @@ impl Values {
 
     pub fn with_capacity(data_type: DataType, capacity: usize) -> Values {
         match data_type {
+            DataType::Int32 => Values::Int32(Vec::with_capacity(capacity)),
             DataType::Int64 => Values::Int64(Vec::with_capacity(capacity)),
             DataType::Float64 => Values::Float64(Vec::with_capacity(capacity)),
             DataType::Bool => Values::Bool(Vec::with_capacity(capacity)),
@@ -155,11 +159,12 @@ impl Column {
         self.validity.as_ref().is_none_or(|v| v[i])
     }
 
-    /// The bytes the values take: 8 a number, 1 a boolean, a string's text and its offset;
+    /// The bytes the values take: 4 an INT, 8 a BIGINT or DOUBLE, 1 a boolean, a string's text and its offset;
     /// what metrics count as bytes in and out.
     pub fn byte_size(&self) -> usize {
         match &self.values {
             Values::Int64(v) | Values::Timestamp(v) => v.len() * 8,
+            Values::Int32(v) => v.len() * 4,
             Values::Float64(v) => v.len() * 8,
             Values::Bool(v) => v.len(),
             Values::Utf8(v) => v.text_bytes() + v.len() * 4,
@@ -175,6 +180,7 @@ impl Column {
     /// A column of `len` copies of `value` (`NULL` needs the type to build).
     pub fn repeat(value: &Value, data_type: DataType, len: usize) -> Column {
         let values = match (value, data_type) {
+            (Value::Int32(v), _) => Values::Int32(vec![*v; len]),
             (Value::Int64(v), _) => Values::Int64(vec![*v; len]),
             (Value::Float64(v), _) => Values::Float64(vec![*v; len]),
             (Value::Bool(v), _) => Values::Bool(vec![*v; len]),
@@ -197,6 +203,7 @@ impl Column {
             return Value::Null;
         }
         match &self.values {
+            Values::Int32(v) => Value::Int32(v[i]),
             Values::Int64(v) => Value::Int64(v[i]),
             Values::Float64(v) => Value::Float64(v[i]),
             Values::Bool(v) => Value::Bool(v[i]),
@@ -211,6 +218,7 @@ impl Column {
             indices.iter().map(|&i| v[i as usize]).collect()
         }
         let values = match &self.values {
+            Values::Int32(v) => Values::Int32(pick(v, indices)),
             Values::Int64(v) => Values::Int64(pick(v, indices)),
             Values::Float64(v) => Values::Float64(pick(v, indices)),
             Values::Bool(v) => Values::Bool(pick(v, indices)),
@@ -268,6 +276,7 @@ impl ColumnBuilder {
         self.validity.push(false);
         match &mut self.values {
             Values::Int64(v) | Values::Timestamp(v) => v.push(0),
+            Values::Int32(v) => v.push(0),
             Values::Float64(v) => v.push(0.0),
             Values::Bool(v) => v.push(false),
             Values::Utf8(v) => v.push(""),
@@ -296,6 +305,7 @@ impl ColumnBuilder {
     pub fn push(&mut self, value: &Value) {
         match (&mut self.values, value) {
             (_, Value::Null) => return self.push_null(),
+            (Values::Int32(v), Value::Int32(x)) => v.push(*x),
             (Values::Int64(v), Value::Int64(x)) => v.push(*x),
             (Values::Float64(v), Value::Float64(x)) => v.push(*x),
             (Values::Float64(v), Value::Int64(x)) => v.push(*x as f64),
@@ -320,6 +330,7 @@ impl ColumnBuilder {
             (Values::Int64(v), Values::Int64(c)) | (Values::Timestamp(v), Values::Timestamp(c)) => {
                 v.push(c[i])
             }
+            (Values::Int32(v), Values::Int32(c)) => v.push(c[i]),
             (Values::Float64(v), Values::Float64(c)) => v.push(c[i]),
             (Values::Bool(v), Values::Bool(c)) => v.push(c[i]),
             (Values::Utf8(v), Values::Utf8(c)) => v.push(c.get(i)),
@@ -338,6 +349,7 @@ impl ColumnBuilder {
             (Values::Int64(v), Values::Int64(c)) | (Values::Timestamp(v), Values::Timestamp(c)) => {
                 v.extend_from_slice(c)
             }
+            (Values::Int32(v), Values::Int32(c)) => v.extend_from_slice(c),
             (Values::Float64(v), Values::Float64(c)) => v.extend_from_slice(c),
             (Values::Bool(v), Values::Bool(c)) => v.extend_from_slice(c),
             (Values::Utf8(v), Values::Utf8(c)) => c.iter().for_each(|s| v.push(s)),
@@ -367,6 +379,7 @@ impl ColumnBuilder {
             (Values::Int64(v), Values::Int64(c)) | (Values::Timestamp(v), Values::Timestamp(c)) => {
                 pick(v, c, rows)
             }
+            (Values::Int32(v), Values::Int32(c)) => pick(v, c, rows),
             (Values::Float64(v), Values::Float64(c)) => pick(v, c, rows),
             (Values::Bool(v), Values::Bool(c)) => pick(v, c, rows),
             (Values::Utf8(v), Values::Utf8(c)) => {

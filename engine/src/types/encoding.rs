@@ -25,12 +25,14 @@ enum ValuesState {
         text: String,
     },
     Timestamp(Vec<i64>),
+    Int32(Vec<i32>),
 }
 
 impl ValuesState {
     fn len(&self) -> usize {
         match self {
             ValuesState::Int64(v) | ValuesState::Timestamp(v) => v.len(),
+            ValuesState::Int32(v) => v.len(),
             ValuesState::Float64(v) => v.len(),
             ValuesState::Bool(v) => v.len(),
             ValuesState::Utf8 { lengths, .. } => lengths.len(),
@@ -39,6 +41,7 @@ impl ValuesState {
 
     fn data_type(&self) -> DataType {
         match self {
+            ValuesState::Int32(_) => DataType::Int32,
             ValuesState::Int64(_) => DataType::Int64,
             ValuesState::Float64(_) => DataType::Float64,
             ValuesState::Bool(_) => DataType::Bool,
@@ -51,6 +54,7 @@ impl ValuesState {
 impl From<Values> for ValuesState {
     fn from(values: Values) -> Self {
         match values {
+            Values::Int32(v) => ValuesState::Int32(v),
             Values::Int64(v) => ValuesState::Int64(v),
             Values::Float64(v) => ValuesState::Float64(v),
             Values::Bool(v) => ValuesState::Bool(v),
@@ -103,6 +107,7 @@ impl ColumnState {
             }
         };
         let values = match self.values {
+            ValuesState::Int32(v) => Values::Int32(v),
             ValuesState::Int64(v) => Values::Int64(v),
             ValuesState::Float64(v) => Values::Float64(v),
             ValuesState::Bool(v) => Values::Bool(v),
@@ -179,7 +184,7 @@ impl ColumnsState {
         let found: Vec<DataType> = self.columns.iter().map(ColumnState::data_type).collect();
         if found != types {
             let names = |t: &[DataType]| {
-                let names: Vec<&str> = t.iter().map(|t| t.sql_name()).collect();
+                let names: Vec<String> = t.iter().map(|t| t.sql_name()).collect();
                 format!("({})", names.join(", "))
             };
             return Err(format!(
@@ -227,6 +232,10 @@ mod tests {
                 Some(vec![true, true, false, true, true, true, true, true, false]),
             ),
             Column::new(Values::Float64(vec![-0.0, f64::NAN, 1.5])),
+            Column::with_validity(
+                Values::Int32(vec![i32::MIN, 0, i32::MAX]),
+                Some(vec![true, false, true]),
+            ),
             Column::new(Values::Bool(vec![true, false])),
             Column::with_validity(
                 Values::Utf8(["é", "", "tail"].into_iter().collect()),

@@ -16,10 +16,13 @@ pub enum DataType {
     Utf8,
     /// Milliseconds since the Unix epoch, no time zone (`TIMESTAMP(3)`).
     Timestamp,
+    /// 32-bit signed integer (`INT`). New variants go last: checkpoints number them.
+    Int32,
 }
 
 impl DataType {
-    pub const ALL: [DataType; 5] = [
+    pub const ALL: [DataType; 6] = [
+        DataType::Int32,
         DataType::Int64,
         DataType::Float64,
         DataType::Bool,
@@ -28,24 +31,30 @@ impl DataType {
     ];
 
     /// The Flink SQL name of the type.
-    pub fn sql_name(self) -> &'static str {
+    pub fn sql_name(self) -> String {
         match self {
-            DataType::Int64 => "BIGINT",
-            DataType::Float64 => "DOUBLE",
-            DataType::Bool => "BOOLEAN",
-            DataType::Utf8 => "STRING",
-            DataType::Timestamp => "TIMESTAMP(3)",
+            DataType::Int32 => "INT".into(),
+            DataType::Int64 => "BIGINT".into(),
+            DataType::Float64 => "DOUBLE".into(),
+            DataType::Bool => "BOOLEAN".into(),
+            DataType::Utf8 => "STRING".into(),
+            DataType::Timestamp => "TIMESTAMP(3)".into(),
         }
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(self, DataType::Int64 | DataType::Float64)
+        matches!(self, DataType::Int32 | DataType::Int64 | DataType::Float64)
+    }
+
+    /// INT or BIGINT.
+    pub fn is_integer(self) -> bool {
+        matches!(self, DataType::Int32 | DataType::Int64)
     }
 }
 
 impl fmt::Display for DataType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.sql_name())
+        f.write_str(&self.sql_name())
     }
 }
 

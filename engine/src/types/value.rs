@@ -11,12 +11,14 @@ pub enum Value {
     Bool(bool),
     Utf8(String),
     Timestamp(i64),
+    Int32(i32),
 }
 
 impl Value {
     pub fn data_type(&self) -> Option<DataType> {
         match self {
             Value::Null => None,
+            Value::Int32(_) => Some(DataType::Int32),
             Value::Int64(_) => Some(DataType::Int64),
             Value::Float64(_) => Some(DataType::Float64),
             Value::Bool(_) => Some(DataType::Bool),
@@ -33,6 +35,7 @@ impl Value {
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             Value::Null => serde_json::Value::Null,
+            Value::Int32(v) => (*v).into(),
             Value::Int64(v) => (*v).into(),
             Value::Float64(v) => serde_json::Number::from_f64(*v)
                 .map(serde_json::Value::Number)
@@ -50,6 +53,7 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Null => f.write_str("NULL"),
+            Value::Int32(v) => write!(f, "{v}"),
             Value::Int64(v) => write!(f, "{v}"),
             Value::Float64(v) => write_double(f, *v),
             Value::Bool(v) => write!(f, "{}", if *v { "TRUE" } else { "FALSE" }),

@@ -197,6 +197,13 @@ impl Acc {
                     seen[s as usize] = true;
                 }
             }
+            // An INT sum is kept as a BIGINT; its low 32 bits are the INT sum that wraps.
+            (Acc::SumInt { sum, seen }, Values::Int32(v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] = sum[s as usize].wrapping_add(i64::from(v[r as usize]));
+                    seen[s as usize] = true;
+                }
+            }
             (Acc::SumFloat { sum, seen }, Values::Float64(v)) => {
                 for (&r, &s) in pairs {
                     sum[s as usize] += v[r as usize];
@@ -209,6 +216,13 @@ impl Acc {
                     count[s as usize] += 1;
                 }
             }
+            // Flink sums an INT average in a BIGINT, so the sum does not wrap at 32 bits.
+            (Acc::AvgInt { sum, count }, Values::Int32(v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] = sum[s as usize].wrapping_add(i64::from(v[r as usize]));
+                    count[s as usize] += 1;
+                }
+            }
             (Acc::AvgFloat { sum, count }, Values::Float64(v)) => {
                 for (&r, &s) in pairs {
                     sum[s as usize] += v[r as usize];
@@ -218,6 +232,15 @@ impl Acc {
             (Acc::ExtremeInt { value, seen, max }, Values::Int64(v) | Values::Timestamp(v)) => {
                 for (&r, &s) in pairs {
                     let (x, s) = (v[r as usize], s as usize);
+                    if !seen[s] || better(*max, x, value[s]) {
+                        value[s] = x;
+                        seen[s] = true;
+                    }
+                }
+            }
+            (Acc::ExtremeInt { value, seen, max }, Values::Int32(v)) => {
+                for (&r, &s) in pairs {
+                    let (x, s) = (i64::from(v[r as usize]), s as usize);
                     if !seen[s] || better(*max, x, value[s]) {
                         value[s] = x;
                         seen[s] = true;
@@ -345,6 +368,11 @@ impl Acc {
     /// aggregate that saw no value (SUM, MIN, MAX, AVG of only NULLs) is NULL.
     pub fn finish(&self, slots: &[u32], data_type: DataType) -> Column {
         let mut out = ColumnBuilder::new(data_type, slots.len());
+        // An INT result is the low 32 bits of the BIGINT kept, as Java's `(int)` gives.
+        let push_int = |out: &mut ColumnBuilder, x: i64| match data_type {
+            DataType::Int32 => out.push(&crate::types::Value::Int32(x as i32)),
+            _ => out.push_i64(x),
+        };
         for &s in slots {
             let s = s as usize;
             match self {
@@ -354,7 +382,7 @@ impl Acc {
                     value: sum, seen, ..
                 } => {
                     if seen[s] {
-                        out.push_i64(sum[s]);
+                        push_int(&mut out, sum[s]);
                     } else {
                         out.push_null();
                     }
@@ -383,7 +411,7 @@ impl Acc {
                 // Integer division truncates toward zero, as Java's (and Flink's) does.
                 Acc::AvgInt { sum, count } => match count[s] {
                     0 => out.push_null(),
-                    n => out.push_i64(sum[s].wrapping_div(n)),
+                    n => push_int(&mut out, sum[s].wrapping_div(n)),
                 },
                 Acc::AvgFloat { sum, count } => match count[s] {
                     0 => out.push_null(),
@@ -454,6 +482,29 @@ mod tests {
         assert_eq!(run("MIN(n)"), [I(5), I(-3), Null]);
         assert_eq!(run("MAX(n)"), [I(7), I(-3), Null]);
         assert_eq!(run("AVG(n)"), [I(6), I(-3), Null]);
+    }
+
+    /// Flink 2.3: SUM, MIN, MAX and AVG of an INT are INT; SUM wraps at 32 bits while AVG
+    /// sums in a BIGINT and divides as integers.
+    #[test]
+    fn int_aggregates_are_int_as_in_flink() {
+        let schema = Schema::new(vec![Field::new("i", DataType::Int32)]);
+        let i = Column::new(Values::Int32(vec![1_000_000_000, 2_000_000_000, 2, 4]));
+        let run = |text: &str| {
+            let a = Aggregate::compile(text, 0, &schema).unwrap();
+            let mut acc = Acc::new(&a);
+            acc.grow(2);
+            acc.update(a.arg.as_ref().map(|_| &i), &[0, 1, 2, 3], &[0, 0, 1, 1]);
+            let out = acc.finish(&[0, 1], a.data_type);
+            assert_eq!(out.data_type(), a.data_type, "{text}");
+            values(&out)
+        };
+        use Value::{Int32 as I, Int64 as L};
+        assert_eq!(run("SUM(i)"), [I(-1_294_967_296), I(6)]);
+        assert_eq!(run("AVG(i)"), [I(1_500_000_000), I(3)]);
+        assert_eq!(run("MIN(i)"), [I(1_000_000_000), I(2)]);
+        assert_eq!(run("MAX(i)"), [I(2_000_000_000), I(4)]);
+        assert_eq!(run("COUNT(i)"), [L(2), L(2)]);
     }
 
     #[test]

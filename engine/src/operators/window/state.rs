@@ -284,7 +284,7 @@ impl Window {
         }
         if p.key_types != self.key_types {
             let names = |types: &[DataType]| {
-                let names: Vec<&str> = types.iter().map(|t| t.sql_name()).collect();
+                let names: Vec<String> = types.iter().map(|t| t.sql_name()).collect();
                 format!("({})", names.join(", "))
             };
             return Err(format!(
