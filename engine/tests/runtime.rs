@@ -475,7 +475,10 @@ fn csv_text_is_kept_exactly_and_nulls_round_trip_with_a_null_literal() {
     // Without a null literal (Flink's default) no cell is NULL, so an empty number is an
     // error naming its place, as Flink's csv format fails on it.
     let error = run_in(&dir, &pipeline("")).unwrap_err().to_string();
-    assert!(error.contains("in.csv line 3, column `n`: an empty cell is not a BIGINT"), "{error}");
+    assert!(
+        error.contains("in.csv line 3, column `n`: an empty cell is not a BIGINT"),
+        "{error}"
+    );
     // With the empty text as the null literal, empty cells are NULL, strings too; quoted
     // spaces are data, spaces around a number are not.
     let console = Arc::new(ConsoleCapture::new(100));
