@@ -570,3 +570,63 @@ fn a_closed_stdout_stops_an_unbounded_run() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("stopped:"));
 }
+
+#[test]
+fn export_flink_sql_writes_a_script_or_names_each_node_flink_cannot_run() {
+    let dir = TempDir::new("export");
+    let pipeline = dir.write("evens.ron", EVENS);
+    let out = dir.path().join("evens.sql");
+    run(&["export", "flink-sql", arg(&pipeline), "-o", arg(&out)])
+        .assert_code(0)
+        .assert_stderr_has("wrote");
+    let sql = std::fs::read_to_string(&out).unwrap();
+    assert!(sql.contains("'fields.id.kind' = 'sequence'"), "{sql}");
+    assert!(sql.contains("WHERE `id` % 2 = 0"), "{sql}");
+    assert!(sql.contains("INSERT INTO `print`"), "{sql}");
+
+    let program = run(&["export", "flink-sql", "--pyflink", arg(&pipeline)]);
+    program.assert_code(0);
+    assert!(
+        program.stdout.contains("TableEnvironment.create"),
+        "{}",
+        program.dump()
+    );
+
+    // Nexmark needs the connector said to be there; then the cascaded windows and the
+    // window join of Q5 export.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let q5 = "saved-graphs/nexmark/q5.ron";
+    run_in(Some(root), &["export", "flink-sql", q5])
+        .assert_code(1)
+        .assert_stderr_has(
+            "node `bids`: Nexmark events come from the benchmark's `nexmark` connector",
+        );
+    let with = run_in(
+        Some(root),
+        &["export", "flink-sql", "--nexmark-connector", q5],
+    );
+    with.assert_code(0);
+    assert!(
+        with.stdout.contains("TABLE(HOP(TABLE `by_auction`"),
+        "{}",
+        with.dump()
+    );
+
+    run_in(
+        Some(root),
+        &[
+            "export",
+            "flink-sql",
+            "saved-graphs/windows/late-events.ron",
+        ],
+    )
+    .assert_code(1)
+    .assert_stderr_has("node `per_5s`: its late output is connected")
+    .assert_stderr_has("1 node cannot be exported to Flink");
+    run(&["export", "flink-sql", arg(&pipeline), "-o", arg(&pipeline)])
+        .assert_code(1)
+        .assert_stderr_has("is the pipeline itself");
+    assert_eq!(std::fs::read_to_string(&pipeline).unwrap(), EVENS);
+}

@@ -1218,10 +1218,10 @@ fn the_console_searches_pauses_clears_and_copies() {
     assert!(shows(&h, &newer));
 
     // Copy takes the lines in view; a search narrows them.
-    let all = click_to_copy(&mut h, "Copy").expect("copied");
+    let all = click_to_copy(&mut h, "Copy script").expect("copied");
     assert!(all.lines().count() >= 3 && all.contains(&newer));
     type_into(&mut h, "Search output", "sensor-3");
-    let found = click_to_copy(&mut h, "Copy").expect("copied");
+    let found = click_to_copy(&mut h, "Copy script").expect("copied");
     assert!(found.lines().all(|l| l.contains("sensor-3")), "{found}");
 
     // Clear empties the view; new output appears after it.
@@ -1764,4 +1764,41 @@ fn every_instances_watermark_is_listed_and_sorted_by_the_column_clicked() {
     assert_eq!(order, sorted);
     click_running(&mut h, "■ Stop");
     wait_for_run(&mut h);
+}
+
+#[test]
+fn file_export_to_flink_sql_shows_the_script_to_copy_or_why_a_node_cannot_go() {
+    let mut h = harness(Editor::new(Some(
+        &repo().join("saved-graphs/flink/joins.ron"),
+    )));
+    click(&mut h, "File");
+    click(&mut h, "Export to Flink SQL…");
+    assert!(shows(&h, "Export to Flink SQL"));
+    // A new window's first frames measure it; clicks count once it has settled.
+    h.run_steps(20);
+    let copied =
+        click_to_copy(&mut h, "Copy script").expect("Copy puts the script on the clipboard");
+    assert!(copied.contains("CREATE TABLE `views`"), "{copied}");
+    assert!(copied.contains("EXECUTE STATEMENT SET"), "{copied}");
+    click(&mut h, "As a PyFlink program");
+    let program = click_to_copy(&mut h, "Copy script").unwrap();
+    assert!(program.contains("inserts.add_insert_sql("), "{program}");
+    click_button(&mut h, "Close");
+    assert!(!shows(&h, "Export to Flink SQL"));
+
+    // A late output has nowhere to go in Flink: the dialog says so and names the node.
+    let mut h = harness(Editor::new(Some(
+        &repo().join("saved-graphs/windows/late-events.ron"),
+    )));
+    click(&mut h, "File");
+    click(&mut h, "Export to Flink SQL…");
+    assert!(shows(&h, "This pipeline cannot run on Flink as it is:"));
+    assert!(
+        shows(&h, "node `per_5s`: its late output is connected"),
+        "the reason names the Window"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Copy script")
+            .is_none()
+    );
 }

@@ -190,6 +190,9 @@ fn a_flink_jobs_vertices_rates_watermarks_and_checkpoints_are_watched() {
     through_the_designer(&cluster, &remote);
     let shown = started.elapsed();
 
+    submitted_from_an_exported_pipeline(&flink, &cluster, dir.path());
+    let exported = started.elapsed();
+
     // A stopped cluster is an error naming where it was.
     drop(cluster);
     let address = remote.address().to_string();
@@ -201,12 +204,95 @@ fn a_flink_jobs_vertices_rates_watermarks_and_checkpoints_are_watched() {
     assert!(error.contains(&address), "{error}");
     eprintln!(
         "flink cluster: REST up after {:.1} s, job running after {:.1} s, watched and \
-         checkpointed after {:.1} s, shown in the designer after {:.1} s, stopped after {:.1} s",
+         checkpointed after {:.1} s, shown in the designer after {:.1} s, an exported pipeline \
+         running after {:.1} s, stopped after {:.1} s",
         up.as_secs_f64(),
         running.as_secs_f64(),
         watched.as_secs_f64(),
         shown.as_secs_f64(),
+        exported.as_secs_f64(),
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// Design here, export, submit, watch: a pipeline file exported with
+/// `streamlab export flink-sql --pyflink --cluster` runs on the cluster under its own name,
+/// and the monitor watches it.
+fn submitted_from_an_exported_pipeline(
+    flink: &flink::Flink,
+    cluster: &Cluster,
+    dir: &std::path::Path,
+) {
+    let pipeline = dir.join("sensors.ron");
+    std::fs::write(
+        &pipeline,
+        r#"(version: 1, name: "sensors-on-flink", nodes: [
+            (id: "sensors", kind: Datagen(fields: [
+                (name: "id", type: Int64, kind: Random(min: 1, max: 50)),
+                (name: "celsius", type: Float64, kind: Random(min: -10, max: 40)),
+            ], rows_per_second: 200)),
+            (id: "hot", kind: Filter(condition: "celsius > 25")),
+            (id: "nowhere", kind: Blackhole()),
+        ], edges: [(from: "sensors", to: "hot"), (from: "hot", to: "nowhere")])"#,
+    )
+    .unwrap();
+    let job = dir.join("job.py");
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_streamlab"))
+        .args(["export", "flink-sql", "--pyflink", "--cluster"])
+        .arg(cluster.address())
+        .arg(&pipeline)
+        .arg("-o")
+        .arg(&job)
+        .output()
+        .unwrap();
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let submit = std::process::Command::new(&flink.python)
+        .arg(&job)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&submit.stdout);
+    let id = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("submitted job "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| {
+            panic!(
+                "not submitted: {stdout}{}",
+                String::from_utf8_lossy(&submit.stderr)
+            )
+        })
+        .to_string();
+    let base = format!("http://{}", cluster.address());
+    wait_for(
+        cluster,
+        "the exported job runs",
+        Duration::from_secs(60),
+        || {
+            let details = get(&format!("{base}/jobs/{id}"))?;
+            (details["state"] == "RUNNING" && details["name"] == "sensors-on-flink").then_some(())
+        },
+    );
+    // Flink's web page of the job is an address the monitor takes.
+    let page = format!("{}/#/job/running/{id}/overview", cluster.address());
+    let remote = RemoteJob::connect(&page).expect("it connects to that job");
+    assert_eq!(remote.job_id(), id);
+    assert_eq!(remote.name, "sensors-on-flink");
+    wait_for(
+        cluster,
+        "the exported job's rows flow",
+        Duration::from_secs(30),
+        || {
+            let sample = remote.latest()?;
+            sample
+                .nodes
+                .iter()
+                .any(|n| n.id.contains("sensors") && n.records_out_rate > 0.0)
+                .then_some(())
+        },
     );
 }
 

@@ -192,7 +192,7 @@ impl Cluster {
             ("jobmanager.memory.process.size", "1g".into()),
             ("taskmanager.memory.process.size", "1280m".into()),
             ("taskmanager.memory.managed.fraction", "0.1".into()),
-            ("taskmanager.numberOfTaskSlots", "2".into()),
+            ("taskmanager.numberOfTaskSlots", "3".into()),
             ("parallelism.default", "1".into()),
             ("io.tmp.dirs", format!("{dir}/tmp")),
             (

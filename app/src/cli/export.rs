@@ -18,6 +18,10 @@ pub struct FlinkSqlArgs {
     /// sources to it
     #[arg(long)]
     nexmark_connector: bool,
+    /// Submit to the Flink cluster whose REST API is at HOST:PORT (the PyFlink program
+    /// returns once the job is submitted; watch it with File → Watch a running job)
+    #[arg(long, value_name = "HOST:PORT")]
+    cluster: Option<String>,
 }
 
 /// The pipeline's folder as an absolute path, so the script's file paths work from anywhere.
@@ -30,6 +34,7 @@ pub fn flink(args: &FlinkSqlArgs) -> Result<(), String> {
     let spec = super::load(&args.file)?;
     let options = FlinkOptions {
         nexmark_connector: args.nexmark_connector,
+        cluster: args.cluster.clone(),
     };
     let script = flink_sql(&spec, &absolute_base(&args.file), &options).map_err(|errors| {
         let count = errors.len();

@@ -36,6 +36,7 @@ impl Editor {
         }
         self.restore_dialog(ctx);
         self.connect_dialog(ctx);
+        self.flink_export_dialog(ctx);
         if let Some(pending) = self.pending.clone() {
             let mut answer = None;
             egui::Modal::new(Id::new("unsaved")).show(ctx, |ui| {

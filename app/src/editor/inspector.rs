@@ -399,6 +399,15 @@ fn config(
                     path_field(ui, &mut c.path, "data.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+                if c.format == FileFormat::Csv {
+                    row(ui, "Header row", |ui| {
+                        ui.checkbox(&mut c.header, "").on_hover_text(
+                            "The first line names the columns. Without one the columns \
+                                 are read in order, as Flink's csv format reads every line",
+                        )
+                    });
+                    row(ui, "NULL cells", |ui| null_literal(ui, &mut c.null_literal));
+                }
                 let names = time_columns(c.schema.iter().map(|f| (f.name.as_str(), f.data_type)));
                 form::event_time_rows(
                     ui,
@@ -557,6 +566,9 @@ fn config(
                     path_field(ui, &mut c.path, "out/result.csv", browse)
                 });
                 row(ui, "Format", |ui| format_choice(ui, &mut c.format));
+                if c.format == FileFormat::Csv {
+                    row(ui, "NULL cells", |ui| null_literal(ui, &mut c.null_literal));
+                }
             });
         }
         NodeKind::Console(c) => {
@@ -598,6 +610,27 @@ fn columns_hint(ui: &mut Ui, columns: &[String]) {
     } else {
         ui.label(RichText::new(format!("Input columns: {}", columns.join(", "))).weak());
     }
+}
+
+/// A CSV cell's spelling of NULL (Flink's `csv.null-literal`): none, or a text, where the
+/// empty text means empty cells.
+fn null_literal(ui: &mut Ui, value: &mut Option<String>) -> egui::Response {
+    let mut on = value.is_some();
+    let mut response = ui.checkbox(&mut on, "").on_hover_text(
+        "Cells of exactly this text are NULL (left empty: empty cells). Off, no cell is NULL, \
+         and an empty cell of a number, boolean or time is an error, as in Flink",
+    );
+    if response.changed() {
+        *value = on.then(String::new);
+    }
+    if let Some(text) = value {
+        response |= ui.add(
+            egui::TextEdit::singleline(text)
+                .hint_text("empty cells")
+                .desired_width(90.0),
+        );
+    }
+    response
 }
 
 fn format_choice(ui: &mut Ui, format: &mut FileFormat) -> egui::Response {

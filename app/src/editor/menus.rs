@@ -75,6 +75,14 @@ impl Editor {
             }
             ui.separator();
             if ui
+                .button("Export to Flink SQL…")
+                .on_hover_text("The pipeline as a Flink SQL script or a PyFlink program")
+                .clicked()
+            {
+                self.open_flink_export();
+                ui.close();
+            }
+            if ui
                 .button("Watch a running job…")
                 .on_hover_text(
                     "Watch a job served elsewhere (streamlab run --serve): its charts and \

@@ -10,6 +10,7 @@ mod dialogs;
 pub mod document;
 mod expr_field;
 mod files;
+mod flink_export;
 mod form;
 mod help;
 mod history;
@@ -159,6 +160,8 @@ pub struct Editor {
     remote: Option<crate::monitor::remote::RemoteJob>,
     /// The address typed in the Watch a running job dialog, while it is open.
     connect_address: Option<String>,
+    /// The Export to Flink SQL dialog, while it is open.
+    flink_export: Option<flink_export::FlinkExport>,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
     canvas_generation: u64,
     /// Whether the pipeline differs from its file, as of the last frame.
@@ -242,6 +245,7 @@ impl Editor {
             restore_asked: None,
             remote: None,
             connect_address: None,
+            flink_export: None,
             step_rows: 10,
             peek: None,
         }

@@ -129,11 +129,24 @@ fn server_at(agent: &ureq::Agent, base: &str, id: &str) -> Result<Server, String
     }
 }
 
+/// The REST API's address, and the job id an address of one job names.
+fn split_job(address: &str) -> (&str, Option<&str>) {
+    let Some(at) = address.find("/#/").or_else(|| address.find("/jobs/")) else {
+        return (address, None);
+    };
+    let id = address[at..]
+        .split('/')
+        .find(|part| part.len() == 32 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    (&address[..at], id)
+}
+
 impl RemoteJob {
     /// Connects to the REST API at `address` (`127.0.0.1:8081` or `http://…`) and watches
-    /// its running job (its first job if none runs).
+    /// its running job (its first job if none runs), or the job the address names, as
+    /// `…/jobs/<id>` or a Flink web page's `…/#/job/running/<id>/overview` does.
     pub fn connect(address: &str) -> Result<RemoteJob, String> {
-        let address = address.trim().trim_end_matches('/');
+        let (address, wanted) = split_job(address.trim());
+        let address = address.trim_end_matches('/');
         if address.is_empty() {
             return Err("no address given: a REST API's host:port, as 127.0.0.1:8081".into());
         }
@@ -145,11 +158,17 @@ impl RemoteJob {
         let agent = agent();
         let jobs = get(&agent, &format!("{base}/jobs/overview"))?;
         let listed = jobs["jobs"].as_array().cloned().unwrap_or_default();
-        let job = listed
-            .iter()
-            .find(|j| j["state"].as_str() == Some("RUNNING"))
-            .or(listed.first())
-            .ok_or_else(|| format!("{base} serves no job"))?;
+        let job = match wanted {
+            Some(wanted) => listed
+                .iter()
+                .find(|j| j["jid"].as_str() == Some(wanted))
+                .ok_or_else(|| format!("{base} has no job {wanted}"))?,
+            None => listed
+                .iter()
+                .find(|j| j["state"].as_str() == Some("RUNNING"))
+                .or(listed.first())
+                .ok_or_else(|| format!("{base} serves no job"))?,
+        };
         let id = job["jid"]
             .as_str()
             .ok_or_else(|| format!("{base} lists a job without an id: {job}"))?

@@ -26,6 +26,9 @@ pub struct FlinkOptions {
     /// The cluster has the Nexmark benchmark's `nexmark` connector, so Nexmark sources export
     /// to it.
     pub nexmark_connector: bool,
+    /// Submit to the Flink cluster whose REST API is at this `host:port`, and return once
+    /// the job is submitted, instead of running it in a local Flink.
+    pub cluster: Option<String>,
 }
 
 /// One statement of the script, with the comment printed above it.
@@ -57,6 +60,8 @@ pub struct FlinkScript {
     /// What differs in Flink without changing the results.
     pub notes: Vec<String>,
     pub settings: Vec<(String, String)>,
+    /// The cluster the job is submitted to, if not run locally.
+    pub cluster: Option<String>,
     pub definitions: Vec<Statement>,
     pub inserts: Vec<Statement>,
 }
@@ -214,7 +219,13 @@ pub fn flink_sql(
         relations: HashMap::new(),
     };
     let mut errors = Vec::new();
-    let (settings, mut notes) = settings::of(spec, &mut errors);
+    let (mut settings, mut notes) = settings::of(spec, &mut errors);
+    if let Some(cluster) = &options.cluster {
+        match settings::cluster(cluster) {
+            Ok(target) => settings.extend(target),
+            Err(e) => errors.push(e),
+        }
+    }
     let mut definitions = Vec::new();
     let mut inserts = Vec::new();
     for id in &analysis.order {
@@ -258,6 +269,7 @@ pub fn flink_sql(
         name: spec.name.clone(),
         notes,
         settings,
+        cluster: options.cluster.clone(),
         definitions,
         inserts,
     })

@@ -19,14 +19,19 @@ pub(super) fn render(script: &FlinkScript) -> String {
         out.push_str(&format!("# Note: {note}\n"));
     }
     out.push_str(
-        "\nfrom pyflink.table import EnvironmentSettings, TableEnvironment\n\n\
-         env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())\n\
-         config = env.get_config()\n",
+        "\nfrom pyflink.common import Configuration\n\
+         from pyflink.table import EnvironmentSettings, TableEnvironment\n\n\
+         config = Configuration()\n",
     );
     for (key, value) in &script.settings {
-        out.push_str(&format!("config.set({}, {})\n", py(key), py(value)));
+        out.push_str(&format!("config.set_string({}, {})\n", py(key), py(value)));
     }
-    out.push('\n');
+    // Given when the environment is made, so the target (local or a cluster) applies.
+    out.push_str(
+        "settings = EnvironmentSettings.new_instance().in_streaming_mode()\
+         .with_configuration(config).build()\n\
+         env = TableEnvironment.create(settings)\n\n",
+    );
     for statement in &script.definitions {
         for line in &statement.comment {
             out.push_str(&format!("# {line}\n"));
@@ -37,6 +42,13 @@ pub(super) fn render(script: &FlinkScript) -> String {
     for statement in &script.inserts {
         out.push_str(&format!("inserts.add_insert_sql({})\n", py(&statement.sql)));
     }
-    out.push_str("inserts.execute().wait()\n");
+    match &script.cluster {
+        Some(cluster) => out.push_str(&format!(
+            "job = inserts.execute()\n\
+             print(\"submitted job\", job.get_job_client().get_job_id(), \"to\", {}, flush=True)\n",
+            py(cluster)
+        )),
+        None => out.push_str("inserts.execute().wait()\n"),
+    }
     out
 }

@@ -19,6 +19,14 @@ pub(super) fn of(
         ("execution.runtime-mode", "streaming".to_string()),
         ("parallelism.default", job.parallelism.to_string()),
         (
+            "pipeline.name",
+            if spec.name.is_empty() {
+                "streamlab".into()
+            } else {
+                spec.name.clone()
+            },
+        ),
+        (
             "pipeline.auto-watermark-interval",
             ms(job.watermark_interval_ms),
         ),
@@ -91,4 +99,26 @@ pub(super) fn of(
     }
     let set = set.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     (set, notes)
+}
+
+/// The settings that submit to the cluster at `address` (`host:port` of its REST API).
+pub(super) fn cluster(address: &str) -> Result<Vec<(String, String)>, ExportError> {
+    let address = address.trim().trim_start_matches("http://");
+    let address = address.trim_end_matches('/');
+    let invalid = || ExportError {
+        node: None,
+        message: format!(
+            "`{address}` is not a cluster address; write its REST API's host and port, e.g. \
+             127.0.0.1:8081"
+        ),
+    };
+    let (host, port) = address.rsplit_once(':').ok_or_else(invalid)?;
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(invalid());
+    }
+    Ok(vec![
+        ("execution.target".into(), "remote".into()),
+        ("rest.address".into(), host.into()),
+        ("rest.port".into(), port.into()),
+    ])
 }

@@ -50,7 +50,7 @@ fn a_keyed_window_becomes_a_window_function_grouped_by_key() {
     }
     let py = script.to_pyflink();
     assert!(
-        py.contains("config.set(\"parallelism.default\", \"1\")"),
+        py.contains("config.set_string(\"parallelism.default\", \"1\")"),
         "{py}"
     );
     assert_eq!(py.matches("inserts.add_insert_sql(").count(), 2, "{py}");
@@ -102,6 +102,7 @@ fn what_flink_cannot_do_is_an_error_naming_the_node() {
         Path::new("/"),
         &FlinkOptions {
             nexmark_connector: true,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -115,6 +116,34 @@ fn an_invalid_pipeline_is_not_exported() {
     assert_eq!(errors[0].node.as_deref(), Some("big"));
     assert!(
         errors[0].message.contains("unknown column `nope`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_job_for_a_cluster_is_submitted_there_and_not_awaited() {
+    let spec = parse(WINDOWED).unwrap();
+    let to = |cluster: &str| {
+        flink_sql(
+            &spec,
+            Path::new("/data"),
+            &FlinkOptions {
+                cluster: Some(cluster.into()),
+                ..Default::default()
+            },
+        )
+    };
+    let script = to("http://10.0.0.5:8081/").unwrap();
+    let sql = script.to_sql();
+    assert!(sql.contains("SET 'execution.target' = 'remote';"), "{sql}");
+    assert!(sql.contains("SET 'rest.address' = '10.0.0.5';"), "{sql}");
+    assert!(sql.contains("SET 'rest.port' = '8081';"), "{sql}");
+    let py = script.to_pyflink();
+    assert!(py.contains("print(\"submitted job\""), "{py}");
+    assert!(!py.contains(".wait()"), "{py}");
+    let errors = to("localhost").unwrap_err();
+    assert!(
+        errors[0].message.contains("is not a cluster address"),
         "{errors:?}"
     );
 }
