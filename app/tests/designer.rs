@@ -1768,9 +1768,10 @@ fn every_instances_watermark_is_listed_and_sorted_by_the_column_clicked() {
 
 #[test]
 fn file_export_to_flink_sql_shows_the_script_to_copy_or_why_a_node_cannot_go() {
-    let mut h = harness(Editor::new(Some(
-        &repo().join("saved-graphs/flink/joins.ron"),
-    )));
+    let dir = scratch("flink-export");
+    let pipeline = dir.join("joins.ron");
+    std::fs::copy(repo().join("saved-graphs/flink/joins.ron"), &pipeline).unwrap();
+    let mut h = harness(Editor::new(Some(&pipeline)));
     click(&mut h, "File");
     click(&mut h, "Export to Flink SQL…");
     assert!(shows(&h, "Export to Flink SQL"));
@@ -1783,6 +1784,10 @@ fn file_export_to_flink_sql_shows_the_script_to_copy_or_why_a_node_cannot_go() {
     click(&mut h, "As a PyFlink program");
     let program = click_to_copy(&mut h, "Copy script").unwrap();
     assert!(program.contains("inserts.add_insert_sql("), "{program}");
+    click_button(&mut h, "Save beside the pipeline");
+    assert!(shows(&h, "Saved to"));
+    let saved = std::fs::read_to_string(dir.join("joins.py")).unwrap();
+    assert_eq!(saved, program);
     click_button(&mut h, "Close");
     assert!(!shows(&h, "Export to Flink SQL"));
 

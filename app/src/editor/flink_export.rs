@@ -12,6 +12,8 @@ pub(super) struct FlinkExport {
     nexmark_connector: bool,
     /// The script, or one line per node that cannot be exported.
     result: Result<String, Vec<String>>,
+    /// Where the script was saved, or why it could not be.
+    saved: Option<Result<std::path::PathBuf, String>>,
 }
 
 impl Editor {
@@ -21,6 +23,7 @@ impl Editor {
             pyflink: false,
             nexmark_connector: false,
             result: Ok(String::new()),
+            saved: None,
         };
         self.export_into(&mut export);
         self.flink_export = Some(export);
@@ -32,11 +35,18 @@ impl Editor {
             cluster: None,
         };
         let base = std::fs::canonicalize(self.base_dir()).unwrap_or_else(|_| self.base_dir());
+        export.saved = None;
         export.result = match flink_sql(&self.spec(), &base, &options) {
             Ok(script) if export.pyflink => Ok(script.to_pyflink()),
             Ok(script) => Ok(script.to_sql()),
             Err(errors) => Err(errors.iter().map(ToString::to_string).collect()),
         };
+    }
+
+    /// Where the script of a saved pipeline goes: beside it, named like it.
+    fn script_path(&self, pyflink: bool) -> Option<std::path::PathBuf> {
+        let path = self.doc.path.as_ref()?;
+        Some(path.with_extension(if pyflink { "py" } else { "sql" }))
     }
 
     pub(super) fn flink_export_dialog(&mut self, ctx: &egui::Context) {
@@ -86,10 +96,31 @@ impl Editor {
                         if ui.button("Copy script").clicked() {
                             ui.ctx().copy_text(text.clone());
                         }
+                        if let Some(target) = self.script_path(export.pyflink)
+                            && ui
+                                .button("Save beside the pipeline")
+                                .on_hover_text(target.display().to_string())
+                                .clicked()
+                        {
+                            export.saved = Some(
+                                std::fs::write(&target, text)
+                                    .map(|()| target.clone())
+                                    .map_err(|e| format!("cannot write {}: {e}", target.display())),
+                            );
+                        }
                         if ui.button("Close").clicked() {
                             open = false;
                         }
                     });
+                    match &export.saved {
+                        Some(Ok(path)) => {
+                            ui.label(format!("Saved to {}", path.display()));
+                        }
+                        Some(Err(e)) => {
+                            ui.colored_label(ui.visuals().error_fg_color, e);
+                        }
+                        None => {}
+                    }
                 }
                 Err(errors) => {
                     ui.label(RichText::new("This pipeline cannot run on Flink as it is:").strong());
