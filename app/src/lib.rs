@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod editor;
+pub mod flink_submit;
 pub mod format;
 pub mod gui;
 pub mod monitor;

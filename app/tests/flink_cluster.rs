@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::TempDir;
 use egui_kittest::Harness;
-use egui_kittest::kittest::NodeT;
+use egui_kittest::kittest::{NodeT, Queryable};
 use engine::checkpoint::CheckpointStatus;
 use serde_json::Value;
 use streamlab::editor::Editor;
@@ -190,7 +190,7 @@ fn a_flink_jobs_vertices_rates_watermarks_and_checkpoints_are_watched() {
     through_the_designer(&cluster, &remote);
     let shown = started.elapsed();
 
-    submitted_from_an_exported_pipeline(&flink, &cluster, dir.path());
+    submitted_from_an_exported_pipeline(&cluster, dir.path());
     let exported = started.elapsed();
 
     // A stopped cluster is an error naming where it was.
@@ -215,14 +215,9 @@ fn a_flink_jobs_vertices_rates_watermarks_and_checkpoints_are_watched() {
     );
 }
 
-/// Design here, export, submit, watch: a pipeline file exported with
-/// `streamlab export flink-sql --pyflink --cluster` runs on the cluster under its own name,
-/// and the monitor watches it.
-fn submitted_from_an_exported_pipeline(
-    flink: &flink::Flink,
-    cluster: &Cluster,
-    dir: &std::path::Path,
-) {
+/// Design here, export, submit, watch: the designer submits a pipeline to the cluster from
+/// its export dialog, where it runs under its own name, and watches it.
+fn submitted_from_an_exported_pipeline(cluster: &Cluster, dir: &std::path::Path) {
     let pipeline = dir.join("sensors.ron");
     std::fs::write(
         &pipeline,
@@ -236,35 +231,58 @@ fn submitted_from_an_exported_pipeline(
         ], edges: [(from: "sensors", to: "hot"), (from: "hot", to: "nowhere")])"#,
     )
     .unwrap();
-    let job = dir.join("job.py");
-    let export = std::process::Command::new(env!("CARGO_BIN_EXE_streamlab"))
-        .args(["export", "flink-sql", "--pyflink", "--cluster"])
-        .arg(cluster.address())
-        .arg(&pipeline)
-        .arg("-o")
-        .arg(&job)
-        .output()
-        .unwrap();
-    assert!(
-        export.status.success(),
-        "{}",
-        String::from_utf8_lossy(&export.stderr)
+    // File → Export to Flink SQL…, the cluster's address, Submit and watch.
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(
+            |ui, editor: &mut Editor| editor.ui(ui),
+            Editor::new(Some(&pipeline)),
+        );
+    h.run();
+    // The widget of that name, not a plain label of the same words.
+    fn widget<'a>(h: &'a Harness<'_, Editor>, label: &'a str) -> egui_kittest::Node<'a> {
+        h.get_all_by_label(label)
+            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Label)
+            .unwrap_or_else(|| panic!("no widget {label:?}"))
+    }
+    let click = |h: &mut Harness<'_, Editor>, label: &str| {
+        widget(h, label).click();
+        h.run_steps(20);
+    };
+    click(&mut h, "File");
+    click(&mut h, "Export to Flink SQL…");
+    let field = h.get_by_label("Cluster address");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Cluster address")
+        .type_text(&cluster.address());
+    h.run_steps(5);
+    click(&mut h, "Submit and watch");
+    let status = format!(
+        "Watching `sensors-on-flink` at http://{}",
+        cluster.address()
     );
-    let submit = std::process::Command::new(&flink.python)
-        .arg(&job)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&submit.stdout);
-    let id = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("submitted job "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| {
-            panic!(
-                "not submitted: {stdout}{}",
-                String::from_utf8_lossy(&submit.stderr)
-            )
-        })
+    let deadline = Instant::now() + Duration::from_secs(150);
+    while !shows(&h, &status) {
+        assert!(
+            Instant::now() < deadline,
+            "the designer never watched the submitted job: {:?}\n{}",
+            texts(&h),
+            cluster.logs()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        h.run_steps(2);
+    }
+    let jobs = get(&format!("http://{}/jobs/overview", cluster.address())).unwrap();
+    let id = jobs["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "sensors-on-flink")
+        .and_then(|j| j["jid"].as_str())
+        .expect("the submitted job is listed")
         .to_string();
     let base = format!("http://{}", cluster.address());
     wait_for(

@@ -1,6 +1,8 @@
 //! File → Export to Flink SQL: the pipeline as a Flink SQL script or a PyFlink program,
 //! shown to read and copy, or the reasons it cannot be exported, each naming its node.
 
+use std::sync::mpsc::Receiver;
+
 use egui::{Id, RichText};
 use engine::export::{FlinkOptions, flink_sql};
 
@@ -14,6 +16,12 @@ pub(super) struct FlinkExport {
     result: Result<String, Vec<String>>,
     /// Where the script was saved, or why it could not be.
     saved: Option<Result<std::path::PathBuf, String>>,
+    /// The cluster to submit to, as typed.
+    cluster: String,
+    /// A submission under way: its job id, or why it failed, arrives here.
+    submitting: Option<Receiver<Result<String, String>>>,
+    /// Why the last submission failed.
+    submit_error: Option<String>,
 }
 
 impl Editor {
@@ -24,23 +32,50 @@ impl Editor {
             nexmark_connector: false,
             result: Ok(String::new()),
             saved: None,
+            cluster: "127.0.0.1:8081".into(),
+            submitting: None,
+            submit_error: None,
         };
         self.export_into(&mut export);
         self.flink_export = Some(export);
     }
 
     fn export_into(&self, export: &mut FlinkExport) {
-        let options = FlinkOptions {
-            nexmark_connector: export.nexmark_connector,
-            cluster: None,
-        };
-        let base = std::fs::canonicalize(self.base_dir()).unwrap_or_else(|_| self.base_dir());
         export.saved = None;
-        export.result = match flink_sql(&self.spec(), &base, &options) {
+        export.result = match self.export_for(export, None) {
             Ok(script) if export.pyflink => Ok(script.to_pyflink()),
             Ok(script) => Ok(script.to_sql()),
             Err(errors) => Err(errors.iter().map(ToString::to_string).collect()),
         };
+    }
+
+    fn export_for(
+        &self,
+        export: &FlinkExport,
+        cluster: Option<&str>,
+    ) -> Result<engine::export::FlinkScript, Vec<engine::export::ExportError>> {
+        let options = FlinkOptions {
+            nexmark_connector: export.nexmark_connector,
+            cluster: cluster.map(str::to_string),
+        };
+        let base = std::fs::canonicalize(self.base_dir()).unwrap_or_else(|_| self.base_dir());
+        flink_sql(&self.spec(), &base, &options)
+    }
+
+    /// Starts submitting the pipeline to the cluster typed in the dialog.
+    fn submit_to_cluster(&self, export: &mut FlinkExport) {
+        export.submit_error = None;
+        match self.export_for(export, Some(export.cluster.trim())) {
+            Ok(script) => {
+                export.submitting = Some(crate::flink_submit::submit_in_background(
+                    script.to_pyflink(),
+                ))
+            }
+            Err(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                export.submit_error = Some(lines.join("\n"));
+            }
+        }
     }
 
     /// Where the script of a saved pipeline goes: beside it, named like it.
@@ -55,6 +90,7 @@ impl Editor {
         };
         let mut open = true;
         let mut changed = false;
+        let mut submit = false;
         egui::Modal::new(Id::new("flink export")).show(ctx, |ui| {
             ui.set_width(720.0);
             ui.heading("Export to Flink SQL");
@@ -112,6 +148,33 @@ impl Editor {
                             open = false;
                         }
                     });
+                    ui.separator();
+                    ui.label(RichText::new("Run it on a Flink cluster").strong());
+                    ui.horizontal(|ui| {
+                        let field = ui.add_enabled(
+                            export.submitting.is_none(),
+                            egui::TextEdit::singleline(&mut export.cluster)
+                                .hint_text("127.0.0.1:8081")
+                                .desired_width(220.0),
+                        );
+                        crate::editor::form::named(ui, field, "Cluster address");
+                        if export.submitting.is_some() {
+                            ui.spinner();
+                            ui.label("Submitting…");
+                        } else if ui
+                            .button("Submit and watch")
+                            .on_hover_text(
+                                "Submits the job to the cluster's REST API through PyFlink, \
+                                 then watches it here",
+                            )
+                            .clicked()
+                        {
+                            submit = true;
+                        }
+                    });
+                    if let Some(error) = &export.submit_error {
+                        ui.colored_label(ui.visuals().error_fg_color, error);
+                    }
                     match &export.saved {
                         Some(Ok(path)) => {
                             ui.label(format!("Saved to {}", path.display()));
@@ -141,6 +204,32 @@ impl Editor {
         });
         if changed {
             self.export_into(&mut export);
+        }
+        if submit {
+            self.submit_to_cluster(&mut export);
+        }
+        if let Some(receiver) = &export.submitting {
+            match receiver.try_recv() {
+                Ok(Ok(job)) => {
+                    export.submitting = None;
+                    let address = format!("{}/jobs/{job}", export.cluster.trim());
+                    match self.watch_remote(&address) {
+                        Ok(()) => open = false,
+                        Err(e) => export.submit_error = Some(e),
+                    }
+                }
+                Ok(Err(e)) => {
+                    export.submitting = None;
+                    export.submit_error = Some(e);
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(200))
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    export.submitting = None;
+                    export.submit_error = Some("the submission stopped without an answer".into());
+                }
+            }
         }
         if open {
             self.flink_export = Some(export);
