@@ -1643,3 +1643,30 @@ fn join_mistakes_are_named_on_the_node() {
     find(&a, "the left input has no event time");
     find(&a, "the right input has no event time");
 }
+
+#[test]
+fn a_keyby_runs_in_its_inputs_instances_unless_told_otherwise() {
+    let spec = engine::spec::parse(
+        r#"(version: 1, nodes: [
+            (id: "file", kind: FileSource(path: "in.jsonl", format: JsonLines, schema: [(name: "k", type: Int64)])),
+            (id: "by_k", kind: KeyBy(columns: ["k"])),
+            (id: "again", kind: KeyBy(columns: ["k"])),
+            (id: "wide", parallelism: 3, kind: KeyBy(columns: ["k"])),
+            (id: "out", kind: Blackhole()),
+        ], edges: [(from: "file", to: "by_k"), (from: "by_k", to: "again"), (from: "again", to: "wide"), (from: "wide", to: "out")],
+        job: (parallelism: 4))"#,
+    )
+    .unwrap();
+    let topology = spec.topology();
+    for (id, expected) in [
+        ("file", 1),
+        ("by_k", 1),
+        ("again", 1),
+        ("wide", 3),
+        ("out", 4),
+    ] {
+        let node = spec.node(id).unwrap();
+        assert_eq!(spec.parallelism_of(node), expected, "{id}");
+        assert_eq!(topology.parallelism_of(&spec, node), expected, "{id}");
+    }
+}

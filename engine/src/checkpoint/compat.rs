@@ -87,7 +87,7 @@ pub fn restore_plan(
                 .push((entry.id.clone(), "its settings or its input changed".into()));
             continue;
         }
-        let now = spec.parallelism_of(node) as usize;
+        let now = topology.parallelism_of(spec, node) as usize;
         if node.kind.category() == Category::Source && now != entry.parallelism {
             plan.dropped.push((
                 entry.id.clone(),

@@ -287,7 +287,7 @@ impl JobHandle {
             .map(|id| {
                 let node = topology.node(id).expect("analysed");
                 let category = node.kind.category();
-                let instances = (0..spec.parallelism_of(node))
+                let instances = (0..topology.parallelism_of(spec, node))
                     .map(|_| {
                         Arc::new(if category == Category::Sink {
                             NodeCounters::for_sink()
@@ -322,7 +322,7 @@ impl JobHandle {
                     id: id.clone(),
                     parallelism: topology
                         .node(id)
-                        .map_or(1, |n| spec.parallelism_of(n) as usize),
+                        .map_or(1, |n| topology.parallelism_of(spec, n) as usize),
                     signature: state_signature(spec, &analysis, id),
                 })
                 .collect();

@@ -62,7 +62,7 @@ impl JobGraph {
         vertex_of.reserve(analysis.order.len());
         for id in &analysis.order {
             let node = topology.node(id).expect("analysed nodes exist");
-            let parallelism = spec.parallelism_of(node) as usize;
+            let parallelism = topology.parallelism_of(spec, node) as usize;
             let inputs = topology.inputs_of(id);
             let chained_to = match inputs {
                 [edge] => {

@@ -55,7 +55,39 @@ impl PipelineSpec {
 
     /// The parallelism a node runs with: its own setting, else the job's; file nodes, which
     /// read or write one file, run single unless told otherwise (and then validation objects).
+    /// A KeyBy only picks the instance each row goes to next, so unless told otherwise it
+    /// runs in its input's instances: a hop of its own would deal rows round-robin between
+    /// them, and what follows would see their watermarks interleave differently each run.
+    /// Finds the input by a scan of the edges; [`Topology::parallelism_of`] looks it up.
     pub fn parallelism_of(&self, node: &NodeSpec) -> u32 {
+        self.parallelism_with(node, |n| {
+            let edge = self.edges.iter().find(|e| e.to == n.id)?;
+            self.node(&edge.from)
+        })
+    }
+
+    /// [`PipelineSpec::parallelism_of`], with `upstream` giving a node's input node.
+    pub(crate) fn parallelism_with<'a>(
+        &'a self,
+        node: &'a NodeSpec,
+        upstream: impl Fn(&NodeSpec) -> Option<&'a NodeSpec>,
+    ) -> u32 {
+        // Past this many KeyBys in a row (which key nothing more), the job's parallelism.
+        const MOST_KEYBYS: usize = 64;
+        let mut at = node;
+        for _ in 0..MOST_KEYBYS {
+            if at.parallelism.is_some() || !matches!(at.kind, NodeKind::KeyBy(_)) {
+                return self.own_parallelism(at);
+            }
+            match upstream(at) {
+                Some(input) => at = input,
+                None => break,
+            }
+        }
+        self.own_parallelism(if at.parallelism.is_some() { at } else { node })
+    }
+
+    fn own_parallelism(&self, node: &NodeSpec) -> u32 {
         let single = matches!(node.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
         let default = if single { 1 } else { self.job.parallelism };
         node.parallelism.unwrap_or(default).max(1)

@@ -93,6 +93,14 @@ impl<'a> Topology<'a> {
         self.index.get(id).map_or(&[], |&i| self.inputs.of(i))
     }
 
+    /// [`PipelineSpec::parallelism_of`] in constant time per KeyBy passed.
+    pub fn parallelism_of(&self, spec: &'a PipelineSpec, node: &'a NodeSpec) -> u32 {
+        spec.parallelism_with(node, |n| {
+            let edge = self.inputs_of(&n.id).first()?;
+            self.node(&edge.from)
+        })
+    }
+
     /// Edges that start at node `id`, in file order.
     pub fn outputs_of(&self, id: &str) -> &[&'a EdgeSpec] {
         self.index.get(id).map_or(&[], |&i| self.outputs.of(i))
