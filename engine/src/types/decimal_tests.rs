@@ -237,3 +237,20 @@ proptest! {
         prop_assert_eq!(rescale(a, s1, 0), Some(model_round(a, POW10[usize::from(s1)])));
     }
 }
+
+#[test]
+fn json_text_is_flinks() {
+    let json = |v: i128, scale: u8| {
+        let mut s = String::new();
+        write_json(&mut s, v, scale).unwrap();
+        s
+    };
+    assert_eq!(json(150, 2), "1.5");
+    assert_eq!(json(-5, 2), "-0.05");
+    assert_eq!(json(10_000_000_000, 10), "1");
+    assert_eq!(json(0, 3), "0");
+    assert_eq!(json(10000, 2), "1E+2");
+    assert_eq!(json(120_000, 2), "1.2E+3");
+    assert_eq!(json(1, 7), "1E-7");
+    assert_eq!(json(333_333, 6), "0.333333");
+}

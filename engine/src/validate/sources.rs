@@ -31,7 +31,7 @@ pub(super) fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, 
         let name = &field.name;
         match &field.kind {
             FieldKind::Sequence { start, end } => {
-                if field.data_type == DataType::Bool {
+                if matches!(field.data_type, DataType::Bool | DataType::Decimal { .. }) {
                     bad(format!(
                         "field `{name}`: a sequence cannot fill a {} field",
                         field.data_type
