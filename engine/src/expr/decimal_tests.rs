@@ -200,3 +200,83 @@ fn case_and_coalesce_meet_in_a_wider_decimal() {
         ["1.50", "2.00", "3.00", "0.00"]
     );
 }
+
+#[test]
+fn literals_with_a_point_are_decimals() {
+    assert_eq!(ty("1.5"), "DECIMAL(2, 1)");
+    assert_eq!(ty("0.5"), "DECIMAL(2, 1)");
+    assert_eq!(ty(".5"), "DECIMAL(1, 1)");
+    assert_eq!(ty("00001.5"), "DECIMAL(6, 1)");
+    assert_eq!(ty("-1.50"), "DECIMAL(3, 2)");
+    assert_eq!(ty("1.5E0"), "DOUBLE");
+    assert_eq!(ty("15"), "INT");
+    assert_eq!(eval("-1.50")[0], "-1.50");
+}
+
+#[test]
+fn literal_arithmetic_gives_flinks_values() {
+    let cases = [
+        ("1.5 + 2.25", "DECIMAL(4, 2)", "3.75"),
+        ("1.5 * 2.25", "DECIMAL(6, 3)", "3.375"),
+        ("1.5 / 2.25", "DECIMAL(9, 6)", "0.666667"),
+        ("1 / 3.0", "DECIMAL(17, 6)", "0.333333"),
+        ("10.0 / 3", "DECIMAL(14, 12)", "3.333333333333"),
+        ("7.5 % 2", "DECIMAL(2, 1)", "1.5"),
+        ("-7.5 % 2", "DECIMAL(2, 1)", "-1.5"),
+        ("MOD(7.5, 2)", "DECIMAL(2, 1)", "1.5"),
+        ("1.5 + 1", "DECIMAL(12, 1)", "2.5"),
+        ("1.5 * CAST(2 AS BIGINT)", "DECIMAL(22, 1)", "3.0"),
+        ("1.5 + 1.5E0", "DOUBLE", "3.0"),
+        ("CAST(1.255 AS DECIMAL(3, 2))", "DECIMAL(3, 2)", "1.26"),
+        ("CAST(-2.5 AS DECIMAL(2, 0))", "DECIMAL(2, 0)", "-3"),
+        ("CAST(1.005E0 AS DECIMAL(5, 2))", "DECIMAL(5, 2)", "1.01"),
+        ("CAST(123.45 AS DECIMAL(3, 1))", "DECIMAL(3, 1)", "NULL"),
+        ("CAST(123 AS DECIMAL(2, 0))", "DECIMAL(2, 0)", "NULL"),
+        ("CAST(1.5 AS DECIMAL)", "DECIMAL(10, 0)", "2"),
+        ("CAST(1.7 AS BIGINT)", "BIGINT", "1"),
+        ("CAST(-2.5 AS BIGINT)", "BIGINT", "-2"),
+        ("CAST(2.5 AS INT)", "INT", "2"),
+        ("CAST(2.5 AS BOOLEAN)", "BOOLEAN", "TRUE"),
+        ("CAST(TRUE AS DECIMAL(3, 1))", "DECIMAL(3, 1)", "1.0"),
+        ("CAST(12 AS DECIMAL(5, 2))", "DECIMAL(5, 2)", "12.00"),
+        ("CAST(1.50 AS STRING)", "STRING", "1.50"),
+        ("CAST(' 1.5 ' AS DECIMAL(5, 2))", "DECIMAL(5, 2)", "1.50"),
+        ("CAST('1e2' AS DECIMAL(5, 1))", "DECIMAL(5, 1)", "100.0"),
+        ("FLOOR(1.5)", "DECIMAL(2, 0)", "1"),
+        ("FLOOR(-1.5)", "DECIMAL(2, 0)", "-2"),
+        ("CEIL(1.05)", "DECIMAL(3, 0)", "2"),
+        ("ABS(-1.5)", "DECIMAL(2, 1)", "1.5"),
+        ("-(1.5)", "DECIMAL(2, 1)", "-1.5"),
+        (
+            "CASE WHEN i > 0 THEN 1 ELSE 2.5 END",
+            "DECIMAL(11, 1)",
+            "1.0",
+        ),
+        (
+            "CASE WHEN i > 0 THEN 1.5 ELSE 2.25 END",
+            "DECIMAL(3, 2)",
+            "1.50",
+        ),
+        (
+            "CASE WHEN i > 0 THEN 1.5 ELSE b END",
+            "DECIMAL(20, 1)",
+            "1.5",
+        ),
+        (
+            "CASE WHEN i > 0 THEN 1.5 ELSE CAST(1 AS DOUBLE) END",
+            "DOUBLE",
+            "1.5",
+        ),
+        ("COALESCE(1.5, 2)", "DECIMAL(11, 1)", "1.5"),
+        ("1.5 > 1.4E0", "BOOLEAN", "TRUE"),
+        ("1.5 = 1.50", "BOOLEAN", "TRUE"),
+        ("1.5 < 2", "BOOLEAN", "TRUE"),
+        ("1.5 IN (1.50, 2)", "BOOLEAN", "TRUE"),
+    ];
+    for (text, want_type, want) in cases {
+        assert_eq!(ty(text), want_type, "{text}");
+        assert_eq!(eval(text)[0], want, "{text}");
+    }
+    // Division by a zero DECIMAL fails the job in Flink.
+    assert!(eval_err("1.5 / (i - i)").contains("zero"));
+}

@@ -9,7 +9,7 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
-use crate::types::{DataType, DecimalType, Schema, Value};
+use crate::types::{DataType, DecimalType, Schema, Value, decimal};
 
 use super::cast::{cast_value, castable};
 use super::functions::{Func, SUPPORTED};
@@ -1011,12 +1011,27 @@ fn sql_literal(v: &SqlValue, negative: bool) -> Result<Checked, ExprError> {
                              DOUBLE, e.g. {text}.0"
                         ))
                     })
-            } else {
+            } else if digits.contains(['e', 'E']) {
+                // An exponent makes a DOUBLE literal, as in Flink (`1.5E0`).
                 text.parse::<f64>()
                     .map(|x| literal(Value::Float64(x), DataType::Float64))
                     .map_err(|_| {
                         ExprError::new(ExprErrorKind::Parse, format!("invalid number `{text}`"))
                     })
+            } else {
+                // A point without an exponent makes an exact DECIMAL (`1.50` is
+                // DECIMAL(3, 2)).
+                let (v, t) = decimal::literal(digits).ok_or_else(|| {
+                    ExprError::new(
+                        ExprErrorKind::Parse,
+                        format!(
+                            "decimal literal {text} has more digits than Flink reads; write \
+                             it as a DOUBLE, e.g. {text}E0"
+                        ),
+                    )
+                })?;
+                let v = if negative { -v } else { v };
+                Ok(literal(Value::Decimal(v, t), DataType::decimal(t)))
             }
         }
         SqlValue::Boolean(b) => Ok(literal(Value::Bool(*b), DataType::Bool)),
