@@ -1,6 +1,6 @@
 //! The checks of source nodes: their fields, files and event time.
 
-use super::{MAX_STRING_LENGTH, Problem, check_field_names};
+use super::{MAX_STRING_LENGTH, Problem, check_field_names, check_field_types};
 use crate::spec::*;
 use crate::types::{DataType, Field, Schema};
 
@@ -15,6 +15,11 @@ pub(super) fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, 
     check_field_names(
         id,
         config.fields.iter().map(|f| f.name.as_str()),
+        &mut problems,
+    );
+    check_field_types(
+        id,
+        config.fields.iter().map(|f| (f.name.as_str(), f.data_type)),
         &mut problems,
     );
     if config.rows_per_second == Some(0) {
@@ -105,6 +110,11 @@ pub(super) fn check_file_source(
     check_field_names(
         id,
         config.schema.iter().map(|f| f.name.as_str()),
+        &mut problems,
+    );
+    check_field_types(
+        id,
+        config.schema.iter().map(|f| (f.name.as_str(), f.data_type)),
         &mut problems,
     );
     if config.null_literal.is_some() && config.format != FileFormat::Csv {
