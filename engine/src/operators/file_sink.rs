@@ -148,6 +148,12 @@ impl FileSink {
                     record.extend(batch.columns().iter().map(|c| match c.value(row) {
                         Value::Null => self.null_literal.clone(),
                         Value::Utf8(s) => s,
+                        // Flink's csv format writes a DECIMAL as its JSON format does.
+                        Value::Decimal(v, t) => {
+                            let mut text = String::new();
+                            let _ = crate::types::decimal::write_in_file(&mut text, v, t.scale);
+                            text
+                        }
                         v => v.to_string(),
                     }));
                     w.write_record(&record)?;
@@ -229,7 +235,7 @@ fn json_field(line: &mut String, name: &str, value: &Value) {
     line.push(':');
     match value {
         Value::Decimal(v, t) => {
-            let _ = crate::types::decimal::write_json(line, *v, t.scale);
+            let _ = crate::types::decimal::write_in_file(line, *v, t.scale);
         }
         other => line.push_str(&other.to_json().to_string()),
     }

@@ -681,10 +681,10 @@ impl Wide {
     }
 }
 
-/// Writes `v` at `scale` as Flink's JSON format does: trailing zeros dropped, then Java's
+/// Writes `v` at `scale` as Flink's JSON and CSV formats do: trailing zeros dropped, then Java's
 /// `BigDecimal.toString`, which turns to an exponent for whole tens (`1E+2`) and below
 /// `1E-6` (`1.5`, `-0.05`, `1`, `1.2E+3`, `1E-7`).
-pub fn write_json(out: &mut impl Write, v: i128, scale: u8) -> std::fmt::Result {
+pub fn write_in_file(out: &mut impl Write, v: i128, scale: u8) -> std::fmt::Result {
     if v == 0 {
         return out.write_char('0');
     }

@@ -258,7 +258,7 @@ proptest! {
 fn json_text_is_flinks() {
     let json = |v: i128, scale: u8| {
         let mut s = String::new();
-        write_json(&mut s, v, scale).unwrap();
+        write_in_file(&mut s, v, scale).unwrap();
         s
     };
     assert_eq!(json(150, 2), "1.5");

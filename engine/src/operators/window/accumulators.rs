@@ -675,6 +675,16 @@ mod tests {
         assert_eq!(run("MAX(d)"), ["2.25", "2.00"]);
         let avg = Aggregate::compile("AVG(d)", 0, &schema).unwrap();
         assert_eq!(avg.data_type.sql_name(), "DECIMAL(38, 6)");
+        // A checkpoint keeps the decimal state as it is.
+        let mut acc = Acc::new(&avg);
+        acc.grow(1);
+        acc.update(Some(&d), &[0, 1], &[0, 0]);
+        let back: Acc = postcard::from_bytes(&postcard::to_allocvec(&acc).unwrap()).unwrap();
+        assert!(back.fits(&avg, 1));
+        assert_eq!(
+            values(&back.finish(&[0], avg.data_type)),
+            values(&acc.finish(&[0], avg.data_type))
+        );
     }
 
     #[test]
