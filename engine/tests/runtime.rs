@@ -592,3 +592,44 @@ fn an_idle_source_stops_holding_event_time_back() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn decimals_pass_through_files_with_their_digits() {
+    let dir = temp_dir("decimals");
+    std::fs::write(
+        dir.join("in.csv"),
+        "id,price\n1,19.9\n2, -0.055 \n3,\n4,100\n",
+    )
+    .unwrap();
+    let pipeline = |sink: &str| {
+        format!(
+            r#"(version: 1, nodes: [
+            (id: "src", kind: FileSource(path: "in.csv", schema: [
+                (name: "id", type: Int32), (name: "price", type: Decimal(5, 2)),
+            ], null_literal: "")),
+            (id: "m", kind: Map(columns: ["id", "price", "price * 1.5 AS more"])),
+            (id: "out", kind: {sink}),
+        ], edges: [(from: "src", to: "m"), (from: "m", to: "out")])"#
+        )
+    };
+    run_in(&dir, &pipeline(r#"FileSink(path: "out.csv", format: Csv)"#)).unwrap();
+    let csv = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    assert_eq!(
+        csv,
+        "id,price,more\n1,19.9,29.85\n2,-0.06,-0.09\n3,,\n4,1E+2,1.5E+2\n"
+    );
+    run_in(
+        &dir,
+        &pipeline(r#"FileSink(path: "out.jsonl", format: JsonLines)"#),
+    )
+    .unwrap();
+    let json = std::fs::read_to_string(dir.join("out.jsonl")).unwrap();
+    // Flink's JSON and CSV formats drop trailing zeros and write whole tens with an exponent.
+    assert_eq!(
+        json,
+        "{\"id\":1,\"price\":19.9,\"more\":29.85}\n\
+         {\"id\":2,\"price\":-0.06,\"more\":-0.09}\n\
+         {\"id\":3,\"price\":null,\"more\":null}\n\
+         {\"id\":4,\"price\":1E+2,\"more\":1.5E+2}\n"
+    );
+}

@@ -1196,7 +1196,14 @@ fn schemas_propagate_through_filter_key_by_and_map() {
     use DataType::*;
     let expected = Schema::new(vec![
         Field::new("auction", Int64),
-        Field::new("price", Float64),
+        // `0.908 * price`: DECIMAL(4, 3) times a BIGINT's DECIMAL(19, 0), as in Flink.
+        Field::new(
+            "price",
+            Decimal {
+                precision: 24,
+                scale: 3,
+            },
+        ),
         Field::new("EXPR$2", Int64),
         Field::new("label", Utf8),
         Field::new("dear", Bool),
@@ -1222,7 +1229,13 @@ fn unnamed_expressions_are_numbered_by_position() {
         [
             Field::new("EXPR$0", DataType::Int64),
             Field::new("auction", DataType::Int64),
-            Field::new("EXPR$2", DataType::Float64),
+            Field::new(
+                "EXPR$2",
+                DataType::Decimal {
+                    precision: 22,
+                    scale: 1
+                }
+            ),
         ]
     );
 }
@@ -1669,4 +1682,21 @@ fn a_keyby_runs_in_its_inputs_instances_unless_told_otherwise() {
         assert_eq!(spec.parallelism_of(node), expected, "{id}");
         assert_eq!(topology.parallelism_of(&spec, node), expected, "{id}");
     }
+}
+
+#[test]
+fn datagen_decimal_sequences_are_refused() {
+    let a =
+        datagen_alone(r#"(name: "v", type: Decimal(10, 2), kind: Sequence(start: 1, end: 10))"#);
+    check(
+        sole(&a),
+        Severity::Error,
+        Some("x"),
+        Some("v"),
+        &["field `v`", "a sequence cannot fill a DECIMAL(10, 2) field"],
+    );
+    let a = datagen_alone(
+        r#"(name: "v", type: Decimal(10, 2), kind: Random(min: Some(-5.0), max: Some(5.0)))"#,
+    );
+    assert!(a.problems.is_empty(), "{}", dump(&a));
 }

@@ -141,7 +141,10 @@ fn datagen_field(
             null_rate,
         } => {
             match field.data_type {
-                DataType::Int32 | DataType::Int64 | DataType::Float64 => {
+                DataType::Int32
+                | DataType::Int64
+                | DataType::Float64
+                | DataType::Decimal { .. } => {
                     ui.label("min");
                     form::optional_real(ui, &name("min"), min, 0.0, "any");
                     ui.label("max");

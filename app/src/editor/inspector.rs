@@ -648,9 +648,39 @@ pub(super) fn type_choice(
     id: impl std::hash::Hash + std::fmt::Debug,
     data_type: &mut DataType,
 ) -> egui::Response {
-    form::choice(ui, id, data_type, &DataType::ALL, |t| {
-        t.sql_name().to_string()
+    // Kinds are chosen by name, so choosing DECIMAL again keeps its precision and scale.
+    let kind = |t: &DataType| match t {
+        DataType::Decimal { .. } => "DECIMAL".to_string(),
+        t => t.sql_name(),
+    };
+    let mut choice = match *data_type {
+        DataType::Decimal { .. } => DataType::DEFAULT_DECIMAL,
+        t => t,
+    };
+    // One cell of a grid, whatever the type shows.
+    ui.horizontal(|ui| {
+        let mut response = form::choice(ui, id, &mut choice, &DataType::ALL, kind);
+        if response.changed() {
+            *data_type = choice;
+        }
+        if let DataType::Decimal { precision, scale } = data_type {
+            let p = ui
+                .add(egui::DragValue::new(precision).range(1..=38).prefix("p "))
+                .on_hover_text("Precision: digits in all, 1 to 38");
+            let s = ui
+                .add(
+                    egui::DragValue::new(scale)
+                        .range(0..=*precision)
+                        .prefix("s "),
+                )
+                .on_hover_text("Scale: digits after the point, at most the precision");
+            // A smaller precision takes the scale down with it.
+            *scale = (*scale).min(*precision);
+            response = response.union(p).union(s);
+        }
+        response
     })
+    .inner
 }
 
 /// A list of named, typed columns (a file source's schema).

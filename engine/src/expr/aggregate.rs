@@ -4,7 +4,7 @@
 use sqlparser::ast::{self, Expr, FunctionArg, FunctionArgExpr, FunctionArguments};
 
 use super::{CompiledExpr, ExprError, ExprErrorKind, parse};
-use crate::types::{DataType, Schema};
+use crate::types::{DataType, DecimalType, Schema};
 
 /// The aggregate functions a Window computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +128,12 @@ impl Aggregate {
         };
         let data_type = match (func, arg.as_ref().map(CompiledExpr::data_type)) {
             (AggFunc::Count, _) => DataType::Int64,
+            (AggFunc::Sum, Some(DataType::Decimal { precision, scale })) => {
+                DataType::decimal(DecimalType { precision, scale }.of_sum_aggregate())
+            }
+            (AggFunc::Avg, Some(DataType::Decimal { precision, scale })) => {
+                DataType::decimal(DecimalType { precision, scale }.of_average())
+            }
             (AggFunc::Sum | AggFunc::Avg, Some(t)) if t.is_numeric() => t,
             (AggFunc::Sum | AggFunc::Avg, Some(t)) => {
                 let mut e = error(

@@ -2,10 +2,13 @@
 
 use std::fmt::Write;
 
-use crate::types::{DataType, Utf8Values, Value, Values, format_timestamp, parse_timestamp};
+use crate::types::{
+    DataType, DecimalType, Utf8Values, Value, Values, decimal, format_timestamp, parse_timestamp,
+};
 
 use super::EvalError;
-use super::kernels::{Datum, map1};
+use super::decimal_kernels::{map1_nullable, to_f64};
+use super::kernels::{Datum, Side, map1};
 
 /// Whether `CAST` from `from` to `to` is allowed. TIMESTAMP converts only to and from text:
 /// Flink reads a number as seconds in some versions and milliseconds in others.
@@ -17,8 +20,8 @@ pub(crate) fn castable(from: DataType, to: DataType) -> bool {
         || matches!(
             (from, to),
             (
-                Int32 | Int64 | Float64 | Bool,
-                Int32 | Int64 | Float64 | Bool
+                Int32 | Int64 | Float64 | Bool | Decimal { .. },
+                Int32 | Int64 | Float64 | Bool | Decimal { .. }
             )
         )
 }
@@ -40,6 +43,11 @@ pub(crate) fn cast(
     };
     let d = Datum::Array(column.clone());
     let own = column.validity.clone();
+    if to != Utf8 && from != Utf8 && (from.as_decimal().is_some() || to.as_decimal().is_some()) {
+        let mut valid = own.unwrap_or_else(|| vec![true; rows]);
+        let values = cast_numbers(&d, from, to, lenient, &mut valid)?;
+        return Ok(Datum::array(values, Some(valid)));
+    }
     let values = match (from, to) {
         (Int32, Int64) => Values::Int64(map1(d.i32s()?, rows, i64::from)),
         // Narrowing keeps the low 32 bits, as Java's `(int)` does.
@@ -78,9 +86,60 @@ fn format_column(values: &Values) -> Utf8Values {
         Values::Float64(v) => v.iter().for_each(|x| out.push_with(|s| write_float(s, *x))),
         Values::Bool(v) => v.iter().for_each(|&x| out.push(bool_text(x))),
         Values::Timestamp(v) => v.iter().for_each(|&x| out.push(&format_timestamp(x))),
+        Values::Decimal(t, v) => v
+            .iter()
+            .for_each(|x| out.push_with(|s| _ = decimal::write(s, *x, t.scale))),
         Values::Utf8(v) => return v.clone(),
     }
     out
+}
+
+/// Casts between DECIMAL and the other numbers (and BOOLEAN). A value that does not fit
+/// the target DECIMAL is NULL; NaN or an infinity to DECIMAL fails, as in Flink.
+fn cast_numbers(
+    d: &Datum,
+    from: DataType,
+    to: DataType,
+    lenient: bool,
+    valid: &mut [bool],
+) -> Result<Values, EvalError> {
+    let internal = || EvalError::new(format!("internal error: no cast from {from} to {to}"));
+    if let Some(t) = to.as_decimal() {
+        let fit = move |x: i128| Ok(decimal::fit(x, 0, t));
+        let values = match from {
+            DataType::Int32 => map1_nullable(d.i32s()?, valid, |x| fit(i128::from(x)))?,
+            DataType::Int64 => map1_nullable(d.i64s()?, valid, |x| fit(i128::from(x)))?,
+            DataType::Bool => map1_nullable(d.bools()?, valid, |x| fit(i128::from(x)))?,
+            DataType::Float64 => {
+                map1_nullable(d.f64s()?, valid, |x| match decimal::from_f64(x, t) {
+                    Ok(v) => Ok(v),
+                    Err(_) if lenient => Ok(None),
+                    Err(_) => Err(EvalError::new(format!(
+                        "cannot cast {} to {to}",
+                        Value::Float64(x)
+                    ))),
+                })?
+            }
+            DataType::Decimal { scale, .. } => {
+                map1_nullable(d.decimals()?, valid, |x| Ok(decimal::fit(x, scale, t)))?
+            }
+            _ => return Err(internal()),
+        };
+        return Ok(Values::Decimal(t, values));
+    }
+    let Some(DecimalType { scale, .. }) = from.as_decimal() else {
+        return Err(internal());
+    };
+    let v: Side<i128> = d.decimals()?;
+    let rows = valid.len();
+    // To an integer: the whole part, then its low bits, as Java's narrowing does.
+    Ok(match to {
+        DataType::Int32 => Values::Int32(map1(v, rows, |x| decimal::trunc(x, scale) as i32)),
+        DataType::Int64 => Values::Int64(map1(v, rows, |x| decimal::trunc(x, scale) as i64)),
+        DataType::Float64 => Values::Float64(map1(v, rows, |x| to_f64(x, scale))),
+        DataType::Bool => Values::Bool(map1(v, rows, |x| x != 0)),
+        _ => return Err(internal()),
+    })
 }
 
 fn write_int(s: &mut String, x: impl std::fmt::Display) {
@@ -137,8 +196,46 @@ fn parse_column(
         DataType::Bool => Values::Bool(run(text, &mut ok, to, lenient, parse_bool)?),
         DataType::Timestamp => Values::Timestamp(run(text, &mut ok, to, lenient, parse_timestamp)?),
         DataType::Utf8 => Values::Utf8(text.clone()),
+        DataType::Decimal { precision, scale } => {
+            let t = DecimalType { precision, scale };
+            Values::Decimal(t, parse_decimals(text, &mut ok, t, lenient)?)
+        }
     };
     Ok(Datum::array(values, Some(ok)))
+}
+
+/// Text to DECIMAL: text that is no number, or a number with more digits than the type
+/// holds, fails (NULL under TRY_CAST), as in Flink.
+fn parse_decimals(
+    text: &Utf8Values,
+    ok: &mut [bool],
+    t: DecimalType,
+    lenient: bool,
+) -> Result<Vec<i128>, EvalError> {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, valid) in ok.iter_mut().enumerate() {
+        let s = text.get(i);
+        out.push(match (*valid, parse_decimal(s, t)) {
+            (false, _) => 0,
+            (true, Ok(v)) => v,
+            (true, Err(_)) if lenient => {
+                *valid = false;
+                0
+            }
+            (true, Err(e)) => return Err(e),
+        });
+    }
+    Ok(out)
+}
+
+fn parse_decimal(s: &str, t: DecimalType) -> Result<i128, EvalError> {
+    decimal::parse(s, t).map_err(|e| match e {
+        decimal::ParseError::NotANumber => bad_text(s, DataType::decimal(t)),
+        decimal::ParseError::Overflow => EvalError::new(format!(
+            "cannot cast '{s}' to {}: it has more digits than the type holds",
+            DataType::decimal(t)
+        )),
+    })
 }
 
 fn bad_text(s: &str, to: DataType) -> EvalError {
@@ -242,6 +339,31 @@ pub(crate) fn cast_value(v: &Value, to: DataType, lenient: bool) -> Result<Value
     Ok(match (v, to) {
         (Value::Null, _) => Value::Null,
         (v, to) if v.data_type() == Some(to) => v.clone(),
+        (Value::Decimal(x, t), DataType::Utf8) => Value::Utf8(decimal::to_string(*x, t.scale)),
+        (Value::Utf8(s), DataType::Decimal { precision, scale }) => {
+            let t = DecimalType { precision, scale };
+            match parse_decimal(s, t) {
+                Ok(x) => Value::Decimal(x, t),
+                Err(_) if lenient => Value::Null,
+                Err(e) => return Err(e),
+            }
+        }
+        (v, to)
+            if v.data_type().is_some_and(|from| castable(from, to))
+                && (to.as_decimal().is_some() || matches!(v, Value::Decimal(..))) =>
+        {
+            let from = v.data_type().expect("not NULL");
+            let column = crate::types::Column::repeat(v, from, 1);
+            let mut valid = [true];
+            let values = cast_numbers(
+                &Datum::Array(std::sync::Arc::new(column)),
+                from,
+                to,
+                lenient,
+                &mut valid,
+            )?;
+            crate::types::Column::with_validity(values, Some(valid.to_vec())).value(0)
+        }
         (Value::Int32(x), DataType::Int64) => Value::Int64(i64::from(*x)),
         (Value::Int64(x), DataType::Int32) => Value::Int32(*x as i32),
         (Value::Int32(x), DataType::Float64) => Value::Float64(f64::from(*x)),

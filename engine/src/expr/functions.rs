@@ -1,7 +1,7 @@
 //! Built-in scalar functions: names, and the kernels of those that are not rewritten into
 //! other nodes (`MOD` becomes `%`, `COALESCE` a CASE, `FLOOR`/`CEIL` of a BIGINT the argument).
 
-use crate::types::{DataType, Utf8Values, Value, Values};
+use crate::types::{DataType, DecimalType, Utf8Values, Value, Values, decimal};
 
 use super::EvalError;
 use super::kernels::{Datum, StrSide, and_validity, map1};
@@ -31,14 +31,31 @@ pub(crate) enum Func {
     CharLength,
     /// Every argument is already STRING.
     Concat,
-    /// Rounds half away from zero to this many decimals: what `CAST(x AS DECIMAL(p, s))`
-    /// keeps of a number, as DOUBLE stands in for DECIMAL.
-    RoundTo(i32),
 }
 
-fn round_to(x: f64, scale: i32) -> f64 {
-    let factor = 10f64.powi(scale);
-    (x * factor).round() / factor
+/// The scale of a DECIMAL argument, which FLOOR and CEIL drop.
+fn scale_of(d: &Datum) -> Result<u8, EvalError> {
+    match d {
+        Datum::Array(c) => match &c.values {
+            Values::Decimal(t, _) => Ok(t.scale),
+            other => Err(EvalError::new(format!(
+                "internal error: a {} argument where a DECIMAL was expected",
+                other.data_type()
+            ))),
+        },
+        Datum::Scalar(Value::Decimal(_, t)) => Ok(t.scale),
+        Datum::Scalar(v) => Err(EvalError::new(format!(
+            "internal error: {v:?} where a DECIMAL was expected"
+        ))),
+    }
+}
+
+/// FLOOR (`ceil == false`) or CEIL of a DECIMAL, at scale 0 in the same precision.
+fn round_decimal(d: &Datum, ceil: bool, rows: usize) -> Result<Vec<i128>, EvalError> {
+    let scale = scale_of(d)?;
+    Ok(map1(d.decimals()?, rows, |x| {
+        decimal::floor_or_ceil(x, scale, ceil)
+    }))
 }
 
 /// Runs `func`; any NULL argument makes the row NULL (Flink's CONCAT included).
@@ -64,12 +81,17 @@ pub(crate) fn call(
         (Func::Abs, DataType::Int32) => {
             Values::Int32(map1(args[0].i32s()?, rows, i32::wrapping_abs))
         }
+        (Func::Abs, DataType::Decimal { precision, scale }) => Values::Decimal(
+            DecimalType { precision, scale },
+            map1(args[0].decimals()?, rows, i128::abs),
+        ),
+        (Func::Floor | Func::Ceil, DataType::Decimal { precision, scale }) => Values::Decimal(
+            DecimalType { precision, scale },
+            round_decimal(&args[0], func == Func::Ceil, rows)?,
+        ),
         (Func::Abs, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::abs)),
         (Func::Floor, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::floor)),
         (Func::Ceil, _) => Values::Float64(map1(args[0].f64s()?, rows, f64::ceil)),
-        (Func::RoundTo(scale), _) => {
-            Values::Float64(map1(args[0].f64s()?, rows, |x| round_to(x, scale)))
-        }
         (Func::Lower, _) => Values::Utf8(map_text(args[0].strs()?, rows, lower)),
         (Func::Upper, _) => Values::Utf8(map_text(args[0].strs()?, rows, upper)),
         (Func::CharLength, _) => {
@@ -100,10 +122,17 @@ fn call_scalar(func: Func, args: &[Datum], ty: DataType) -> Result<Datum, EvalEr
         (Func::Abs, DataType::Int32) => {
             Value::Int32(args[0].i32s().map(|s| first(s).wrapping_abs())?)
         }
+        (Func::Abs, DataType::Decimal { precision, scale }) => Value::Decimal(
+            first(args[0].decimals()?).abs(),
+            DecimalType { precision, scale },
+        ),
+        (Func::Floor | Func::Ceil, DataType::Decimal { precision, scale }) => Value::Decimal(
+            round_decimal(&args[0], func == Func::Ceil, 1)?[0],
+            DecimalType { precision, scale },
+        ),
         (Func::Abs, _) => Value::Float64(first(args[0].f64s()?).abs()),
         (Func::Floor, _) => Value::Float64(first(args[0].f64s()?).floor()),
         (Func::Ceil, _) => Value::Float64(first(args[0].f64s()?).ceil()),
-        (Func::RoundTo(scale), _) => Value::Float64(round_to(first(args[0].f64s()?), scale)),
         (Func::Lower, _) => Value::Utf8(with_string(|s| {
             lower(s, text(0)?);
             Ok(())

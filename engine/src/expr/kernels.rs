@@ -65,6 +65,18 @@ impl Datum {
         }
     }
 
+    /// The unscaled values of a DECIMAL; the node's type says their scale.
+    pub(crate) fn decimals(&self) -> Result<Side<'_, i128>, EvalError> {
+        match self {
+            Datum::Array(c) => match &c.values {
+                Values::Decimal(_, v) => Ok(Side::Arr(v)),
+                other => Err(mismatch("DECIMAL", other.data_type())),
+            },
+            Datum::Scalar(Value::Decimal(x, _)) => Ok(Side::One(*x)),
+            Datum::Scalar(v) => Err(scalar_mismatch("DECIMAL", v)),
+        }
+    }
+
     pub(crate) fn f64s(&self) -> Result<Side<'_, f64>, EvalError> {
         match self {
             Datum::Array(c) => match &c.values {

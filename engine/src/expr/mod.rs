@@ -20,6 +20,9 @@ mod aggregate;
 mod cast;
 #[cfg(test)]
 mod cast_tests;
+mod decimal_kernels;
+#[cfg(test)]
+mod decimal_tests;
 mod functions;
 #[cfg(test)]
 mod int_tests;

@@ -7,6 +7,7 @@ use crate::types::{Column, ColumnRef, DataType, Value, Values};
 
 use super::EvalError;
 use super::cast::cast;
+use super::decimal_kernels;
 use super::functions::{Func, call};
 use super::kernels::{
     self, ArithOp, CmpOp, ConstDivisor, Datum, Side, and_validity, compare, compare_str,
@@ -24,7 +25,8 @@ pub(crate) enum Node {
         ty: DataType,
     },
     /// Numbers. An INT or BIGINT `ty` has operands of that very type; a DOUBLE one has
-    /// DOUBLE or BIGINT operands (read as doubles without a cast).
+    /// DOUBLE or BIGINT operands (read as doubles without a cast); a DECIMAL one has DECIMAL
+    /// operands of any precision and scale.
     Arith {
         op: ArithOp,
         left: Box<Node>,
@@ -205,6 +207,18 @@ impl Node {
                     return Ok(Datum::null());
                 }
                 let validity = and_validity(l.validity(), r.validity());
+                if let Some(out) = ty.as_decimal() {
+                    let (lt, rt) = (decimal_of(left)?, decimal_of(right)?);
+                    let mut valid = validity.unwrap_or_else(|| vec![true; rows]);
+                    let values = decimal_kernels::arith(
+                        *op,
+                        (l.decimals()?, lt),
+                        (r.decimals()?, rt),
+                        out,
+                        &mut valid,
+                    )?;
+                    return Ok(Datum::array(Values::Decimal(out, values), Some(valid)));
+                }
                 let values = if *ty == DataType::Int64 {
                     Values::Int64(int_arith(
                         *op,
@@ -267,6 +281,14 @@ impl Node {
                 let values = match ty {
                     DataType::Int64 => Values::Int64(map1(a.i64s()?, rows, i64::wrapping_neg)),
                     DataType::Int32 => Values::Int32(map1(a.i32s()?, rows, i32::wrapping_neg)),
+                    // Negation keeps the digits, so it always fits.
+                    DataType::Decimal { precision, scale } => Values::Decimal(
+                        crate::types::DecimalType {
+                            precision: *precision,
+                            scale: *scale,
+                        },
+                        map1(a.decimals()?, rows, |x| -x),
+                    ),
                     _ => Values::Float64(map1(a.f64s()?, rows, |x| -x)),
                 };
                 Ok(Datum::array(values, own_validity(&a)))
@@ -294,6 +316,14 @@ impl Node {
                     }
                     (DataType::Float64, DataType::Float64) => {
                         compare(*op, l.f64s()?, r.f64s()?, rows, id, id)
+                    }
+                    (DataType::Decimal { scale: ls, .. }, DataType::Decimal { scale: rs, .. }) => {
+                        decimal_kernels::compare(
+                            *op,
+                            (l.decimals()?, ls),
+                            (r.decimals()?, rs),
+                            rows,
+                        )
                     }
                     (DataType::Bool, DataType::Bool) => {
                         compare(*op, l.bools()?, r.bools()?, rows, id, id)
@@ -336,6 +366,16 @@ impl Node {
             }
         }
     }
+}
+
+/// The precision and scale of a DECIMAL operand.
+fn decimal_of(node: &Node) -> Result<crate::types::DecimalType, EvalError> {
+    node.data_type().as_decimal().ok_or_else(|| {
+        EvalError::new(format!(
+            "internal error: a {} operand in DECIMAL arithmetic",
+            node.data_type()
+        ))
+    })
 }
 
 /// The validity of a one-input kernel's result: the input's own.
@@ -460,6 +500,13 @@ fn assemble(
                 scatter(&mut out, set, value.f64s()?);
             }
             Values::Float64(out)
+        }
+        DataType::Decimal { precision, scale } => {
+            let mut out = vec![0i128; rows];
+            for (set, value) in non_null {
+                scatter(&mut out, set, value.decimals()?);
+            }
+            Values::Decimal(crate::types::DecimalType { precision, scale }, out)
         }
         DataType::Bool => {
             let mut out = vec![false; rows];

@@ -9,7 +9,7 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
-use crate::types::{DataType, Schema, Value};
+use crate::types::{DataType, DecimalType, Schema, Value, decimal};
 
 use super::cast::{cast_value, castable};
 use super::functions::{Func, SUPPORTED};
@@ -355,15 +355,7 @@ impl<'a> Checker<'a> {
                     )));
                 }
                 let lenient = matches!(kind, CastKind::TryCast | CastKind::SafeCast);
-                let cast = self.cast(self.check(expr)?, sql_type(data_type)?, lenient)?;
-                Ok(match (decimal_scale(data_type), cast) {
-                    (Some(scale), Checked::Node(node)) => Checked::Node(finish(Node::Call {
-                        func: Func::RoundTo(scale),
-                        args: vec![node],
-                        ty: DataType::Float64,
-                    })),
-                    (_, cast) => cast,
-                })
+                self.cast(self.check(expr)?, sql_type(data_type)?, lenient)
             }
             Expr::Ceil { expr, field } | Expr::Floor { expr, field } => {
                 if !matches!(
@@ -516,6 +508,25 @@ impl<'a> Checker<'a> {
             (Some(t), None) | (None, Some(t)) => return Ok(literal(Value::Null, t)),
             (Some(lt), Some(rt)) => wider_number(lt, rt),
         };
+        if ty.as_decimal().is_some() {
+            // Each operand keeps its own precision and scale; an integer one becomes the
+            // DECIMAL its type stands for.
+            let operand = |c: Checked, t: DataType| {
+                let t = DataType::decimal(as_decimal(t).expect("an exact number"));
+                coerce(c.typed(t), t)
+            };
+            let (l, r) = (
+                operand(l, lt.expect("typed")),
+                operand(r, rt.expect("typed")),
+            );
+            let (a, b) = (decimal_of(&l), decimal_of(&r));
+            return Ok(Checked::Node(finish(Node::Arith {
+                op,
+                left: Box::new(l),
+                right: Box::new(r),
+                ty: DataType::decimal(decimal_result(op, a, b)),
+            })));
+        }
         // DOUBLE kernels read BIGINT operands as they are; every other operand takes the
         // result's type (a constant one at compile time).
         let operand = |c: Checked| {
@@ -560,12 +571,19 @@ impl<'a> Checker<'a> {
         let (lt, rt) = (l.ty().unwrap_or(lt), r.ty().unwrap_or(rt));
         let (mut left, mut right) = (l.typed(lt), r.typed(rt));
         // An INT meets a wider number as that number: `bigint_column = 5` compares BIGINTs.
+        // A DECIMAL meets an integer as a DECIMAL (of any scale) and a DOUBLE as a DOUBLE.
         if lt != rt && lt.is_numeric() && rt.is_numeric() {
             let common = wider_number(lt, rt);
             for (side, t) in [(&mut left, lt), (&mut right, rt)] {
-                if t == DataType::Int32 {
-                    *side = coerce(std::mem::replace(side, null_of(t)), common);
-                }
+                let to = match common {
+                    DataType::Decimal { .. } if t.as_decimal().is_none() => {
+                        DataType::decimal(as_decimal(t).expect("an integer"))
+                    }
+                    DataType::Float64 if t.as_decimal().is_some() => DataType::Float64,
+                    _ if t == DataType::Int32 => common,
+                    _ => continue,
+                };
+                *side = coerce(std::mem::replace(side, null_of(t)), to);
             }
         }
         Ok(Checked::Node(finish(Node::Compare {
@@ -871,6 +889,14 @@ impl<'a> Checker<'a> {
                     None => Ok(Checked::Null),
                     // An INT or BIGINT is already whole.
                     Some(ty) if ty.is_integer() && func != Func::Abs => Ok(x),
+                    Some(DataType::Decimal { precision, scale }) if func != Func::Abs => {
+                        let t = DecimalType { precision, scale };
+                        Ok(Checked::Node(finish(Node::Call {
+                            func,
+                            args: vec![x.typed(DataType::decimal(t))],
+                            ty: DataType::decimal(t.of_rounded()),
+                        })))
+                    }
                     Some(ty) if ty.is_numeric() => Ok(Checked::Node(finish(Node::Call {
                         func,
                         args: vec![x.typed(ty)],
@@ -985,12 +1011,27 @@ fn sql_literal(v: &SqlValue, negative: bool) -> Result<Checked, ExprError> {
                              DOUBLE, e.g. {text}.0"
                         ))
                     })
-            } else {
+            } else if digits.contains(['e', 'E']) {
+                // An exponent makes a DOUBLE literal, as in Flink (`1.5E0`).
                 text.parse::<f64>()
                     .map(|x| literal(Value::Float64(x), DataType::Float64))
                     .map_err(|_| {
                         ExprError::new(ExprErrorKind::Parse, format!("invalid number `{text}`"))
                     })
+            } else {
+                // A point without an exponent makes an exact DECIMAL (`1.50` is
+                // DECIMAL(3, 2)).
+                let (v, t) = decimal::literal(digits).ok_or_else(|| {
+                    ExprError::new(
+                        ExprErrorKind::Parse,
+                        format!(
+                            "decimal literal {text} has more digits than Flink reads; write \
+                             it as a DOUBLE, e.g. {text}E0"
+                        ),
+                    )
+                })?;
+                let v = if negative { -v } else { v };
+                Ok(literal(Value::Decimal(v, t), DataType::decimal(t)))
             }
         }
         SqlValue::Boolean(b) => Ok(literal(Value::Bool(*b), DataType::Bool)),
@@ -1005,15 +1046,23 @@ fn sql_literal(v: &SqlValue, negative: bool) -> Result<Checked, ExprError> {
     }
 }
 
-/// The scale of `DECIMAL(p, s)`, which a cast keeps by rounding.
-fn decimal_scale(t: &ast::DataType) -> Option<i32> {
-    use ast::{DataType as T, ExactNumberInfo as E};
-    match t {
-        T::Decimal(E::PrecisionAndScale(_, s))
-        | T::Dec(E::PrecisionAndScale(_, s))
-        | T::Numeric(E::PrecisionAndScale(_, s)) => Some((*s).clamp(-300, 300) as i32),
-        _ => None,
-    }
+/// `DECIMAL`, `DECIMAL(p)` and `DECIMAL(p, s)` (also spelt `DEC` and `NUMERIC`); Flink's
+/// defaults are a precision of 10 and a scale of 0.
+fn decimal_type(info: &ast::ExactNumberInfo) -> Result<DataType, ExprError> {
+    use ast::ExactNumberInfo as E;
+    let (precision, scale) = match *info {
+        E::None => (10, 0),
+        E::Precision(p) => (p, 0),
+        E::PrecisionAndScale(p, s) => {
+            let s = u64::try_from(s)
+                .map_err(|_| unsupported(format!("DECIMAL scale must be 0 or more, found {s}")))?;
+            (p, s)
+        }
+    };
+    let narrow = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+    DecimalType::new(narrow(precision), narrow(scale))
+        .map(DataType::decimal)
+        .map_err(unsupported)
 }
 
 /// The engine type for a SQL type name in CAST.
@@ -1028,10 +1077,8 @@ fn sql_type(t: &ast::DataType) -> Result<DataType, ExprError> {
         | T::Real
         | T::Float4
         | T::Float8
-        | T::Float64
-        | T::Decimal(_)
-        | T::Dec(_)
-        | T::Numeric(_) => DataType::Float64,
+        | T::Float64 => DataType::Float64,
+        T::Decimal(info) | T::Dec(info) | T::Numeric(info) => decimal_type(info)?,
         T::Boolean | T::Bool => DataType::Bool,
         T::String(_)
         | T::Varchar(_)
@@ -1050,12 +1097,41 @@ fn sql_type(t: &ast::DataType) -> Result<DataType, ExprError> {
     })
 }
 
-/// The type two numbers meet in: the wider integer, else DOUBLE.
+/// The type two numbers meet in: the wider integer; a DECIMAL room for both (an INT is
+/// DECIMAL(10, 0) there, a BIGINT DECIMAL(19, 0)); anything with a DOUBLE is DOUBLE.
 fn wider_number(a: DataType, b: DataType) -> DataType {
     match (a, b) {
         (DataType::Int32, DataType::Int32) => DataType::Int32,
         (a, b) if a.is_integer() && b.is_integer() => DataType::Int64,
-        _ => DataType::Float64,
+        (DataType::Float64, _) | (_, DataType::Float64) => DataType::Float64,
+        (a, b) => match (as_decimal(a), as_decimal(b)) {
+            (Some(x), Some(y)) => DataType::decimal(DecimalType::of_either(x, y)),
+            _ => DataType::Float64,
+        },
+    }
+}
+
+/// An exact number as a DECIMAL: itself, or the DECIMAL an integer type stands for.
+/// The DECIMAL type of a node built as one.
+fn decimal_of(node: &Node) -> DecimalType {
+    node.data_type().as_decimal().expect("a DECIMAL operand")
+}
+
+fn as_decimal(t: DataType) -> Option<DecimalType> {
+    match t {
+        DataType::Int32 => Some(DecimalType::of_integer(32)),
+        DataType::Int64 => Some(DecimalType::of_integer(64)),
+        t => t.as_decimal(),
+    }
+}
+
+/// The result type of DECIMAL arithmetic, Flink's rules.
+fn decimal_result(op: ArithOp, a: DecimalType, b: DecimalType) -> DecimalType {
+    match op {
+        ArithOp::Add | ArithOp::Sub => DecimalType::of_sum(a, b),
+        ArithOp::Mul => DecimalType::of_product(a, b),
+        ArithOp::Div => DecimalType::of_quotient(a, b),
+        ArithOp::Rem => DecimalType::of_remainder(a, b),
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::rate::{Allowance, RateLimiter};
 use super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use crate::spec::{DatagenConfig, DatagenField, FieldKind};
-use crate::types::{Batch, Column, DataType, Utf8Values, Values};
+use crate::types::{Batch, Column, DataType, DecimalType, Utf8Values, Values, decimal};
 
 /// SplitMix64: tiny, fast, and good enough for test data; one per field so fields are independent.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -136,6 +136,17 @@ impl FieldGenerator {
                             max: max.unwrap_or(1.0),
                         }
                     }
+                    // Uniform doubles rounded to the scale, as Flink's datagen makes them;
+                    // the range defaults to, and stays within, what the type holds.
+                    DataType::Decimal { precision, scale } => {
+                        let largest =
+                            decimal::to_f64(decimal::POW10[usize::from(precision)] - 1, scale);
+                        Generator::Float {
+                            rng,
+                            min: min.unwrap_or(-largest).clamp(-largest, largest),
+                            max: max.unwrap_or(largest).clamp(-largest, largest),
+                        }
+                    }
                     DataType::Bool => Generator::Bool { rng },
                     DataType::Utf8 => Generator::Hex {
                         rng,
@@ -232,7 +243,23 @@ impl FieldGenerator {
             Generator::Float { rng, min, max } => {
                 let (min, max) = (*min, *max);
                 let width = max - min;
-                if width.is_finite() {
+                if let DataType::Decimal { precision, scale } = self.data_type {
+                    let t = DecimalType { precision, scale };
+                    let largest = decimal::POW10[usize::from(precision)] - 1;
+                    // A double rounded to the scale may round past the largest value.
+                    Values::Decimal(
+                        t,
+                        (0..rows)
+                            .map(|_| {
+                                let x = min + rng.unit() * width;
+                                decimal::from_f64(x, t)
+                                    .ok()
+                                    .flatten()
+                                    .unwrap_or(if x < 0.0 { -largest } else { largest })
+                            })
+                            .collect(),
+                    )
+                } else if width.is_finite() {
                     Values::Float64((0..rows).map(|_| min + rng.unit() * width).collect())
                 } else {
                     // A range wider than the largest double: weigh the two ends instead.

@@ -148,28 +148,30 @@ impl FileSink {
                     record.extend(batch.columns().iter().map(|c| match c.value(row) {
                         Value::Null => self.null_literal.clone(),
                         Value::Utf8(s) => s,
+                        // Flink's csv format writes a DECIMAL as its JSON format does.
+                        Value::Decimal(v, t) => {
+                            let mut text = String::new();
+                            let _ = crate::types::decimal::write_in_file(&mut text, v, t.scale);
+                            text
+                        }
                         v => v.to_string(),
                     }));
                     w.write_record(&record)?;
                 }
             }
             Writer::Json(w) => {
+                let mut line = String::new();
                 for row in 0..batch.num_rows() {
-                    let kind = self.changelog.then(|| {
-                        let op = serde_json::Value::from(batch.kind(row).short());
-                        (OP.to_string(), op)
-                    });
-                    let object: serde_json::Map<String, serde_json::Value> = kind
-                        .into_iter()
-                        .chain(
-                            self.schema
-                                .names()
-                                .zip(batch.columns())
-                                .map(|(name, c)| (name.to_string(), c.value(row).to_json())),
-                        )
-                        .collect();
-                    serde_json::to_writer(&mut *w, &object)?;
-                    w.write_all(b"\n")?;
+                    line.clear();
+                    line.push('{');
+                    if self.changelog {
+                        json_field(&mut line, OP, &Value::Utf8(batch.kind(row).short().into()));
+                    }
+                    for (name, c) in self.schema.names().zip(batch.columns()) {
+                        json_field(&mut line, name, &c.value(row));
+                    }
+                    line.push_str("}\n");
+                    w.write_all(line.as_bytes())?;
                 }
             }
         }
@@ -223,6 +225,22 @@ impl FileSink {
 }
 
 /// Flushes a writer's buffers and gives back its file.
+/// Appends `"name":value` to a JSON object being written; a DECIMAL keeps its digits,
+/// which a JSON value of the library would round to a double.
+fn json_field(line: &mut String, name: &str, value: &Value) {
+    if !line.ends_with('{') {
+        line.push(',');
+    }
+    line.push_str(&serde_json::Value::from(name).to_string());
+    line.push(':');
+    match value {
+        Value::Decimal(v, t) => {
+            let _ = crate::types::decimal::write_in_file(line, *v, t.scale);
+        }
+        other => line.push_str(&other.to_json().to_string()),
+    }
+}
+
 fn finish_writer(writer: Writer) -> std::io::Result<File> {
     let buffered = match writer {
         Writer::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use crate::spec::{FileFormat, FileSourceConfig};
-use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
+use crate::types::{
+    Batch, ColumnBuilder, DataType, DecimalType, Schema, Value, decimal, parse_timestamp,
+};
 
 enum Reader {
     /// The CSV reader, and for each schema column its position in a record.
@@ -156,6 +158,19 @@ impl FileSource {
             },
             DataType::Utf8 => Some(Value::Utf8(text.to_string())),
             DataType::Timestamp => parse_timestamp(text).map(Value::Timestamp),
+            DataType::Decimal { precision, scale } => {
+                let t = DecimalType { precision, scale };
+                match decimal::parse(text, t) {
+                    Ok(v) => Some(Value::Decimal(v, t)),
+                    Err(decimal::ParseError::NotANumber) => None,
+                    Err(decimal::ParseError::Overflow) => {
+                        return Err(self.error(
+                            Some(column),
+                            format!("`{text}` has more digits than a {data_type} holds"),
+                        ));
+                    }
+                }
+            }
         };
         match value {
             Some(v) => {
@@ -183,6 +198,9 @@ impl FileSource {
             (Some(J::Number(n)), DataType::Int64) => n.as_i64().map(Value::Int64),
             (Some(J::Number(n)), DataType::Float64) => n.as_f64().map(Value::Float64),
             (Some(J::Number(n)), DataType::Timestamp) => n.as_i64().map(Value::Timestamp),
+            (Some(J::Number(n)), DataType::Decimal { .. }) => {
+                return self.push_text(builder, column, &n.to_string());
+            }
             (Some(J::Bool(b)), DataType::Bool) => Some(Value::Bool(*b)),
             (Some(J::String(s)), DataType::Utf8) => Some(Value::Utf8(s.clone())),
             (Some(J::String(s)), _) => return self.push_text(builder, column, s),

@@ -1,7 +1,7 @@
 //! Keys of rows, as windows and joins keep them: a number for one BIGINT or TIMESTAMP key
 //! column (the common case), else bytes that encode the values of every key column.
 
-use crate::types::{Batch, Column, ColumnBuilder, DataType, Value, Values};
+use crate::types::{Batch, Column, ColumnBuilder, DataType, DecimalType, Value, Values};
 
 /// A row's key: its number, or its encoded bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -64,6 +64,8 @@ pub fn encode(column: &Column, i: usize, out: &mut Vec<u8>) {
     match &column.values {
         Values::Int64(v) | Values::Timestamp(v) => out.extend_from_slice(&v[i].to_le_bytes()),
         Values::Int32(v) => out.extend_from_slice(&v[i].to_le_bytes()),
+        // One column has one scale, so equal decimals have equal unscaled values.
+        Values::Decimal(_, v) => out.extend_from_slice(&v[i].to_le_bytes()),
         // Equal numbers are one key: -0.0 and 0.0 alike.
         Values::Float64(v) => out.extend_from_slice(&(v[i] + 0.0).to_bits().to_le_bytes()),
         Values::Bool(v) => out.push(v[i] as u8),
@@ -94,6 +96,13 @@ pub fn decode(mut bytes: &[u8], types: &[DataType], builders: &mut [ColumnBuilde
             ))),
             DataType::Float64 => b.push(&Value::Float64(f64::from_bits(word(take(8))))),
             DataType::Bool => b.push(&Value::Bool(take(1)[0] == 1)),
+            DataType::Decimal { precision, scale } => b.push(&Value::Decimal(
+                i128::from_le_bytes(take(16).try_into().expect("16 bytes")),
+                DecimalType {
+                    precision: *precision,
+                    scale: *scale,
+                },
+            )),
             DataType::Utf8 => {
                 let len = u32::from_le_bytes(take(4).try_into().expect("4 bytes")) as usize;
                 b.push_str(std::str::from_utf8(take(len)).expect("encoded from a str"));

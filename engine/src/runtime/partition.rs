@@ -45,6 +45,10 @@ pub fn hash_rows(batch: &Batch, keys: &[usize]) -> Vec<u64> {
                 .iter_mut()
                 .zip(v)
                 .for_each(|(h, x)| step(h, i64::from(*x) as u64)),
+            Values::Decimal(_, v) => hashes
+                .iter_mut()
+                .zip(v)
+                .for_each(|(h, x)| step(h, (*x as u64) ^ ((*x >> 64) as u64).rotate_left(17))),
             // Equal numbers hash equal: -0.0 and 0.0 are one key.
             Values::Float64(v) => hashes
                 .iter_mut()

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use super::{DataType, Value};
+use super::{DataType, DecimalType, Value};
 
 /// Text values stored back to back, Arrow style: no allocation per value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -78,6 +78,8 @@ pub enum Values {
     Utf8(Utf8Values),
     Timestamp(Vec<i64>),
     Int32(Vec<i32>),
+    /// Unscaled values: `v` stands for `v / 10^scale`.
+    Decimal(DecimalType, Vec<i128>),
 }
 
 impl Values {
@@ -89,6 +91,7 @@ impl Values {
             Values::Bool(_) => DataType::Bool,
             Values::Utf8(_) => DataType::Utf8,
             Values::Timestamp(_) => DataType::Timestamp,
+            Values::Decimal(t, _) => DataType::decimal(*t),
         }
     }
 
@@ -99,6 +102,7 @@ impl Values {
             Values::Float64(v) => v.len(),
             Values::Bool(v) => v.len(),
             Values::Utf8(v) => v.len(),
+            Values::Decimal(_, v) => v.len(),
         }
     }
 
@@ -114,6 +118,10 @@ impl Values {
             DataType::Bool => Values::Bool(Vec::with_capacity(capacity)),
             DataType::Utf8 => Values::Utf8(Utf8Values::with_capacity(capacity, capacity * 8)),
             DataType::Timestamp => Values::Timestamp(Vec::with_capacity(capacity)),
+            DataType::Decimal { precision, scale } => Values::Decimal(
+                DecimalType { precision, scale },
+                Vec::with_capacity(capacity),
+            ),
         }
     }
 }
@@ -159,7 +167,7 @@ impl Column {
         self.validity.as_ref().is_none_or(|v| v[i])
     }
 
-    /// The bytes the values take: 4 an INT, 8 a BIGINT or DOUBLE, 1 a boolean, a string's text and its offset;
+    /// The bytes the values take: 4 an INT, 8 a BIGINT or DOUBLE, 16 a DECIMAL, 1 a boolean, a string's text and its offset;
     /// what metrics count as bytes in and out.
     pub fn byte_size(&self) -> usize {
         match &self.values {
@@ -168,6 +176,7 @@ impl Column {
             Values::Float64(v) => v.len() * 8,
             Values::Bool(v) => v.len(),
             Values::Utf8(v) => v.text_bytes() + v.len() * 4,
+            Values::Decimal(_, v) => v.len() * 16,
         }
     }
 
@@ -186,6 +195,7 @@ impl Column {
             (Value::Bool(v), _) => Values::Bool(vec![*v; len]),
             (Value::Timestamp(v), _) => Values::Timestamp(vec![*v; len]),
             (Value::Utf8(v), _) => Values::Utf8((0..len).map(|_| v.as_str()).collect()),
+            (Value::Decimal(v, t), _) => Values::Decimal(*t, vec![*v; len]),
             (Value::Null, t) => {
                 let mut b = ColumnBuilder::new(t, len);
                 for _ in 0..len {
@@ -209,6 +219,7 @@ impl Column {
             Values::Bool(v) => Value::Bool(v[i]),
             Values::Utf8(v) => Value::Utf8(v.get(i).to_string()),
             Values::Timestamp(v) => Value::Timestamp(v[i]),
+            Values::Decimal(t, v) => Value::Decimal(v[i], *t),
         }
     }
 
@@ -223,6 +234,7 @@ impl Column {
             Values::Float64(v) => Values::Float64(pick(v, indices)),
             Values::Bool(v) => Values::Bool(pick(v, indices)),
             Values::Timestamp(v) => Values::Timestamp(pick(v, indices)),
+            Values::Decimal(t, v) => Values::Decimal(*t, pick(v, indices)),
             Values::Utf8(v) => {
                 let mut out = Utf8Values::with_capacity(indices.len(), indices.len() * 8);
                 for &i in indices {
@@ -280,6 +292,7 @@ impl ColumnBuilder {
             Values::Float64(v) => v.push(0.0),
             Values::Bool(v) => v.push(false),
             Values::Utf8(v) => v.push(""),
+            Values::Decimal(_, v) => v.push(0),
         }
     }
 
@@ -312,6 +325,7 @@ impl ColumnBuilder {
             (Values::Bool(v), Value::Bool(x)) => v.push(*x),
             (Values::Utf8(v), Value::Utf8(x)) => v.push(x),
             (Values::Timestamp(v), Value::Timestamp(x) | Value::Int64(x)) => v.push(*x),
+            (Values::Decimal(t, v), Value::Decimal(x, xt)) if t == xt => v.push(*x),
             (values, value) => panic!(
                 "a {:?} value pushed into a {} column",
                 value,
@@ -334,6 +348,7 @@ impl ColumnBuilder {
             (Values::Float64(v), Values::Float64(c)) => v.push(c[i]),
             (Values::Bool(v), Values::Bool(c)) => v.push(c[i]),
             (Values::Utf8(v), Values::Utf8(c)) => v.push(c.get(i)),
+            (Values::Decimal(t, v), Values::Decimal(ct, c)) if t == ct => v.push(c[i]),
             (values, other) => panic!(
                 "a {} column appended to a {} column",
                 other.data_type(),
@@ -353,6 +368,7 @@ impl ColumnBuilder {
             (Values::Float64(v), Values::Float64(c)) => v.extend_from_slice(c),
             (Values::Bool(v), Values::Bool(c)) => v.extend_from_slice(c),
             (Values::Utf8(v), Values::Utf8(c)) => c.iter().for_each(|s| v.push(s)),
+            (Values::Decimal(t, v), Values::Decimal(ct, c)) if t == ct => v.extend_from_slice(c),
             (values, other) => panic!(
                 "a {} column appended to a {} column",
                 other.data_type(),
@@ -382,6 +398,7 @@ impl ColumnBuilder {
             (Values::Int32(v), Values::Int32(c)) => pick(v, c, rows),
             (Values::Float64(v), Values::Float64(c)) => pick(v, c, rows),
             (Values::Bool(v), Values::Bool(c)) => pick(v, c, rows),
+            (Values::Decimal(t, v), Values::Decimal(ct, c)) if t == ct => pick(v, c, rows),
             (Values::Utf8(v), Values::Utf8(c)) => {
                 rows.iter().for_each(|&r| v.push(c.get(r as usize)))
             }

@@ -296,13 +296,25 @@ pub fn to_string(v: i128, scale: u8) -> String {
 /// an optional point, an optional exponent (`1e2`); more decimals than the scale round
 /// HALF_UP. `Err` says why it does not convert: not a number, or too many digits (which
 /// fails in Flink rather than giving NULL).
+///
+/// Text of at most 18 digits into a type of at most 18 takes Flink's quicker path, which
+/// counts the digits written before the point, leading zeros too, against the type's
+/// integer digits and then rounds without checking again: `'0.5'` does not fit
+/// DECIMAL(2, 2), and `'9999.995'` is 10000.00 as DECIMAL(6, 2), one digit more than the
+/// type has. Longer text is checked after rounding.
 pub fn parse(text: &str, ty: DecimalType) -> Result<i128, ParseError> {
     let (digits, exponent) = split_number(text.trim()).ok_or(ParseError::NotANumber)?;
     let Number {
         negative,
         unscaled,
         scale,
+        whole_digits,
+        written,
     } = digits;
+    let quick = ty.precision <= 18 && written <= 18;
+    if quick && whole_digits.saturating_add(exponent) > i64::from(ty.integer_digits()) {
+        return Err(ParseError::Overflow);
+    }
     // The value is unscaled * 10^(exponent - scale).
     let shift = i64::from(ty.scale)
         .saturating_add(exponent)
@@ -327,7 +339,13 @@ pub fn parse(text: &str, ty: DecimalType) -> Result<i128, ParseError> {
     let magnitude = if negative { magnitude.neg() } else { magnitude };
     magnitude
         .to_i128()
-        .filter(|&x| ty.holds(x))
+        .filter(|&x| {
+            if quick {
+                x.unsigned_abs() <= POW10[usize::from(ty.precision)] as u128
+            } else {
+                ty.holds(x)
+            }
+        })
         .ok_or(ParseError::Overflow)
 }
 
@@ -345,6 +363,10 @@ struct Number {
     unscaled: u128,
     /// Digits after the point, counted as they are written.
     scale: i64,
+    /// Digits before the point as written, leading zeros too.
+    whole_digits: i64,
+    /// Digits written in all.
+    written: usize,
 }
 
 /// Splits `[sign] digits [. digits] [e [sign] digits]`.
@@ -386,6 +408,8 @@ fn split_number(text: &str) -> Option<(Number, i64)> {
             negative,
             unscaled,
             scale,
+            whole_digits: whole.len() as i64,
+            written: whole.len() + fraction.len(),
         },
         exponent,
     ))
@@ -655,4 +679,37 @@ impl Wide {
         let v = i128::try_from(magnitude).ok()?;
         Some(if self.negative { -v } else { v })
     }
+}
+
+/// Writes `v` at `scale` as Flink's JSON and CSV formats do: trailing zeros dropped, then Java's
+/// `BigDecimal.toString`, which turns to an exponent for whole tens (`1E+2`) and below
+/// `1E-6` (`1.5`, `-0.05`, `1`, `1.2E+3`, `1E-7`).
+pub fn write_in_file(out: &mut impl Write, v: i128, scale: u8) -> std::fmt::Result {
+    if v == 0 {
+        return out.write_char('0');
+    }
+    let (mut v, mut scale) = (v, i32::from(scale));
+    while v % 10 == 0 {
+        v /= 10;
+        scale -= 1;
+    }
+    let digits = v.unsigned_abs().to_string();
+    let adjusted = digits.len() as i32 - 1 - scale;
+    if scale >= 0 && adjusted >= -6 {
+        return write(out, v, scale as u8);
+    }
+    if v < 0 {
+        out.write_char('-')?;
+    }
+    let (first, rest) = digits.split_at(1);
+    out.write_str(first)?;
+    if !rest.is_empty() {
+        write!(out, ".{rest}")?;
+    }
+    write!(
+        out,
+        "E{}{}",
+        if adjusted >= 0 { "+" } else { "-" },
+        adjusted.abs()
+    )
 }

@@ -183,6 +183,19 @@ fn text_reads_as_flinks_cast() {
     assert_eq!(parse("", t(3, 2)), Err(ParseError::NotANumber));
     assert_eq!(parse("1e999", t(3, 2)), Err(ParseError::Overflow));
     assert_eq!(parse("1e-999", t(3, 2)), Ok(0));
+    // Flink 2.3 checks short text by the digits written before rounding.
+    assert_eq!(parse("9999.995", t(6, 2)), Ok(1_000_000));
+    assert_eq!(parse("99.95", t(3, 1)), Ok(1000));
+    assert_eq!(parse("-99.95", t(3, 1)), Ok(-1000));
+    assert_eq!(parse("9.99e0", t(2, 1)), Ok(100));
+    assert_eq!(parse(".995", t(2, 2)), Ok(100));
+    assert_eq!(parse("0.5", t(2, 2)), Err(ParseError::Overflow));
+    assert_eq!(parse("012.5", t(3, 1)), Err(ParseError::Overflow));
+    assert_eq!(parse("1e3", t(4, 1)), Err(ParseError::Overflow));
+    // Beyond 18 digits the check comes after rounding.
+    assert_eq!(parse("0.995", t(20, 20)), Ok(995 * 10i128.pow(17)));
+    let long = format!("{}.995", "9".repeat(18));
+    assert_eq!(parse(&long, t(20, 2)), Err(ParseError::Overflow));
 }
 
 #[test]
@@ -232,8 +245,28 @@ proptest! {
             let r = DecimalType::of_remainder(at, bt);
             prop_assert_eq!(rem(a, at, b, bt, r), Some(up(a, s1) % up(b, s2)));
         }
-        let back = parse(&to_string(a, s1), at);
+        // Flink counts a leading `0.` as an integer digit, which a type of only decimals lacks.
+        let text = to_string(a, s1);
+        let text = if at.precision == at.scale { text.replacen("0.", ".", 1) } else { text };
+        let back = parse(&text, at);
         prop_assert_eq!(back, Ok(a));
         prop_assert_eq!(rescale(a, s1, 0), Some(model_round(a, POW10[usize::from(s1)])));
     }
+}
+
+#[test]
+fn json_text_is_flinks() {
+    let json = |v: i128, scale: u8| {
+        let mut s = String::new();
+        write_in_file(&mut s, v, scale).unwrap();
+        s
+    };
+    assert_eq!(json(150, 2), "1.5");
+    assert_eq!(json(-5, 2), "-0.05");
+    assert_eq!(json(10_000_000_000, 10), "1");
+    assert_eq!(json(0, 3), "0");
+    assert_eq!(json(10000, 2), "1E+2");
+    assert_eq!(json(120_000, 2), "1.2E+3");
+    assert_eq!(json(1, 7), "1E-7");
+    assert_eq!(json(333_333, 6), "0.333333");
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Batch, Column, DataType, Utf8Values, Values};
+use super::{Batch, Column, DataType, DecimalType, Utf8Values, Values};
 
 /// A column as a checkpoint keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,11 @@ enum ValuesState {
     },
     Timestamp(Vec<i64>),
     Int32(Vec<i32>),
+    Decimal {
+        precision: u8,
+        scale: u8,
+        values: Vec<i128>,
+    },
 }
 
 impl ValuesState {
@@ -36,6 +41,7 @@ impl ValuesState {
             ValuesState::Float64(v) => v.len(),
             ValuesState::Bool(v) => v.len(),
             ValuesState::Utf8 { lengths, .. } => lengths.len(),
+            ValuesState::Decimal { values, .. } => values.len(),
         }
     }
 
@@ -47,6 +53,12 @@ impl ValuesState {
             ValuesState::Bool(_) => DataType::Bool,
             ValuesState::Utf8 { .. } => DataType::Utf8,
             ValuesState::Timestamp(_) => DataType::Timestamp,
+            ValuesState::Decimal {
+                precision, scale, ..
+            } => DataType::Decimal {
+                precision: *precision,
+                scale: *scale,
+            },
         }
     }
 }
@@ -59,6 +71,11 @@ impl From<Values> for ValuesState {
             Values::Float64(v) => ValuesState::Float64(v),
             Values::Bool(v) => ValuesState::Bool(v),
             Values::Timestamp(v) => ValuesState::Timestamp(v),
+            Values::Decimal(t, values) => ValuesState::Decimal {
+                precision: t.precision,
+                scale: t.scale,
+                values,
+            },
             Values::Utf8(v) => {
                 let mut text = String::with_capacity(v.text_bytes());
                 let lengths = v
@@ -112,6 +129,22 @@ impl ColumnState {
             ValuesState::Float64(v) => Values::Float64(v),
             ValuesState::Bool(v) => Values::Bool(v),
             ValuesState::Timestamp(v) => Values::Timestamp(v),
+            ValuesState::Decimal {
+                precision,
+                scale,
+                values,
+            } => {
+                let t = DecimalType::new(u32::from(precision), u32::from(scale))?;
+                // Flink's text casts may round one digit past the type (9999.995 is
+                // 10000.00 as DECIMAL(6, 2)), so up to 10^precision is kept.
+                let limit = crate::types::decimal::POW10[usize::from(t.precision)].unsigned_abs();
+                if let Some(bad) = values.iter().find(|&&v| v.unsigned_abs() > limit) {
+                    return Err(format!(
+                        "a DECIMAL({precision}, {scale}) column holds {bad}, which has more digits"
+                    ));
+                }
+                Values::Decimal(t, values)
+            }
             ValuesState::Utf8 { lengths, text } => {
                 let mut values = Utf8Values::with_capacity(lengths.len(), text.len());
                 let mut at = 0usize;
@@ -243,6 +276,13 @@ mod tests {
             ),
             Column::new(Values::Timestamp(vec![1_700_000_000_000])),
             Column::new(Values::Utf8(Utf8Values::default())),
+            Column::with_validity(
+                Values::Decimal(
+                    DecimalType::new(38, 10).unwrap(),
+                    vec![-(10i128.pow(38) - 1), 0, 150],
+                ),
+                Some(vec![true, false, true]),
+            ),
         ];
         for column in columns {
             let back = round_trip(column.clone());
@@ -259,6 +299,19 @@ mod tests {
             round_trip(Column::new(Values::Float64(vec![-0.0]))).value(0),
             Value::Float64(-0.0)
         );
+    }
+
+    #[test]
+    fn a_decimal_wider_than_its_type_is_an_error() {
+        let bad = ColumnState {
+            values: ValuesState::Decimal {
+                precision: 3,
+                scale: 1,
+                values: vec![1001],
+            },
+            nulls: None,
+        };
+        assert!(bad.decode().unwrap_err().contains("DECIMAL(3, 1)"));
     }
 
     #[test]

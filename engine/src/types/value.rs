@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::{DataType, format_timestamp};
+use super::{DataType, DecimalType, decimal, format_timestamp};
 
 /// One scalar: a literal in an expression, a cell when printing a row.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,6 +12,8 @@ pub enum Value {
     Utf8(String),
     Timestamp(i64),
     Int32(i32),
+    /// An unscaled value and its type: `Decimal(150, DECIMAL(3, 2))` is 1.50.
+    Decimal(i128, DecimalType),
 }
 
 impl Value {
@@ -24,6 +26,7 @@ impl Value {
             Value::Bool(_) => Some(DataType::Bool),
             Value::Utf8(_) => Some(DataType::Utf8),
             Value::Timestamp(_) => Some(DataType::Timestamp),
+            Value::Decimal(_, t) => Some(DataType::decimal(*t)),
         }
     }
 
@@ -43,6 +46,10 @@ impl Value {
             Value::Bool(v) => (*v).into(),
             Value::Utf8(v) => v.clone().into(),
             Value::Timestamp(v) => format_timestamp(*v).into(),
+            // A JSON value holds no more than a double; the file sink writes the digits.
+            Value::Decimal(v, t) => serde_json::Number::from_f64(decimal::to_f64(*v, t.scale))
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
         }
     }
 }
@@ -59,6 +66,7 @@ impl fmt::Display for Value {
             Value::Bool(v) => write!(f, "{}", if *v { "TRUE" } else { "FALSE" }),
             Value::Utf8(v) => f.write_str(v),
             Value::Timestamp(v) => f.write_str(&format_timestamp(*v)),
+            Value::Decimal(v, t) => decimal::write(f, *v, t.scale),
         }
     }
 }

@@ -887,6 +887,25 @@ pub(super) fn columns_list(schema: &Schema) -> String {
     schema.names().collect::<Vec<_>>().join(", ")
 }
 
+/// A DECIMAL field of a source must have a precision of 1 to 38 and a scale of at most
+/// that, as Flink's do.
+pub(super) fn check_field_types<'a>(
+    id: &str,
+    fields: impl Iterator<Item = (&'a str, DataType)>,
+    problems: &mut Vec<Problem>,
+) {
+    for (name, t) in fields {
+        if let DataType::Decimal { precision, scale } = t
+            && let Err(e) = crate::types::DecimalType::new(u32::from(precision), u32::from(scale))
+        {
+            problems.push(
+                Problem::error(Some(id), format!("field `{name}`: {e}"))
+                    .with_column(Some(name.to_string())),
+            );
+        }
+    }
+}
+
 pub(super) fn check_field_names<'a>(
     id: &str,
     names: impl Iterator<Item = &'a str>,

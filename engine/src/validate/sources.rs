@@ -1,6 +1,6 @@
 //! The checks of source nodes: their fields, files and event time.
 
-use super::{MAX_STRING_LENGTH, Problem, check_field_names};
+use super::{MAX_STRING_LENGTH, Problem, check_field_names, check_field_types};
 use crate::spec::*;
 use crate::types::{DataType, Field, Schema};
 
@@ -17,6 +17,11 @@ pub(super) fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, 
         config.fields.iter().map(|f| f.name.as_str()),
         &mut problems,
     );
+    check_field_types(
+        id,
+        config.fields.iter().map(|f| (f.name.as_str(), f.data_type)),
+        &mut problems,
+    );
     if config.rows_per_second == Some(0) {
         problems.push(Problem::error(
             Some(id),
@@ -31,7 +36,7 @@ pub(super) fn check_datagen(id: &str, config: &DatagenConfig) -> Result<Schema, 
         let name = &field.name;
         match &field.kind {
             FieldKind::Sequence { start, end } => {
-                if field.data_type == DataType::Bool {
+                if matches!(field.data_type, DataType::Bool | DataType::Decimal { .. }) {
                     bad(format!(
                         "field `{name}`: a sequence cannot fill a {} field",
                         field.data_type
@@ -105,6 +110,11 @@ pub(super) fn check_file_source(
     check_field_names(
         id,
         config.schema.iter().map(|f| f.name.as_str()),
+        &mut problems,
+    );
+    check_field_types(
+        id,
+        config.schema.iter().map(|f| (f.name.as_str(), f.data_type)),
         &mut problems,
     );
     if config.null_literal.is_some() && config.format != FileFormat::Csv {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::expr::{AggFunc, Aggregate};
-use crate::types::{Column, ColumnBuilder, DataType, Values};
+use crate::types::{Column, ColumnBuilder, DataType, DecimalType, Value, Values, decimal};
 
 /// Whether `x` replaces `current` as the maximum (`max`) or the minimum.
 fn better<T: PartialOrd>(max: bool, x: T, current: T) -> bool {
@@ -53,6 +53,24 @@ pub enum Acc {
         sum: Vec<f64>,
         count: Vec<i64>,
     },
+    /// SUM of DECIMALs, at the argument's scale; a sum past 38 digits saturates and
+    /// finishes NULL, as Flink's overflowing DECIMAL does.
+    SumDecimal {
+        sum: Vec<i128>,
+        seen: Vec<bool>,
+    },
+    /// AVG of DECIMALs: the sum at the argument's `scale`, divided at the end.
+    AvgDecimal {
+        sum: Vec<i128>,
+        count: Vec<i64>,
+        scale: u8,
+    },
+    /// MIN or MAX of DECIMALs of one scale.
+    ExtremeDecimal {
+        value: Vec<i128>,
+        seen: Vec<bool>,
+        max: bool,
+    },
 }
 
 impl Acc {
@@ -61,6 +79,20 @@ impl Acc {
         let max = aggregate.func == AggFunc::Max;
         match (aggregate.func, arg) {
             (AggFunc::Count, _) => Acc::Count(Vec::new()),
+            (AggFunc::Sum, Some(DataType::Decimal { .. })) => Acc::SumDecimal {
+                sum: Vec::new(),
+                seen: Vec::new(),
+            },
+            (AggFunc::Avg, Some(DataType::Decimal { scale, .. })) => Acc::AvgDecimal {
+                sum: Vec::new(),
+                count: Vec::new(),
+                scale,
+            },
+            (_, Some(DataType::Decimal { .. })) => Acc::ExtremeDecimal {
+                value: Vec::new(),
+                seen: Vec::new(),
+                max,
+            },
             (AggFunc::Sum, Some(DataType::Float64)) => Acc::SumFloat {
                 sum: Vec::new(),
                 seen: Vec::new(),
@@ -106,9 +138,13 @@ impl Acc {
             | Acc::SumFloat { seen, .. }
             | Acc::ExtremeInt { seen, .. }
             | Acc::ExtremeFloat { seen, .. }
-            | Acc::ExtremeBool { seen, .. } => seen.len(),
+            | Acc::ExtremeBool { seen, .. }
+            | Acc::SumDecimal { seen, .. }
+            | Acc::ExtremeDecimal { seen, .. } => seen.len(),
             Acc::ExtremeText { value, .. } => value.len(),
-            Acc::AvgInt { count, .. } | Acc::AvgFloat { count, .. } => count.len(),
+            Acc::AvgInt { count, .. }
+            | Acc::AvgFloat { count, .. }
+            | Acc::AvgDecimal { count, .. } => count.len(),
         }
     }
 
@@ -128,6 +164,13 @@ impl Acc {
             Acc::ExtremeText { value, .. } => value.len() == slots,
             Acc::AvgInt { sum, count } => sum.len() == slots && count.len() == slots,
             Acc::AvgFloat { sum, count } => sum.len() == slots && count.len() == slots,
+            Acc::SumDecimal { sum, seen } => sum.len() == slots && seen.len() == slots,
+            Acc::AvgDecimal { sum, count, scale } => {
+                sum.len() == slots
+                    && count.len() == slots
+                    && matches!(fresh, Acc::AvgDecimal { scale: s, .. } if s == *scale)
+            }
+            Acc::ExtremeDecimal { value, seen, .. } => value.len() == slots && seen.len() == slots,
         };
         same_kind && lengths_agree
     }
@@ -166,6 +209,17 @@ impl Acc {
             }
             Acc::AvgFloat { sum, count } => {
                 sum.resize(len, 0.0);
+                count.resize(len, 0);
+            }
+            Acc::SumDecimal { sum, seen }
+            | Acc::ExtremeDecimal {
+                value: sum, seen, ..
+            } => {
+                sum.resize(len, 0);
+                seen.resize(len, false);
+            }
+            Acc::AvgDecimal { sum, count, .. } => {
+                sum.resize(len, 0);
                 count.resize(len, 0);
             }
         }
@@ -265,6 +319,27 @@ impl Acc {
                     }
                 }
             }
+            (Acc::SumDecimal { sum, seen }, Values::Decimal(_, v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] = sum[s as usize].saturating_add(v[r as usize]);
+                    seen[s as usize] = true;
+                }
+            }
+            (Acc::AvgDecimal { sum, count, .. }, Values::Decimal(_, v)) => {
+                for (&r, &s) in pairs {
+                    sum[s as usize] = sum[s as usize].saturating_add(v[r as usize]);
+                    count[s as usize] += 1;
+                }
+            }
+            (Acc::ExtremeDecimal { value, seen, max }, Values::Decimal(_, v)) => {
+                for (&r, &s) in pairs {
+                    let (x, s) = (v[r as usize], s as usize);
+                    if !seen[s] || better(*max, x, value[s]) {
+                        value[s] = x;
+                        seen[s] = true;
+                    }
+                }
+            }
             (Acc::ExtremeText { value, max }, Values::Utf8(v)) => {
                 for (&r, &s) in pairs {
                     let (x, s) = (v.get(r as usize), s as usize);
@@ -349,6 +424,34 @@ impl Acc {
                     seen[i] = true;
                 }
             }
+            (Acc::SumDecimal { sum, seen }, Acc::SumDecimal { sum: s2, seen: k2 }) => {
+                if k2[f] {
+                    sum[i] = sum[i].saturating_add(s2[f]);
+                    seen[i] = true;
+                }
+            }
+            (
+                Acc::AvgDecimal { sum, count, .. },
+                Acc::AvgDecimal {
+                    sum: s2, count: c2, ..
+                },
+            ) => {
+                sum[i] = sum[i].saturating_add(s2[f]);
+                count[i] += c2[f];
+            }
+            (
+                Acc::ExtremeDecimal { value, seen, max },
+                Acc::ExtremeDecimal {
+                    value: v2,
+                    seen: k2,
+                    ..
+                },
+            ) => {
+                if k2[f] && (!seen[i] || better(*max, v2[f], value[i])) {
+                    value[i] = v2[f];
+                    seen[i] = true;
+                }
+            }
             (Acc::ExtremeText { value, max }, Acc::ExtremeText { value: v2, .. }) => {
                 if let Some(x) = &v2[f] {
                     let better = match &value[i] {
@@ -417,6 +520,39 @@ impl Acc {
                     0 => out.push_null(),
                     n => out.push(&crate::types::Value::Float64(sum[s] / n as f64)),
                 },
+                Acc::SumDecimal { sum, seen }
+                | Acc::ExtremeDecimal {
+                    value: sum, seen, ..
+                } => {
+                    let t = data_type.as_decimal().expect("a DECIMAL aggregate");
+                    match seen[s] && t.holds(sum[s]) {
+                        true => out.push(&Value::Decimal(sum[s], t)),
+                        false => out.push_null(),
+                    }
+                }
+                // Flink divides the sum by the count as DECIMALs, rounding HALF_UP.
+                Acc::AvgDecimal { sum, count, scale } => {
+                    let t = data_type.as_decimal().expect("a DECIMAL aggregate");
+                    let sum_type = DecimalType {
+                        precision: decimal::MAX_PRECISION,
+                        scale: *scale,
+                    };
+                    let avg = match count[s] {
+                        0 => None,
+                        _ if !sum_type.holds(sum[s]) => None,
+                        n => decimal::div(
+                            sum[s],
+                            sum_type,
+                            i128::from(n),
+                            DecimalType::of_integer(64),
+                            t,
+                        ),
+                    };
+                    match avg {
+                        Some(v) => out.push(&Value::Decimal(v, t)),
+                        None => out.push_null(),
+                    }
+                }
             }
         }
         out.finish()
@@ -425,9 +561,10 @@ impl Acc {
     fn describe(&self) -> &'static str {
         match self {
             Acc::Count(_) => "COUNT",
-            Acc::SumInt { .. } | Acc::SumFloat { .. } => "SUM",
-            Acc::AvgInt { .. } | Acc::AvgFloat { .. } => "AVG",
-            Acc::ExtremeInt { max, .. }
+            Acc::SumInt { .. } | Acc::SumFloat { .. } | Acc::SumDecimal { .. } => "SUM",
+            Acc::AvgInt { .. } | Acc::AvgFloat { .. } | Acc::AvgDecimal { .. } => "AVG",
+            Acc::ExtremeDecimal { max, .. }
+            | Acc::ExtremeInt { max, .. }
             | Acc::ExtremeFloat { max, .. }
             | Acc::ExtremeBool { max, .. }
             | Acc::ExtremeText { max, .. } => {
@@ -505,6 +642,49 @@ mod tests {
         assert_eq!(run("MIN(i)"), [I(1_000_000_000), I(2)]);
         assert_eq!(run("MAX(i)"), [I(2_000_000_000), I(4)]);
         assert_eq!(run("COUNT(i)"), [L(2), L(2)]);
+    }
+
+    /// Flink 2.3: SUM of a DECIMAL(5, 2) is DECIMAL(38, 2), AVG DECIMAL(38, 6) rounded
+    /// HALF_UP; MIN and MAX keep the type.
+    #[test]
+    fn decimal_aggregates_as_in_flink() {
+        let t = DecimalType::new(5, 2).unwrap();
+        let schema = Schema::new(vec![Field::new("d", DataType::decimal(t))]);
+        let d = Column::with_validity(
+            Values::Decimal(t, vec![150, 225, 0, 100, 200, 0]),
+            Some(vec![true, true, false, true, true, true]),
+        );
+        let run = |text: &str| {
+            let a = Aggregate::compile(text, 0, &schema).unwrap();
+            let mut acc = Acc::new(&a);
+            acc.grow(2);
+            acc.update(
+                a.arg.as_ref().map(|_| &d),
+                &[0, 1, 2, 3, 4, 5],
+                &[0, 0, 0, 1, 1, 1],
+            );
+            let out = acc.finish(&[0, 1], a.data_type);
+            assert_eq!(out.data_type(), a.data_type, "{text}");
+            (0..out.len())
+                .map(|i| out.value(i).to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run("SUM(d)"), ["3.75", "3.00"]);
+        assert_eq!(run("AVG(d)"), ["1.875000", "1.000000"]);
+        assert_eq!(run("MIN(d)"), ["1.50", "0.00"]);
+        assert_eq!(run("MAX(d)"), ["2.25", "2.00"]);
+        let avg = Aggregate::compile("AVG(d)", 0, &schema).unwrap();
+        assert_eq!(avg.data_type.sql_name(), "DECIMAL(38, 6)");
+        // A checkpoint keeps the decimal state as it is.
+        let mut acc = Acc::new(&avg);
+        acc.grow(1);
+        acc.update(Some(&d), &[0, 1], &[0, 0]);
+        let back: Acc = postcard::from_bytes(&postcard::to_allocvec(&acc).unwrap()).unwrap();
+        assert!(back.fits(&avg, 1));
+        assert_eq!(
+            values(&back.finish(&[0], avg.data_type)),
+            values(&acc.finish(&[0], avg.data_type))
+        );
     }
 
     #[test]
