@@ -1218,10 +1218,10 @@ fn the_console_searches_pauses_clears_and_copies() {
     assert!(shows(&h, &newer));
 
     // Copy takes the lines in view; a search narrows them.
-    let all = click_to_copy(&mut h, "Copy script").expect("copied");
+    let all = click_to_copy(&mut h, "Copy").expect("copied");
     assert!(all.lines().count() >= 3 && all.contains(&newer));
     type_into(&mut h, "Search output", "sensor-3");
-    let found = click_to_copy(&mut h, "Copy script").expect("copied");
+    let found = click_to_copy(&mut h, "Copy").expect("copied");
     assert!(found.lines().all(|l| l.contains("sensor-3")), "{found}");
 
     // Clear empties the view; new output appears after it.
