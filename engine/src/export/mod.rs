@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::spec::{Category, DEFAULT_OUTPUT, NodeSpec, PipelineSpec, quote_id};
+use crate::spec::{Category, DEFAULT_OUTPUT, NodeSpec, PipelineSpec, Topology, quote_id};
 use crate::validate::{Analysis, PortType, analyze};
 
 /// Choices the pipeline itself does not make.
@@ -126,13 +126,13 @@ impl Relation {
     }
 }
 
-/// What a node's translation reads: the pipeline, its analysis, and the relations of the
+/// What a node's translation reads: the pipeline's index, its analysis, and the relations of the
 /// nodes before it.
 pub(crate) struct Context<'a> {
-    pub spec: &'a PipelineSpec,
     pub analysis: &'a Analysis,
     pub base_dir: &'a Path,
     pub options: &'a FlinkOptions,
+    pub topology: Topology<'a>,
     relations: HashMap<(String, String), Relation>,
 }
 
@@ -145,8 +145,7 @@ pub(crate) struct Input<'a> {
 impl<'a> Context<'a> {
     /// The inputs of `node` on input port `port`, in edge order.
     pub fn inputs(&self, node: &NodeSpec, port: &str) -> Vec<Input<'a>> {
-        let topology = self.spec.topology();
-        topology
+        self.topology
             .inputs_of(&node.id)
             .iter()
             .filter(|e| e.to_port == port)
@@ -210,12 +209,11 @@ pub fn flink_sql(
             })
             .collect());
     }
-    let topology = spec.topology();
     let mut context = Context {
-        spec,
         analysis: &analysis,
         base_dir,
         options,
+        topology: spec.topology(),
         relations: HashMap::new(),
     };
     let mut errors = Vec::new();
@@ -229,7 +227,7 @@ pub fn flink_sql(
     let mut definitions = Vec::new();
     let mut inserts = Vec::new();
     for id in &analysis.order {
-        let Some(node) = topology.node(id) else {
+        let Some(node) = context.topology.node(id) else {
             continue;
         };
         if let Some(error) = queries::late_output_used(spec, node) {

@@ -138,7 +138,7 @@ fn map(
 
 fn union(ctx: &Context, node: &NodeSpec) -> Option<Translated> {
     let inputs = ctx.inputs(node, crate::spec::DEFAULT_PORT);
-    if inputs.len() < ctx.spec.topology().inputs_of(&node.id).len() {
+    if inputs.len() < ctx.topology.inputs_of(&node.id).len() {
         return None;
     }
     let out = ctx.output_type(node)?;
