@@ -30,6 +30,20 @@ pub fn watermark(ms: i64, now_ms: i64) -> String {
     }
 }
 
+/// An event time as its time of day (UTC), to the second unless it has milliseconds:
+/// `10:00:07`, `10:00:07.250`; the end of time as `+∞`.
+pub fn time_of_day(ms: i64) -> String {
+    match ms {
+        i64::MAX => "+∞".into(),
+        i64::MIN => "−∞".into(),
+        _ => {
+            let text = engine::types::format_timestamp(ms);
+            let time = text.split_once(' ').map_or(text.as_str(), |(_, t)| t);
+            time.strip_suffix(".000").unwrap_or(time).to_string()
+        }
+    }
+}
+
 /// How far behind the wall clock: `850 ms`, `2.1 s`, `3 min`.
 pub fn lag(ms: i64) -> String {
     let a = ms.unsigned_abs();
@@ -112,5 +126,13 @@ mod tests {
         assert_eq!(lag(180_000), "3 min");
         assert_eq!(lag(7_200_000), "2.0 h");
         assert_eq!(lag(96_168_000_000), "1113 d");
+    }
+
+    #[test]
+    fn event_times_read_as_times_of_day_with_milliseconds_only_when_there_are_some() {
+        let ten = 1_704_189_600_000; // 2024-01-02 10:00:00
+        assert_eq!(time_of_day(ten), "10:00:00");
+        assert_eq!(time_of_day(ten - 1), "09:59:59.999");
+        assert_eq!(time_of_day(i64::MAX), "+∞");
     }
 }

@@ -5,5 +5,6 @@ pub mod editor;
 pub mod flink_submit;
 pub mod format;
 pub mod gui;
+pub mod lesson;
 pub mod monitor;
 pub mod report;

@@ -19,7 +19,9 @@ pub fn example_files() -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "ron") {
+            } else if path.extension().is_some_and(|e| e == "ron")
+                && !path.to_string_lossy().ends_with(".lesson.ron")
+            {
                 out.push(path);
             }
         }

@@ -85,6 +85,7 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         base_dir: base_dir(file),
         console: stdout.clone(),
         checkpoints,
+        ..RunOptions::default()
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     {

@@ -99,6 +99,8 @@ pub struct CanvasViewer<'a> {
     pub live: Option<super::live::Live<'a>>,
     /// Whether to show it (the sample may not have come yet).
     pub show_live: bool,
+    /// Nodes a lesson's step points at, outlined.
+    pub highlighted: &'a [String],
 }
 
 /// Why the canvas refuses a change while a job runs.
@@ -511,6 +513,8 @@ impl SnarlViewer<NodeSpec> for CanvasViewer<'_> {
         let has_warning = self.analysis.problems_of(id).next().is_some();
         let stroke = if has_error {
             Stroke::new(2.0, theme::error_color(self.dark))
+        } else if self.highlighted.contains(id) {
+            Stroke::new(3.0, theme::highlight_color(self.dark))
         } else if self.focused == Some(node) {
             Stroke::new(2.0, theme::accent())
         } else if has_warning {

@@ -194,7 +194,9 @@ fn collect(root: &Path, dir: &Path, found: &mut Vec<Example>) {
         let path = entry.path();
         if path.is_dir() {
             collect(root, &path, found);
-        } else if path.extension().is_some_and(|e| e == "ron") {
+        } else if path.extension().is_some_and(|e| e == "ron")
+            && !crate::lesson::is_lesson_file(&path)
+        {
             let description = engine::spec::load_file(&path)
                 .map(|s| s.description)
                 .unwrap_or_default();

@@ -151,6 +151,13 @@ impl Editor {
                 self.fit_view();
                 ui.close();
             }
+            if ui
+                .add(egui::Button::selectable(self.in_lessons(), "Lessons"))
+                .clicked()
+            {
+                self.toggle_lessons();
+                ui.close();
+            }
             ui.separator();
             let mut preference = ctx.options(|o| o.theme_preference);
             ui.label(RichText::new("Theme").weak());
@@ -327,6 +334,13 @@ impl Editor {
                 .on_hover_text(
                     "Show rates, watermarks and backpressure on the canvas while a job runs",
                 );
+            if ui
+                .selectable_label(self.in_lessons(), "🎓 Lessons")
+                .on_hover_text("Learn stream processing on real runs, with the event-time timeline")
+                .clicked()
+            {
+                self.toggle_lessons();
+            }
             ui.separator();
             // Last on the left, so a changing status moves nothing else.
             ui.label(self.status_text()).on_hover_text("Job status");

@@ -11,11 +11,12 @@ pub mod document;
 mod expr_field;
 mod files;
 mod flink_export;
-mod form;
+pub(crate) mod form;
 mod help;
 mod history;
 mod inspector;
 mod join_form;
+mod lessons;
 mod live;
 mod menus;
 mod number_field;
@@ -26,7 +27,7 @@ mod placement;
 mod run;
 mod runs;
 mod stage;
-mod theme;
+pub(crate) mod theme;
 mod view;
 mod window;
 mod window_form;
@@ -160,6 +161,8 @@ pub struct Editor {
     remote: Option<crate::monitor::remote::RemoteJob>,
     /// The address typed in the Watch a running job dialog, while it is open.
     connect_address: Option<String>,
+    /// The lesson mode, while it is on.
+    lessons: Option<crate::lesson::LessonBrowser>,
     /// The Export to Flink SQL dialog, while it is open.
     flink_export: Option<flink_export::FlinkExport>,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
@@ -246,6 +249,7 @@ impl Editor {
             remote: None,
             connect_address: None,
             flink_export: None,
+            lessons: None,
             step_rows: 10,
             peek: None,
         }
@@ -359,6 +363,10 @@ impl Editor {
 
     /// Opens `path`; on failure shows why and keeps the current pipeline.
     pub fn open(&mut self, path: &Path) {
+        if crate::lesson::is_lesson_file(path) {
+            self.start_lesson(path);
+            return;
+        }
         match files::open(path).and_then(|spec| faithful(path, spec)) {
             Ok(spec) => {
                 self.replace_document(Document::from_spec(&spec, Some(path.to_path_buf())));

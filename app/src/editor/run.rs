@@ -173,6 +173,7 @@ impl Runner {
             base_dir,
             console: self.console.clone(),
             checkpoints,
+            ..RunOptions::default()
         };
         match JobHandle::start(spec, options) {
             Ok(job) => {

@@ -42,6 +42,7 @@ impl Editor {
             };
         }
         let canvas_id = self.canvas_id();
+        let highlighted = self.lesson_highlights().to_vec();
         let mut viewer = CanvasViewer {
             analysis: &self.analysis,
             metrics: &self.runner.metrics,
@@ -62,6 +63,7 @@ impl Editor {
             read_only,
             live: super::live::Live::of(&self.runner.recent),
             show_live: self.monitor.on_canvas && self.runner.watched.is_some(),
+            highlighted: &highlighted,
         };
         // The canvas rewires a ctrl-dragged pin by itself, past the viewer: while a job runs,
         // put back what it changed.

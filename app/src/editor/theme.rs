@@ -41,6 +41,15 @@ pub fn error_color(dark: bool) -> Color32 {
     }
 }
 
+/// The outline of nodes a lesson points at.
+pub fn highlight_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0xff, 0xd0, 0x40)
+    } else {
+        Color32::from_rgb(0xc8, 0x8a, 0x00)
+    }
+}
+
 pub fn warning_color(dark: bool) -> Color32 {
     if dark {
         Color32::from_rgb(0xf0, 0xc0, 0x50)

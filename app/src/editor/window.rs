@@ -22,30 +22,48 @@ impl Editor {
             self.runs.push(record);
         }
         self.shortcuts(&ctx);
+        self.lesson_shortcuts(&ctx);
+        self.keep_lesson_run();
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| self.menu_bar(ui));
         });
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
-        egui::Panel::bottom("bottom")
-            .resizable(true)
-            .default_size(170.0)
-            .min_size(90.0)
-            .show(ui, |ui| self.bottom_panel(ui));
-        egui::Panel::left("palette")
-            .resizable(true)
-            .default_size(190.0)
-            .min_size(150.0)
-            .show(ui, |ui| {
-                ui.add_space(4.0);
-                let read_only = self.is_read_only();
-                if read_only {
-                    ui.label(RichText::new("Stop the job to add nodes.").weak());
-                }
-                let chosen = ui.add_enabled_ui(!read_only, |ui| self.palette.show(ui));
-                if let Some(kind) = chosen.inner {
-                    self.add_node(kind, None);
-                }
-            });
+        if self.in_lessons() {
+            // The lesson's text takes the whole height beside the canvas and the timeline.
+            egui::Panel::left("lesson")
+                .resizable(true)
+                .default_size(340.0)
+                .min_size(240.0)
+                .show(ui, |ui| self.lesson_panel(ui));
+            egui::Panel::bottom("timeline")
+                .resizable(true)
+                .default_size(ui.available_height() * 0.55)
+                .min_size(160.0)
+                .show(ui, |ui| self.timeline_panel(ui));
+        } else {
+            egui::Panel::bottom("bottom")
+                .resizable(true)
+                .default_size(170.0)
+                .min_size(90.0)
+                .show(ui, |ui| self.bottom_panel(ui));
+        }
+        if !self.in_lessons() {
+            egui::Panel::left("palette")
+                .resizable(true)
+                .default_size(190.0)
+                .min_size(150.0)
+                .show(ui, |ui| {
+                    ui.add_space(4.0);
+                    let read_only = self.is_read_only();
+                    if read_only {
+                        ui.label(RichText::new("Stop the job to add nodes.").weak());
+                    }
+                    let chosen = ui.add_enabled_ui(!read_only, |ui| self.palette.show(ui));
+                    if let Some(kind) = chosen.inner {
+                        self.add_node(kind, None);
+                    }
+                });
+        }
         // The inspector keeps the width it is given (drag its edge to change it): long text
         // wraps within it, and anything wider still scrolls rather than widening the panel.
         let inspector = egui::Panel::right("inspector")

@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub console: Arc<dyn ConsoleWriter>,
     /// Where checkpoints go, and the one to start from; `None` takes none.
     pub checkpoints: Option<CheckpointOptions>,
+    /// Keep a trace of every row and watermark (`JobHandle::trace`): for small inputs only.
+    pub trace: bool,
 }
 
 impl Default for RunOptions {
@@ -43,6 +45,7 @@ impl Default for RunOptions {
             base_dir: PathBuf::from("."),
             console: Arc::new(StdoutConsole::default()),
             checkpoints: None,
+            trace: false,
         }
     }
 }
@@ -139,9 +142,15 @@ pub struct JobShared {
     /// Each node's peeks, one per output port, shared by its instances.
     peeks: Vec<(String, Vec<Arc<super::Peek>>)>,
     coordinator: Option<Arc<Coordinator>>,
+    trace: Option<Arc<super::Trace>>,
 }
 
 impl JobShared {
+    /// The run's trace, if it keeps one.
+    pub fn trace(&self) -> Option<&super::Trace> {
+        self.trace.as_deref()
+    }
+
     /// Whether the user asked the job to stop.
     pub fn stop_requested(&self) -> bool {
         self.stop.load(Ordering::Acquire)
@@ -347,6 +356,7 @@ impl JobHandle {
         }
         // Start the metrics clock before any batch is stamped with it.
         now_ns();
+        let started = Instant::now();
         let shared = Arc::new(JobShared {
             stop: AtomicBool::new(false),
             report: Arc::new(JobReport::new(spec.unbounded_source().is_none())),
@@ -356,7 +366,7 @@ impl JobHandle {
             restarts: AtomicU32::new(0),
             restarting: AtomicBool::new(false),
             finished: AtomicBool::new(false),
-            started: Instant::now(),
+            started,
             started_at: SystemTime::now(),
             ended: Mutex::new(None),
             counters: counters.clone(),
@@ -374,6 +384,7 @@ impl JobHandle {
                 })
                 .collect(),
             coordinator: coordinator.as_ref().map(|(c, _)| c.clone()),
+            trace: options.trace.then(|| Arc::new(super::Trace::new(started))),
         });
         if let Some((c, _)) = &coordinator {
             let weak = Arc::downgrade(&shared);
@@ -563,6 +574,11 @@ impl JobMonitor {
     /// The peek at output `port` of node `id`: open it to keep the last rows that cross.
     pub fn peek(&self, id: &str, port: usize) -> Option<Arc<super::Peek>> {
         self.shared.peeks_of(id).get(port).cloned()
+    }
+
+    /// The run's trace, when it was started with `RunOptions::trace`.
+    pub fn trace(&self) -> Option<Arc<super::Trace>> {
+        self.shared.trace.clone()
     }
 
     pub fn status(&self) -> JobStatus {

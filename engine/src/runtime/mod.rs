@@ -13,6 +13,7 @@ mod plan;
 mod supervisor;
 mod task;
 mod task_state;
+mod trace;
 
 pub use job::{JobError, JobHandle, JobMonitor, JobStatus, JobSummary, RunOptions};
 pub use message::Message;
@@ -20,3 +21,4 @@ pub use partition::{hash_rows, owned_rows, split_by_key, stable_hash};
 pub use pause::PauseControl;
 pub use peek::{PEEK_ROWS, Peek};
 pub use plan::{JobGraph, Partition, Vertex, VertexEdge};
+pub use trace::{TRACE_ROWS, Trace, TraceEvent, Traced};

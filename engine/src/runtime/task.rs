@@ -155,8 +155,7 @@ impl Task {
                 self.counters.add_idle(now.elapsed().as_nanos() as u64);
                 let now = Instant::now();
                 if let Some(w) = assigner.as_mut().and_then(|a| a.due(now)) {
-                    counters.set_watermark(w);
-                    self.advance_watermark(w)?;
+                    self.source_watermark(node, counters, w)?;
                 }
                 self.fire_timers(now)?;
                 self.output.flush_expired(now)?;
@@ -185,6 +184,9 @@ impl Task {
                         counters.add_out(batch.num_rows());
                         counters.add_bytes_out(batch.byte_size());
                         peek.record(&batch);
+                        if let Some(trace) = self.shared.trace() {
+                            trace.rows(node, self.subtask, 0, &batch);
+                        }
                         self.push(0, 0, vec![batch])?;
                     }
                 }
@@ -207,8 +209,7 @@ impl Task {
             let now = Instant::now();
             if let Some(assigner) = &mut assigner {
                 if let Some(w) = assigner.due(now) {
-                    counters.set_watermark(w);
-                    self.advance_watermark(w)?;
+                    self.source_watermark(node, counters, w)?;
                 } else if !shared.pause().is_paused() && assigner.becomes_idle(now) {
                     // A paused source is not idle: its rows are only held back.
                     self.output.broadcast(|| Message::Idle)?;
@@ -219,8 +220,7 @@ impl Task {
         };
         // A drained bounded input closes event time, so everything waiting on it completes.
         if finished {
-            counters.set_watermark(i64::MAX);
-            self.advance_watermark(i64::MAX)?;
+            self.source_watermark(node, counters, i64::MAX)?;
         }
         // What completed checkpoints cover is committed before a stop drops the rest.
         self.commit_completed()?;
@@ -235,6 +235,20 @@ impl Task {
     }
 
     /// The checkpoint whose barrier this task should pass on now, if any.
+    /// The source's own event time reached `watermark`: it goes down the chain and out.
+    fn source_watermark(
+        &mut self,
+        node: &str,
+        counters: &NodeCounters,
+        watermark: i64,
+    ) -> Result<(), TaskFailure> {
+        counters.set_watermark(watermark);
+        if let Some(trace) = self.shared.trace() {
+            trace.watermark(node, self.subtask, watermark);
+        }
+        self.advance_watermark(watermark)
+    }
+
     fn barrier_due(&self) -> Option<u64> {
         let c = self.checkpoints.as_ref()?;
         c.coordinator.barrier_due(c.last_barrier)
@@ -544,7 +558,7 @@ impl Task {
                 }
                 guarded(&link.node, || link.op.process(port, batch, &mut out))?;
             }
-            input = link.hand_on(out, i == last, made);
+            input = link.hand_on(out, i == last, made, self.shared.trace(), self.subtask);
         }
         for (port, batch) in input {
             self.output.emit(port, batch)?;
@@ -556,7 +570,8 @@ impl Task {
     fn push_produced(&mut self, i: usize, out: Outputs) -> Result<(), TaskFailure> {
         let last = i + 1 == self.chain.len();
         // Rows made outside `process` (a window firing) are made now.
-        let produced = self.chain[i].hand_on(out, last, now_ns());
+        let produced =
+            self.chain[i].hand_on(out, last, now_ns(), self.shared.trace(), self.subtask);
         if last {
             for (port, batch) in produced {
                 self.output.emit(port, batch)?;
@@ -574,6 +589,9 @@ impl Task {
             let mut out = Outputs::default();
             let link = &mut self.chain[i];
             link.counters.set_watermark(watermark);
+            if let Some(trace) = self.shared.trace() {
+                trace.watermark(&link.node, self.subtask, watermark);
+            }
             guarded(&link.node, || link.op.on_watermark(watermark, &mut out))?;
             watermark = self.chain[i].op.watermark_out(watermark);
             self.push_produced(i, out)?;
@@ -616,8 +634,15 @@ impl Link {
     /// Counts what the operator produced and keeps what goes on: for the last link of the
     /// chain every port's batches (the output routes them by port), else those of the port
     /// that feeds the next link, as its input 0. Rows of unconnected ports end here. Batches
-    /// the operator built anew are taken as made at `made`.
-    fn hand_on(&self, mut out: Outputs, last: bool, made: u64) -> Vec<(usize, Batch)> {
+    /// the operator built anew are taken as made at `made`. A traced run records them all.
+    fn hand_on(
+        &self,
+        mut out: Outputs,
+        last: bool,
+        made: u64,
+        trace: Option<&super::Trace>,
+        subtask: usize,
+    ) -> Vec<(usize, Batch)> {
         self.counters.add_late(out.take_late());
         let mut produced = out.take();
         for (port, batch) in &mut produced {
@@ -626,6 +651,9 @@ impl Link {
             }
             if let Some(peek) = self.peeks.get(*port) {
                 peek.record(batch);
+            }
+            if let Some(trace) = trace {
+                trace.rows(&self.node, subtask, *port, batch);
             }
             if Some(*port) == self.late_port {
                 self.counters.add_late(batch.num_rows());

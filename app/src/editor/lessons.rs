@@ -1,0 +1,299 @@
+//! Lessons as a mode of the window: the lesson browser takes the palette's place, the
+//! timeline the bottom panel's, and the canvas keeps the lesson's pipeline, editable. Each
+//! change of the pipeline or of the rows on the timeline runs it again, traced.
+
+use egui::{Key, RichText, Ui};
+
+use super::Editor;
+use crate::lesson::{self, LessonAction, LessonBrowser, OpenLesson, SourceRows, TracedRun};
+
+/// The zoom of the whole window with large text on, for a projector.
+const LARGE_ZOOM: f32 = 1.4;
+
+impl Editor {
+    /// Whether the window is in its lesson mode.
+    pub fn in_lessons(&self) -> bool {
+        self.lessons.is_some()
+    }
+
+    /// Turns the lesson mode on (with the list of lessons) or off.
+    pub fn toggle_lessons(&mut self) {
+        if self.lessons.take().is_none() {
+            self.lessons = Some(LessonBrowser {
+                folder: self.files.examples_dir.as_ref().map(|d| d.join("lessons")),
+                ..LessonBrowser::default()
+            });
+        }
+    }
+
+    /// The lesson open, if one is.
+    pub fn open_lesson(&self) -> Option<&OpenLesson> {
+        self.lessons.as_ref()?.open.as_ref()
+    }
+
+    pub fn open_lesson_mut(&mut self) -> Option<&mut OpenLesson> {
+        self.lessons.as_mut()?.open.as_mut()
+    }
+
+    /// Opens the lesson file `path`: its pipeline as an example copy, the list of its steps.
+    pub fn start_lesson(&mut self, path: &std::path::Path) {
+        if self.lessons.is_none() {
+            self.toggle_lessons();
+        }
+        let lesson = match lesson::load(path) {
+            Ok(lesson) => lesson,
+            Err(message) => {
+                self.error = Some(format!("Could not open the lesson.\n\n{message}"));
+                return;
+            }
+        };
+        let pipeline = lesson.pipeline_path(path);
+        self.open_example(&pipeline);
+        let spec = self.spec();
+        let missing = lesson.missing_nodes(&spec);
+        if !missing.is_empty() {
+            self.error = Some(format!(
+                "Could not open the lesson.\n\nIts pipeline {} has no node {}.",
+                pipeline.display(),
+                missing.join(", ")
+            ));
+            return;
+        }
+        let mut open = OpenLesson::new(path.to_path_buf(), lesson);
+        match SourceRows::read(&spec, &self.base_dir(), &open.lesson.source) {
+            Ok(rows) => open.rows = Some(rows),
+            Err(message) => open.rows_error = Some(message),
+        }
+        if let Some(browser) = &mut self.lessons {
+            browser.open = Some(open);
+        }
+        self.fit_view();
+    }
+
+    /// The nodes the current step outlines.
+    pub(super) fn lesson_highlights(&self) -> &[String] {
+        self.open_lesson().map_or(&[], OpenLesson::highlights)
+    }
+
+    /// Makes a step's change, as an edit of the canvas (so Undo takes it back).
+    pub fn apply_lesson_change(&mut self, change: &lesson::Change) {
+        let Some(node) = self.doc.find(change.node()) else {
+            return;
+        };
+        let mut spec = engine::PipelineSpec {
+            nodes: vec![self.doc.snarl[node].clone()],
+            ..self.spec()
+        };
+        if change.apply(&mut spec) {
+            self.doc.snarl[node] = spec.nodes.remove(0);
+            self.focused = Some(node);
+        }
+    }
+
+    /// The lesson panel, in the palette's place.
+    pub(super) fn lesson_panel(&mut self, ui: &mut Ui) {
+        let Some(browser) = &mut self.lessons else {
+            return;
+        };
+        let large = browser.large;
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut browser.large, "Large text")
+                .on_hover_text("Everything larger, for a projector");
+        });
+        if browser.large != large {
+            ui.ctx()
+                .set_zoom_factor(if browser.large { LARGE_ZOOM } else { 1.0 });
+        }
+        let action = egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| browser.ui(ui))
+            .inner;
+        match action {
+            Some(LessonAction::Open(path)) => self.start_lesson(&path),
+            Some(LessonAction::Close) => {
+                if let Some(browser) = &mut self.lessons {
+                    browser.open = None;
+                }
+            }
+            Some(LessonAction::Apply(change)) => self.apply_lesson_change(&change),
+            Some(LessonAction::StepChanged) | None => {}
+        }
+    }
+
+    /// Runs the lesson's pipeline again when it or its rows changed since the last run.
+    pub(super) fn keep_lesson_run(&mut self) {
+        let spec = self.spec();
+        let base_dir = self.base_dir();
+        let Some(open) = self.open_lesson_mut() else {
+            return;
+        };
+        let window = open.window().to_string();
+        let source = open.lesson.source_at(open.step).to_string();
+        let edited = open.rows.as_ref().is_some_and(SourceRows::is_edited);
+        let same = |run: &TracedRun| {
+            run.window == window
+                && run.source == source
+                && run.spec.nodes == spec.nodes
+                && run.spec.edges == spec.edges
+                && run.spec.job == spec.job
+        };
+        if let Some(run) = &mut open.run {
+            run.poll();
+            if same(run) && !open.rows_changed {
+                return;
+            }
+            if run.is_running() {
+                return;
+            }
+        }
+        open.rows_changed = false;
+        let to_run = match (&open.rows, edited) {
+            (Some(rows), true) => rows.spec_for_run(&spec),
+            _ => Ok(spec.clone()),
+        };
+        match to_run {
+            Ok(to_run) => {
+                let mut run = TracedRun::start(to_run, base_dir, source, window);
+                // What the canvas shows, to compare with (the run may read an edited copy).
+                run.spec = spec;
+                open.run = Some(run);
+            }
+            Err(message) => {
+                open.rows_error = Some(message);
+            }
+        }
+    }
+
+    /// The timeline, in the bottom panel's place.
+    pub(super) fn timeline_panel(&mut self, ui: &mut Ui) {
+        ui.set_min_height(ui.available_height());
+        // Keys go to a focused widget (Space presses a button, arrows move focus) first.
+        let typing = ui.ctx().memory(|m| m.focused().is_some());
+        let Some(open) = self.open_lesson_mut() else {
+            ui.heading("Event-time timeline");
+            ui.label("Start a lesson on the left: its run is drawn here, row by row.");
+            return;
+        };
+        let window = open.window().to_string();
+        let Some(run) = &open.run else {
+            return;
+        };
+        let running = run.is_running();
+        if running {
+            // The run ends on its own thread: look again shortly.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(20));
+        }
+        let outcome = run.outcome.clone();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("Timeline of {window}")).strong());
+            if running {
+                ui.spinner();
+            }
+        });
+        let timeline = match outcome {
+            Some(Ok(outcome)) => outcome.timeline,
+            Some(Err(message)) => {
+                ui.colored_label(ui.visuals().error_fg_color, message);
+                return;
+            }
+            None => return,
+        };
+        let playback = &mut open.playback;
+        playback.step = playback.step.min(timeline.end_step());
+        if !typing {
+            ui.input(|i| {
+                if i.key_pressed(Key::Space) {
+                    playback.toggle(&timeline);
+                }
+                if i.key_pressed(Key::ArrowRight) {
+                    playback.step_forward(&timeline);
+                }
+                if i.key_pressed(Key::ArrowLeft) {
+                    playback.step_back();
+                }
+                if i.key_pressed(Key::End) {
+                    playback.step = timeline.end_step();
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            if ui.button("⏮").on_hover_text("Back to the start").clicked() {
+                playback.step = 0;
+                playback.playing = false;
+            }
+            if ui.button("◀").on_hover_text("One row back (←)").clicked() {
+                playback.step_back();
+            }
+            let play = if playback.playing {
+                "⏸ Pause"
+            } else {
+                "▶ Play"
+            };
+            if ui
+                .button(play)
+                .on_hover_text("Play the run (Space)")
+                .clicked()
+            {
+                playback.toggle(&timeline);
+            }
+            if ui.button("▶|").on_hover_text("One row on (→)").clicked() {
+                playback.step_forward(&timeline);
+            }
+            if ui
+                .button("⏭")
+                .on_hover_text("To the end of input (End)")
+                .clicked()
+            {
+                playback.step = timeline.end_step();
+                playback.playing = false;
+            }
+            ui.add(
+                egui::Slider::new(&mut playback.rows_per_second, 0.5..=20.0)
+                    .logarithmic(true)
+                    .suffix(" rows/s")
+                    .text("speed"),
+            );
+            let rows = timeline.arrivals.len();
+            let at = if playback.step >= timeline.end_step() {
+                format!("all {rows} rows, then the end of input")
+            } else {
+                format!("after row {} of {rows}", playback.step)
+            };
+            ui.label(at);
+        });
+        let dt = ui.input(|i| i.stable_dt).min(0.1);
+        if playback.advance(dt, &timeline) {
+            ui.ctx().request_repaint();
+        }
+        if let Some(message) = &open.rows_error {
+            ui.label(RichText::new(message).weak());
+        }
+        let shown = open.playback.clone();
+        let dropped = egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| lesson::show_timeline(ui, &timeline, &shown, 1.0))
+            .inner;
+        if let (Some(d), Some(rows)) = (dropped, &mut open.rows) {
+            rows.set_event_time(d.row, d.event_time);
+            rows.move_row(d.row, d.arrival);
+            open.rows_changed = true;
+        }
+    }
+
+    /// Lesson keys: Page Down and Page Up move between steps.
+    pub(super) fn lesson_shortcuts(&mut self, ctx: &egui::Context) {
+        if ctx.text_edit_focused() {
+            return;
+        }
+        let Some(open) = self.open_lesson_mut() else {
+            return;
+        };
+        if ctx.input(|i| i.key_pressed(Key::PageDown)) {
+            open.go_to(open.step + 1);
+        }
+        if ctx.input(|i| i.key_pressed(Key::PageUp)) {
+            open.go_to(open.step.saturating_sub(1));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! A question's answer, read from the run's timeline, and the check of what the learner gave.
+
+use serde::Deserialize;
+
+use super::timeline::{Fate, Timeline, WindowBox};
+use crate::format::time_of_day;
+
+/// What a question asks of the run.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub enum Answer {
+    /// How many rows were late for the window (whatever became of them).
+    LateRows,
+    /// How many late rows were dropped.
+    DroppedRows,
+    /// How many late rows left by the window's `late` output.
+    LateOutputRows,
+    /// How many late rows updated a window's result.
+    UpdatedRows,
+    /// How many windows fired.
+    Windows,
+    /// Which window fired first: picked from the windows of the run.
+    FirstWindow,
+    /// How many windows the row that arrived `n`-th (from 1) was counted in.
+    WindowsOfRow(usize),
+}
+
+/// The learner's answer against the run's.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    Right,
+    Wrong { expected: String },
+}
+
+impl Answer {
+    /// The right answer on this run, as the learner would give it.
+    pub fn expected(&self, timeline: &Timeline) -> String {
+        let count = |fate: fn(Fate) -> bool| {
+            timeline
+                .arrivals
+                .iter()
+                .filter(|a| fate(a.fate))
+                .count()
+                .to_string()
+        };
+        match self {
+            Answer::LateRows => count(Fate::is_late),
+            Answer::DroppedRows => count(|f| f == Fate::Dropped),
+            Answer::LateOutputRows => count(|f| f == Fate::ToLateOutput),
+            Answer::UpdatedRows => count(|f| f == Fate::Updated),
+            Answer::Windows => timeline.windows.len().to_string(),
+            Answer::FirstWindow => timeline
+                .firing_order()
+                .first()
+                .map_or_else(|| "none".to_string(), |w| window_label(w)),
+            Answer::WindowsOfRow(n) => timeline
+                .arrivals
+                .get(n.saturating_sub(1))
+                .map_or(0, |row| {
+                    timeline
+                        .windows
+                        .iter()
+                        .filter(|w| w.members(&timeline.arrivals).any(|a| a.index == row.index))
+                        .count()
+                })
+                .to_string(),
+        }
+    }
+
+    /// The answers to pick from, for a question answered by picking; `None` for a number.
+    pub fn choices(&self, timeline: &Timeline) -> Option<Vec<String>> {
+        match self {
+            Answer::FirstWindow => {
+                let mut windows: Vec<&WindowBox> = timeline.windows.iter().collect();
+                windows.sort_by_key(|w| (w.start, w.end));
+                let mut labels: Vec<String> = windows.into_iter().map(window_label).collect();
+                labels.dedup();
+                Some(labels)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn check(&self, given: &str, timeline: &Timeline) -> Check {
+        let expected = self.expected(timeline);
+        let right = match self.choices(timeline) {
+            Some(_) => given.trim() == expected,
+            None => given.trim().parse::<u64>().ok() == expected.parse::<u64>().ok(),
+        };
+        if right {
+            Check::Right
+        } else {
+            Check::Wrong { expected }
+        }
+    }
+}
+
+/// A window as the timeline and the questions name it: `10:00:00–10:00:10`, with its key.
+pub fn window_label(w: &WindowBox) -> String {
+    let span = format!("{}–{}", time_of_day(w.start), time_of_day(w.end));
+    if w.key.is_empty() {
+        span
+    } else {
+        format!("{span} ({})", w.key)
+    }
+}

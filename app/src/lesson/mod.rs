@@ -1,0 +1,204 @@
+//! Lessons: a short text in steps beside a real pipeline, whose run the event-time timeline
+//! shows. A lesson file (`saved-graphs/lessons/*.lesson.ron`) names its pipeline, the source
+//! and window the timeline follows, and its steps: text, nodes to highlight, a change to try
+//! and a question whose answer is read from the run, so it holds after any edit.
+
+mod answer;
+mod data;
+mod panel;
+mod run;
+pub mod timeline;
+mod timeline_view;
+
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use serde::Deserialize;
+
+pub use answer::{Answer, Check};
+pub use data::SourceRows;
+pub use panel::{LessonAction, LessonBrowser, OpenLesson};
+pub use run::{TracedRun, run_traced};
+pub use timeline_view::{Dragged, Playback, show as show_timeline};
+
+/// A lesson as its file gives it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    pub title: String,
+    /// One line for the lesson list.
+    pub summary: String,
+    /// The pipeline file, relative to the lesson file.
+    pub pipeline: String,
+    /// The source whose rows the timeline draws.
+    pub source: String,
+    /// The window the timeline draws, until a step names another.
+    pub window: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub text: String,
+    /// Nodes outlined on the canvas during the step.
+    #[serde(default)]
+    pub highlight: Vec<String>,
+    /// The window the timeline draws from this step on.
+    #[serde(default)]
+    pub window: Option<String>,
+    /// The source feeding it, when that changes too.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// A change the learner can make in one click (or by hand in the inspector).
+    #[serde(default)]
+    pub try_it: Option<TryIt>,
+    #[serde(default)]
+    pub question: Option<Question>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TryIt {
+    /// The button's text.
+    pub label: String,
+    pub change: Change,
+}
+
+/// A change to the lesson's pipeline.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub enum Change {
+    /// A file source's watermark delay.
+    WatermarkDelay { node: String, ms: u64 },
+    /// A window's allowed lateness.
+    AllowedLateness { node: String, ms: u64 },
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub ask: String,
+    pub answer: Answer,
+    /// Shown once answered right: what the answer means.
+    #[serde(default)]
+    pub explain: String,
+}
+
+/// Why a lesson file cannot be used, naming the file.
+pub fn load(path: &Path) -> Result<Lesson, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the lesson {}: {e}", path.display()))?;
+    let options = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES);
+    let lesson: Lesson = options.from_str(&text).map_err(|e| {
+        format!(
+            "the lesson {} is not valid: line {}, column {}: {}",
+            path.display(),
+            e.span.start.line,
+            e.span.start.col,
+            e.code
+        )
+    })?;
+    if lesson.steps.is_empty() {
+        return Err(format!("the lesson {} has no steps", path.display()));
+    }
+    Ok(lesson)
+}
+
+impl Lesson {
+    /// The pipeline's path: beside the lesson file.
+    pub fn pipeline_path(&self, lesson_path: &Path) -> PathBuf {
+        lesson_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&self.pipeline)
+    }
+
+    /// The window the timeline draws at step `step`: the last one a step up to it named.
+    pub fn window_at(&self, step: usize) -> &str {
+        self.steps
+            .iter()
+            .take(step + 1)
+            .rev()
+            .find_map(|s| s.window.as_deref())
+            .unwrap_or(&self.window)
+    }
+
+    /// The source the timeline follows at step `step`.
+    pub fn source_at(&self, step: usize) -> &str {
+        self.steps
+            .iter()
+            .take(step + 1)
+            .rev()
+            .find_map(|s| s.source.as_deref())
+            .unwrap_or(&self.source)
+    }
+
+    /// Nodes the lesson names that the pipeline lacks, in words; empty when all are there.
+    pub fn missing_nodes(&self, spec: &engine::PipelineSpec) -> Vec<String> {
+        let has = |id: &str| spec.nodes.iter().any(|n| n.id == id);
+        let mut named: Vec<&str> = vec![&self.source, &self.window];
+        for step in &self.steps {
+            named.extend(step.highlight.iter().map(String::as_str));
+            named.extend(step.window.as_deref());
+            named.extend(step.source.as_deref());
+            if let Some(t) = &step.try_it {
+                named.push(t.change.node());
+            }
+        }
+        let mut missing: Vec<String> = named
+            .into_iter()
+            .filter(|id| !has(id))
+            .map(str::to_string)
+            .collect();
+        missing.dedup();
+        missing
+    }
+}
+
+impl Change {
+    pub fn node(&self) -> &str {
+        match self {
+            Change::WatermarkDelay { node, .. } | Change::AllowedLateness { node, .. } => node,
+        }
+    }
+
+    /// Makes the change in `spec`; false when the node is not of the kind the change needs.
+    pub fn apply(&self, spec: &mut engine::PipelineSpec) -> bool {
+        use engine::spec::NodeKind;
+        let Some(node) = spec.nodes.iter_mut().find(|n| n.id == self.node()) else {
+            return false;
+        };
+        match (self, &mut node.kind) {
+            (Change::WatermarkDelay { ms, .. }, NodeKind::FileSource(c)) => {
+                c.watermark_delay_ms = *ms;
+                true
+            }
+            (Change::AllowedLateness { ms, .. }, NodeKind::Window(c)) => {
+                c.allowed_lateness_ms = *ms;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether `path` names a lesson (`*.lesson.ron`) rather than a pipeline.
+pub fn is_lesson_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".lesson.ron"))
+}
+
+/// The lessons in a folder, by file name (which starts with the lesson's number).
+pub fn list(folder: &Path) -> Vec<(PathBuf, Result<Lesson, String>)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| is_lesson_file(p))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|p| (p.clone(), load(&p))).collect()
+}

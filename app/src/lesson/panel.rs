@@ -1,0 +1,245 @@
+//! The lesson browser beside the canvas: the list of lessons, then one lesson's steps with
+//! their text, the change to try and the question, checked against the run.
+
+use std::path::{Path, PathBuf};
+
+use egui::{RichText, Ui};
+
+use super::answer::Check;
+use super::run::TracedRun;
+use super::timeline_view::Playback;
+use super::{Change, Lesson, SourceRows};
+
+/// What the browser asks the window to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LessonAction {
+    Open(PathBuf),
+    /// Back to the list.
+    Close,
+    Apply(Change),
+    /// The step shown changed (its highlights and window may differ).
+    StepChanged,
+}
+
+/// The lesson open in the browser, with the learner's progress.
+pub struct OpenLesson {
+    pub path: PathBuf,
+    pub lesson: Lesson,
+    pub step: usize,
+    /// The answer typed or picked at each step, and its check.
+    pub answers: Vec<String>,
+    pub checks: Vec<Option<Check>>,
+    pub shown_answer: Vec<bool>,
+    /// The last traced run of the canvas's pipeline.
+    pub run: Option<TracedRun>,
+    pub playback: Playback,
+    /// The source's rows, as the learner edited them on the timeline.
+    pub rows: Option<SourceRows>,
+    /// Why the rows cannot be edited, if they cannot.
+    pub rows_error: Option<String>,
+    /// The learner moved a row since the last run started.
+    pub rows_changed: bool,
+}
+
+impl OpenLesson {
+    pub fn new(path: PathBuf, lesson: Lesson) -> Self {
+        let steps = lesson.steps.len();
+        OpenLesson {
+            path,
+            lesson,
+            step: 0,
+            answers: vec![String::new(); steps],
+            checks: vec![None; steps],
+            shown_answer: vec![false; steps],
+            run: None,
+            playback: Playback::default(),
+            rows: None,
+            rows_error: None,
+            rows_changed: false,
+        }
+    }
+
+    pub fn window(&self) -> &str {
+        self.lesson.window_at(self.step)
+    }
+
+    pub fn highlights(&self) -> &[String] {
+        &self.lesson.steps[self.step].highlight
+    }
+
+    pub fn go_to(&mut self, step: usize) {
+        self.step = step.min(self.lesson.steps.len() - 1);
+    }
+
+    /// Checks the answer given at the current step against the last run.
+    pub fn check(&mut self) {
+        let step = self.step;
+        let (Some(question), Some(timeline)) = (
+            self.lesson.steps[step].question.as_ref(),
+            self.run.as_ref().and_then(TracedRun::timeline),
+        ) else {
+            return;
+        };
+        self.checks[step] = Some(question.answer.check(&self.answers[step], timeline));
+    }
+}
+
+/// The browser: the lessons found, and the one open.
+#[derive(Default)]
+pub struct LessonBrowser {
+    pub folder: Option<PathBuf>,
+    pub open: Option<OpenLesson>,
+    /// Text and timeline drawn larger, for a projector.
+    pub large: bool,
+}
+
+impl LessonBrowser {
+    pub fn ui(&mut self, ui: &mut Ui) -> Option<LessonAction> {
+        let scale = if self.large { 1.35 } else { 1.0 };
+        match &mut self.open {
+            None => list_ui(ui, self.folder.as_deref()),
+            Some(open) => lesson_ui(ui, open, scale),
+        }
+    }
+}
+
+fn list_ui(ui: &mut Ui, folder: Option<&Path>) -> Option<LessonAction> {
+    ui.heading("Lessons");
+    ui.label("Each lesson runs a real pipeline and shows what the engine did, row by row.");
+    ui.add_space(6.0);
+    let Some(folder) = folder else {
+        ui.label("No lessons folder was found beside the examples.");
+        return None;
+    };
+    let mut action = None;
+    for (path, lesson) in super::list(folder) {
+        ui.separator();
+        match lesson {
+            Ok(lesson) => {
+                ui.label(RichText::new(&lesson.title).strong());
+                ui.label(&lesson.summary);
+                if ui
+                    .button("Start")
+                    .on_hover_text(format!("Opens {}", lesson.pipeline))
+                    .clicked()
+                {
+                    action = Some(LessonAction::Open(path));
+                }
+            }
+            Err(message) => {
+                ui.colored_label(ui.visuals().error_fg_color, message);
+            }
+        }
+    }
+    action
+}
+
+fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, scale: f32) -> Option<LessonAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui.button("⏴ All lessons").clicked() {
+            action = Some(LessonAction::Close);
+        }
+    });
+    ui.heading(RichText::new(&open.lesson.title).size(18.0 * scale));
+    let steps = open.lesson.steps.len();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Step {} of {steps}", open.step + 1)).weak());
+        if ui
+            .add_enabled(open.step > 0, egui::Button::new("⏴ Back"))
+            .clicked()
+        {
+            open.go_to(open.step - 1);
+            action = Some(LessonAction::StepChanged);
+        }
+        if ui
+            .add_enabled(open.step + 1 < steps, egui::Button::new("Next ⏵"))
+            .clicked()
+        {
+            open.go_to(open.step + 1);
+            action = Some(LessonAction::StepChanged);
+        }
+    });
+    ui.add_space(4.0);
+    let step = open.lesson.steps[open.step].clone();
+    ui.label(RichText::new(&step.text).size(14.0 * scale));
+    if !step.highlight.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "Outlined on the canvas: {}",
+                step.highlight.join(", ")
+            ))
+            .weak(),
+        );
+    }
+    if let Some(try_it) = &step.try_it
+        && ui.button(&try_it.label).clicked()
+    {
+        action = Some(LessonAction::Apply(try_it.change.clone()));
+    }
+    let timeline = open.run.as_ref().and_then(TracedRun::timeline).cloned();
+    if let Some(question) = &step.question {
+        ui.add_space(8.0);
+        ui.label(RichText::new(&question.ask).strong().size(14.0 * scale));
+        let i = open.step;
+        match timeline.as_ref().and_then(|t| question.answer.choices(t)) {
+            Some(choices) => {
+                for choice in choices {
+                    ui.radio_value(&mut open.answers[i], choice.clone(), choice);
+                }
+            }
+            None => {
+                let field = ui
+                    .horizontal(|ui| {
+                        ui.label("Your answer");
+                        let field = ui.add(
+                            egui::TextEdit::singleline(&mut open.answers[i])
+                                .hint_text("a number")
+                                .desired_width(120.0),
+                        );
+                        crate::editor::form::named(ui, field, "Your answer")
+                    })
+                    .inner;
+                if field.lost_focus() && ui.input(|inp| inp.key_pressed(egui::Key::Enter)) {
+                    open.check();
+                }
+            }
+        }
+        ui.horizontal(|ui| {
+            let ready = timeline.is_some() && !open.answers[i].trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Check")).clicked() {
+                open.check();
+            }
+            if open.checks[i].is_some() && ui.button("Show the answer").clicked() {
+                open.shown_answer[i] = true;
+            }
+        });
+        match &open.checks[i] {
+            Some(Check::Right) => {
+                ui.colored_label(
+                    crate::editor::theme::running_color(ui.visuals().dark_mode),
+                    "✔ Right: that is what the run did.",
+                );
+                if !question.explain.is_empty() {
+                    ui.label(&question.explain);
+                }
+            }
+            Some(Check::Wrong { expected }) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    "✘ Not what the run did. Look at the timeline and try again.",
+                );
+                if open.shown_answer[i] {
+                    ui.label(format!("The run says: {expected}."));
+                }
+            }
+            None => {}
+        }
+    }
+    ui.label(
+        RichText::new("Keys: Page Down / Page Up for steps; Space plays, ← → step the timeline.")
+            .weak()
+            .small(),
+    );
+    action
+}

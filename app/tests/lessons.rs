@@ -1,0 +1,384 @@
+//! The lessons: each runs on the engine as the learner would take it, step by step, and
+//! every fact its text states is checked against the run. Then the lesson browser and the
+//! timeline are driven through their widgets.
+
+use std::path::{Path, PathBuf};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use engine::PipelineSpec;
+use engine::spec::NodeKind;
+use engine::types::parse_timestamp;
+use streamlab::editor::Editor;
+use streamlab::lesson::timeline::{Fate, Timeline};
+use streamlab::lesson::{self, run_traced};
+
+fn lessons_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../saved-graphs/lessons")
+}
+
+fn at(time: &str) -> i64 {
+    parse_timestamp(&format!("2026-01-01 {time}")).unwrap()
+}
+
+/// A lesson taken step by step: each step's change made, as its button does, then the run.
+struct Taken {
+    /// The timeline at each step, and the answer its question expects.
+    steps: Vec<(Timeline, Option<String>)>,
+}
+
+fn take(file: &str) -> Taken {
+    let path = lessons_dir().join(file);
+    let lesson = lesson::load(&path).unwrap();
+    let pipeline = lesson.pipeline_path(&path);
+    let mut spec: PipelineSpec = engine::spec::load_file(&pipeline).unwrap();
+    assert!(lesson.missing_nodes(&spec).is_empty(), "{file}");
+    let mut steps = Vec::new();
+    for (i, step) in lesson.steps.iter().enumerate() {
+        if let Some(t) = &step.try_it {
+            assert!(t.change.apply(&mut spec), "{file} step {}", i + 1);
+        }
+        let outcome = run_traced(
+            &spec,
+            pipeline.parent().unwrap(),
+            lesson.source_at(i),
+            lesson.window_at(i),
+        )
+        .unwrap_or_else(|e| panic!("{file} step {}: {e}", i + 1));
+        let expected = step
+            .question
+            .as_ref()
+            .map(|q| q.answer.expected(&outcome.timeline));
+        steps.push((outcome.timeline, expected));
+    }
+    Taken { steps }
+}
+
+/// Rows (from 1) with each fate.
+fn rows_that(timeline: &Timeline, fate: Fate) -> Vec<usize> {
+    timeline
+        .arrivals
+        .iter()
+        .filter(|a| a.fate == fate)
+        .map(|a| a.index + 1)
+        .collect()
+}
+
+fn answers(taken: &Taken) -> Vec<Option<&str>> {
+    taken.steps.iter().map(|(_, a)| a.as_deref()).collect()
+}
+
+#[test]
+fn every_lesson_in_the_folder_loads_and_runs() {
+    let found = lesson::list(&lessons_dir());
+    assert!(found.len() >= 3, "{found:?}");
+    for (path, lesson) in found {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        lesson.unwrap_or_else(|e| panic!("{e}"));
+        take(&name);
+    }
+}
+
+#[test]
+fn the_watermark_lesson_says_what_its_run_does() {
+    let taken = take("3-watermarks.lesson.ron");
+    assert_eq!(
+        answers(&taken),
+        [None, Some("10:00:00–10:00:10"), Some("2"), Some("0"), None]
+    );
+    let (two_seconds, _) = &taken.steps[1];
+    assert_eq!(two_seconds.arrivals.len(), 20, "20 readings");
+    // "look at rows 7 and 12": both arrive after later readings.
+    for row in [7, 12] {
+        let a = &two_seconds.arrivals[row - 1];
+        assert!(
+            two_seconds.arrivals[..row - 1]
+                .iter()
+                .any(|b| b.event_time > a.event_time)
+        );
+    }
+    let first = two_seconds.firing_order()[0];
+    assert_eq!(first.fired_at, 6, "fires after row 6");
+    assert_eq!(two_seconds.arrivals[5].event_time, at("10:00:12"));
+    assert_eq!(two_seconds.watermark_at(6), Some(at("10:00:10")));
+    assert_eq!(rows_that(two_seconds, Fate::Dropped), [7, 15]);
+    assert_eq!(two_seconds.arrivals[6].event_time, at("10:00:09"));
+    assert_eq!(two_seconds.arrivals[14].event_time, at("10:00:19"));
+    assert_eq!(two_seconds.watermark_at(14), Some(at("10:00:25")));
+    let (ten_seconds, _) = &taken.steps[3];
+    assert_eq!(ten_seconds.firing_order()[0].fired_at, 11, "after row 11");
+    assert_eq!(ten_seconds.late().count(), 0);
+}
+
+#[test]
+fn the_late_data_lesson_says_what_its_run_does() {
+    let taken = take("4-late-data.lesson.ron");
+    assert_eq!(answers(&taken), [Some("4"), Some("4"), Some("1")]);
+    let (no_lateness, _) = &taken.steps[0];
+    assert_eq!(rows_that(no_lateness, Fate::ToLateOutput), [7, 12, 15, 17]);
+    let times: Vec<i64> = [7, 12, 15, 17]
+        .iter()
+        .map(|r| no_lateness.arrivals[r - 1].event_time)
+        .collect();
+    assert_eq!(
+        times,
+        ["10:00:09", "10:00:13", "10:00:19", "10:00:26"].map(at)
+    );
+    let (ten_seconds, _) = &taken.steps[1];
+    assert_eq!(rows_that(ten_seconds, Fate::Updated), [7, 12, 15, 17]);
+    let updated_twice: Vec<_> = ten_seconds
+        .windows
+        .iter()
+        .filter(|w| w.updated_at.len() == 2)
+        .collect();
+    assert_eq!(updated_twice.len(), 1);
+    assert_eq!(
+        (updated_twice[0].start, updated_twice[0].end),
+        (at("10:00:10"), at("10:00:20"))
+    );
+    assert_eq!(updated_twice[0].updated_at, [12, 15], "by rows 12 and 15");
+    let (five_seconds, _) = &taken.steps[2];
+    assert_eq!(rows_that(five_seconds, Fate::ToLateOutput), [15]);
+    assert_eq!(five_seconds.watermark_at(14), Some(at("10:00:27")));
+}
+
+#[test]
+fn the_windows_lesson_says_what_its_run_does() {
+    let taken = take("5-windows.lesson.ron");
+    assert_eq!(
+        answers(&taken),
+        [Some("4"), Some("2"), Some("09:59:55–10:00:05"), Some("2")]
+    );
+    let (tumbling, _) = &taken.steps[0];
+    assert_eq!(tumbling.late().count(), 0, "no reading is late here");
+    for a in &tumbling.arrivals {
+        let windows = tumbling
+            .windows
+            .iter()
+            .filter(|w| w.members(&tumbling.arrivals).any(|m| m.index == a.index))
+            .count();
+        assert_eq!(windows, 1, "each reading in exactly one tumbling window");
+    }
+    let (sliding, _) = &taken.steps[2];
+    let first = sliding.firing_order()[0];
+    assert_eq!(first.fired_at, 10, "after row 10");
+    assert_eq!(sliding.arrivals[9].event_time, at("10:00:17"));
+    let (sessions, _) = &taken.steps[3];
+    let spans: Vec<(i64, i64, usize)> = sessions
+        .windows
+        .iter()
+        .map(|w| (w.start, w.end, w.members(&sessions.arrivals).count()))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (at("10:00:01"), at("10:00:30"), 16),
+            (at("10:00:31"), at("10:00:41"), 4)
+        ]
+    );
+}
+
+#[test]
+fn a_dragged_row_runs_again_from_an_edited_copy() {
+    let path = lessons_dir().join("watermarks.ron");
+    let spec = engine::spec::load_file(&path).unwrap();
+    let dir = path.parent().unwrap();
+    let mut rows = lesson::SourceRows::read(&spec, dir, "readings").unwrap();
+    // Row 7 (10:00:09) dragged to arrive first: it is no longer late.
+    rows.move_row(6, 0);
+    let edited = rows.spec_for_run(&spec).unwrap();
+    let outcome = run_traced(&edited, dir, "readings", "per_10s").unwrap();
+    assert_eq!(outcome.timeline.arrivals[0].event_time, at("10:00:09"));
+    assert_eq!(rows_that(&outcome.timeline, Fate::Dropped), [15]);
+    // And a reading moved to 10:00:01 after the first window fired is late.
+    rows.set_event_time(10, at("10:00:01"));
+    let edited = rows.spec_for_run(&spec).unwrap();
+    let outcome = run_traced(&edited, dir, "readings", "per_10s").unwrap();
+    assert_eq!(rows_that(&outcome.timeline, Fate::Dropped), [11, 15]);
+}
+
+#[test]
+fn a_timeline_of_a_window_in_another_thread_is_refused_with_the_reason() {
+    let path = lessons_dir().join("watermarks.ron");
+    let mut spec = engine::spec::load_file(&path).unwrap();
+    spec.job.batch_size = 4;
+    let error = run_traced(&spec, path.parent().unwrap(), "readings", "per_10s").unwrap_err();
+    assert!(error.contains("batch size 1"), "{error}");
+    let error = run_traced(&spec, path.parent().unwrap(), "readings", "results").unwrap_err();
+    assert!(error.contains("is not a Window"), "{error}");
+    if let NodeKind::FileSource(c) = &mut spec.nodes[0].kind {
+        c.path = "missing.csv".into();
+    }
+    let error = run_traced(&spec, path.parent().unwrap(), "readings", "per_10s").unwrap_err();
+    assert!(error.contains("missing.csv"), "{error}");
+}
+
+// ----- the lesson browser, driven through its widgets -----
+
+fn harness() -> Harness<'static, Editor> {
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, editor: &mut Editor| editor.ui(ui), Editor::new(None));
+    harness.run();
+    harness
+}
+
+fn shows(harness: &Harness<'_, Editor>, text: &str) -> bool {
+    harness.root().children_recursive().any(|n| {
+        let node = n.accesskit_node();
+        node.value().is_some_and(|v| v.contains(text))
+            || node.label().is_some_and(|l| l.contains(text))
+    })
+}
+
+fn click_button(harness: &mut Harness<'_, Editor>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.run();
+}
+
+/// Runs frames until the lesson's traced run has ended.
+fn wait_for_run(harness: &mut Harness<'_, Editor>) {
+    for _ in 0..500 {
+        harness.run_steps(2);
+        let done = harness
+            .state()
+            .open_lesson()
+            .and_then(|l| l.run.as_ref())
+            .is_some_and(|r| !r.is_running());
+        if done {
+            harness.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the lesson's run did not end");
+}
+
+fn answer(harness: &mut Harness<'_, Editor>, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, "Your answer")
+        .click();
+    harness.run();
+    let typed = harness.state().open_lesson().unwrap().step;
+    harness.state_mut().open_lesson_mut().unwrap().answers[typed].clear();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Your answer")
+        .type_text(text);
+    harness.run();
+}
+
+#[test]
+fn a_learner_opens_a_lesson_steps_through_it_and_answers_wrong_then_right() {
+    let mut harness = harness();
+    click_button(&mut harness, "🎓 Lessons");
+    assert!(shows(&harness, "3. Watermarks and out-of-order events"));
+    // The first lesson's Start.
+    harness
+        .get_all_by_role_and_label(Role::Button, "Start")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    wait_for_run(&mut harness);
+    assert!(shows(&harness, "Step 1 of 5"));
+    assert_eq!(harness.state().spec().name, "lesson-watermarks");
+    assert!(shows(&harness, "Timeline of per_10s"));
+    assert!(shows(&harness, "after row 0 of 20"));
+    click_button(&mut harness, "▶|");
+    assert!(shows(&harness, "after row 1 of 20"));
+    click_button(&mut harness, "⏭");
+    assert!(shows(&harness, "all 20 rows, then the end of input"));
+
+    click_button(&mut harness, "Next ⏵");
+    assert!(shows(&harness, "Which window fires first?"));
+    assert_eq!(
+        harness.state().open_lesson().unwrap().highlights(),
+        ["readings", "per_10s"]
+    );
+    harness
+        .get_by_role_and_label(Role::RadioButton, "10:00:10–10:00:20")
+        .click();
+    harness.run();
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Not what the run did"));
+    click_button(&mut harness, "Show the answer");
+    assert!(shows(&harness, "The run says: 10:00:00–10:00:10."));
+    harness
+        .get_by_role_and_label(Role::RadioButton, "10:00:00–10:00:10")
+        .click();
+    harness.run();
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Right: that is what the run did."));
+
+    click_button(&mut harness, "Next ⏵");
+    answer(&mut harness, "3");
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Not what the run did"));
+    answer(&mut harness, "2");
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Right"));
+
+    // The change to try is an edit of the canvas: the run follows it, and so does the answer.
+    click_button(&mut harness, "Next ⏵");
+    click_button(&mut harness, "Set the watermark delay to 10 s");
+    wait_for_run(&mut harness);
+    let spec = harness.state().spec();
+    let Some(NodeKind::FileSource(source)) = spec
+        .nodes
+        .iter()
+        .find(|n| n.id == "readings")
+        .map(|n| &n.kind)
+    else {
+        panic!("no readings source");
+    };
+    assert_eq!(source.watermark_delay_ms, 10_000);
+    answer(&mut harness, "2");
+    click_button(&mut harness, "Check");
+    assert!(
+        shows(&harness, "Not what the run did"),
+        "2 was right only at 2 s"
+    );
+    answer(&mut harness, "0");
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Right"));
+
+    click_button(&mut harness, "⏴ All lessons");
+    assert!(shows(&harness, "4. Late data"));
+    click_button(&mut harness, "🎓 Lessons");
+    assert!(!harness.state().in_lessons());
+    assert!(
+        shows(&harness, "Problems"),
+        "the designer's own panels are back"
+    );
+}
+
+#[test]
+fn the_keyboard_steps_a_lesson_and_its_timeline() {
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .start_lesson(&lessons_dir().join("4-late-data.lesson.ron"));
+    harness.run();
+    wait_for_run(&mut harness);
+    for _ in 0..3 {
+        harness.key_press(egui::Key::ArrowRight);
+        harness.run();
+    }
+    assert!(shows(&harness, "after row 3 of 20"));
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    assert!(shows(&harness, "after row 2 of 20"));
+    harness.key_press(egui::Key::PageDown);
+    harness.run();
+    assert!(shows(&harness, "Step 2 of 3"));
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(3);
+    assert!(harness.state().open_lesson().unwrap().playback.playing);
+    harness.run_steps(60);
+    assert!(
+        harness.state().open_lesson().unwrap().playback.step > 2,
+        "playing moves on at 2 rows a second"
+    );
+}
