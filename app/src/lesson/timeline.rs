@@ -145,7 +145,8 @@ impl Timeline {
     }
 }
 
-/// Why a trace cannot be read as a timeline.
+/// Reads the timeline of `window`, fed by `source`, from a run's trace; the error says why
+/// the trace cannot be read so (a node missing or with problems, a run that was not causal).
 pub fn read(
     spec: &PipelineSpec,
     analysis: &Analysis,
