@@ -3,9 +3,13 @@
 //! change of the pipeline or of the rows on the timeline runs it again, traced.
 
 use egui::{Key, RichText, Ui};
+use engine::PipelineSpec;
 
 use super::Editor;
-use crate::lesson::{self, LessonAction, LessonBrowser, OpenLesson, SourceRows, TracedRun};
+use crate::lesson::curve::CurveRun;
+use crate::lesson::{
+    self, LessonAction, LessonBrowser, LessonView, OpenLesson, SourceRows, TracedRun,
+};
 
 /// The zoom of the whole window with large text on, for a projector.
 const LARGE_ZOOM: f32 = 1.4;
@@ -60,9 +64,11 @@ impl Editor {
             return;
         }
         let mut open = OpenLesson::new(path.to_path_buf(), lesson);
-        match SourceRows::read(&spec, &self.base_dir(), &open.lesson.source) {
-            Ok(rows) => open.rows = Some(rows),
-            Err(message) => open.rows_error = Some(message),
+        if let Some(source) = open.lesson.source_at(0) {
+            match SourceRows::read(&spec, &self.base_dir(), source) {
+                Ok(rows) => open.rows = Some(rows),
+                Err(message) => open.rows_error = Some(message),
+            }
         }
         if let Some(browser) = &mut self.lessons {
             browser.open = Some(open);
@@ -77,7 +83,15 @@ impl Editor {
 
     /// Makes a step's change, as an edit of the canvas (so Undo takes it back).
     pub fn apply_lesson_change(&mut self, change: &lesson::Change) {
-        let Some(node) = self.doc.find(change.node()) else {
+        let Some(id) = change.node() else {
+            let mut spec = self.spec();
+            if change.apply(&mut spec) {
+                self.doc.job = spec.job;
+                self.focused = None;
+            }
+            return;
+        };
+        let Some(node) = self.doc.find(id) else {
             return;
         };
         let mut spec = engine::PipelineSpec {
@@ -127,15 +141,37 @@ impl Editor {
         let Some(open) = self.open_lesson_mut() else {
             return;
         };
-        let window = open.window().to_string();
-        let source = open.lesson.source_at(open.step).to_string();
+        let same_pipeline = |run: &PipelineSpec| {
+            run.nodes == spec.nodes && run.edges == spec.edges && run.job == spec.job
+        };
+        if let LessonView::LatencyCurve {
+            batch_sizes,
+            seconds,
+        } = &open.lesson.view
+        {
+            let stale = open
+                .curve
+                .as_ref()
+                .is_none_or(|c| !c.is_running() && !same_pipeline(&c.spec));
+            if stale {
+                open.curve = Some(CurveRun::start(
+                    spec.clone(),
+                    base_dir,
+                    batch_sizes.clone(),
+                    *seconds,
+                ));
+            }
+            return;
+        }
+        let (Some(window), Some(source)) = (
+            open.window().map(str::to_string),
+            open.lesson.source_at(open.step).map(str::to_string),
+        ) else {
+            return;
+        };
         let edited = open.rows.as_ref().is_some_and(SourceRows::is_edited);
         let same = |run: &TracedRun| {
-            run.window == window
-                && run.source == source
-                && run.spec.nodes == spec.nodes
-                && run.spec.edges == spec.edges
-                && run.spec.job == spec.job
+            run.window == window && run.source == source && same_pipeline(&run.spec)
         };
         if let Some(run) = &mut open.run {
             run.poll();
@@ -164,120 +200,18 @@ impl Editor {
         }
     }
 
-    /// The timeline, in the bottom panel's place.
-    pub(super) fn timeline_panel(&mut self, ui: &mut Ui) {
+    /// The timeline or the measured curve, in the bottom panel's place.
+    pub(super) fn lesson_view_panel(&mut self, ui: &mut Ui) {
         ui.set_min_height(ui.available_height());
-        // Keys go to a focused widget (Space presses a button, arrows move focus) first.
-        let typing = ui.ctx().memory(|m| m.focused().is_some());
         let Some(open) = self.open_lesson_mut() else {
             ui.heading("Event-time timeline");
             ui.label("Start a lesson on the left: its run is drawn here, row by row.");
             return;
         };
-        let window = open.window().to_string();
-        let Some(run) = &open.run else {
-            return;
-        };
-        let running = run.is_running();
-        if running {
-            // The run ends on its own thread: look again shortly.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(20));
-        }
-        let outcome = run.outcome.clone();
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(format!("Timeline of {window}")).strong());
-            if running {
-                ui.spinner();
-            }
-        });
-        let timeline = match outcome {
-            Some(Ok(outcome)) => outcome.timeline,
-            Some(Err(message)) => {
-                ui.colored_label(ui.visuals().error_fg_color, message);
-                return;
-            }
-            None => return,
-        };
-        let playback = &mut open.playback;
-        playback.step = playback.step.min(timeline.end_step());
-        if !typing {
-            ui.input(|i| {
-                if i.key_pressed(Key::Space) {
-                    playback.toggle(&timeline);
-                }
-                if i.key_pressed(Key::ArrowRight) {
-                    playback.step_forward(&timeline);
-                }
-                if i.key_pressed(Key::ArrowLeft) {
-                    playback.step_back();
-                }
-                if i.key_pressed(Key::End) {
-                    playback.step = timeline.end_step();
-                }
-            });
-        }
-        ui.horizontal(|ui| {
-            if ui.button("⏮").on_hover_text("Back to the start").clicked() {
-                playback.step = 0;
-                playback.playing = false;
-            }
-            if ui.button("◀").on_hover_text("One row back (←)").clicked() {
-                playback.step_back();
-            }
-            let play = if playback.playing {
-                "⏸ Pause"
-            } else {
-                "▶ Play"
-            };
-            if ui
-                .button(play)
-                .on_hover_text("Play the run (Space)")
-                .clicked()
-            {
-                playback.toggle(&timeline);
-            }
-            if ui.button("▶|").on_hover_text("One row on (→)").clicked() {
-                playback.step_forward(&timeline);
-            }
-            if ui
-                .button("⏭")
-                .on_hover_text("To the end of input (End)")
-                .clicked()
-            {
-                playback.step = timeline.end_step();
-                playback.playing = false;
-            }
-            ui.add(
-                egui::Slider::new(&mut playback.rows_per_second, 0.5..=20.0)
-                    .logarithmic(true)
-                    .suffix(" rows/s")
-                    .text("speed"),
-            );
-            let rows = timeline.arrivals.len();
-            let at = if playback.step >= timeline.end_step() {
-                format!("all {rows} rows, then the end of input")
-            } else {
-                format!("after row {} of {rows}", playback.step)
-            };
-            ui.label(at);
-        });
-        let dt = ui.input(|i| i.stable_dt).min(0.1);
-        if playback.advance(dt, &timeline) {
-            ui.ctx().request_repaint();
-        }
-        if let Some(message) = &open.rows_error {
-            ui.label(RichText::new(message).weak());
-        }
-        let shown = open.playback.clone();
-        let dropped = egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| lesson::show_timeline(ui, &timeline, &shown, 1.0))
-            .inner;
-        if let (Some(d), Some(rows)) = (dropped, &mut open.rows) {
-            rows.set_event_time(d.row, d.event_time);
-            rows.move_row(d.row, d.arrival);
-            open.rows_changed = true;
+        if let Some(curve) = &open.curve {
+            curve_panel(ui, curve);
+        } else {
+            timeline_panel(ui, open);
         }
     }
 
@@ -296,4 +230,133 @@ impl Editor {
             open.go_to(open.step.saturating_sub(1));
         }
     }
+}
+
+/// The timeline of the lesson's last traced run, with its playback controls.
+fn timeline_panel(ui: &mut Ui, open: &mut OpenLesson) {
+    // Keys go to a focused widget (Space presses a button, arrows move focus) first.
+    let typing = ui.ctx().memory(|m| m.focused().is_some());
+    let window = open.window().unwrap_or_default().to_string();
+    let Some(run) = &open.run else {
+        return;
+    };
+    let running = run.is_running();
+    if running {
+        // The run ends on its own thread: look again shortly.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(20));
+    }
+    let outcome = run.outcome.clone();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Timeline of {window}")).strong());
+        if running {
+            ui.spinner();
+        }
+    });
+    let timeline = match outcome {
+        Some(Ok(outcome)) => outcome.timeline,
+        Some(Err(message)) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+            return;
+        }
+        None => return,
+    };
+    let playback = &mut open.playback;
+    playback.step = playback.step.min(timeline.end_step());
+    if !typing {
+        ui.input(|i| {
+            if i.key_pressed(Key::Space) {
+                playback.toggle(&timeline);
+            }
+            if i.key_pressed(Key::ArrowRight) {
+                playback.step_forward(&timeline);
+            }
+            if i.key_pressed(Key::ArrowLeft) {
+                playback.step_back();
+            }
+            if i.key_pressed(Key::End) {
+                playback.step = timeline.end_step();
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        if ui.button("⏮").on_hover_text("Back to the start").clicked() {
+            playback.step = 0;
+            playback.playing = false;
+        }
+        if ui.button("◀").on_hover_text("One row back (←)").clicked() {
+            playback.step_back();
+        }
+        let play = if playback.playing {
+            "⏸ Pause"
+        } else {
+            "▶ Play"
+        };
+        if ui
+            .button(play)
+            .on_hover_text("Play the run (Space)")
+            .clicked()
+        {
+            playback.toggle(&timeline);
+        }
+        if ui.button("▶|").on_hover_text("One row on (→)").clicked() {
+            playback.step_forward(&timeline);
+        }
+        if ui
+            .button("⏭")
+            .on_hover_text("To the end of input (End)")
+            .clicked()
+        {
+            playback.step = timeline.end_step();
+            playback.playing = false;
+        }
+        ui.add(
+            egui::Slider::new(&mut playback.rows_per_second, 0.5..=20.0)
+                .logarithmic(true)
+                .suffix(" rows/s")
+                .text("speed"),
+        );
+        let rows = timeline.arrivals.len();
+        let at = if playback.step >= timeline.end_step() {
+            format!("all {rows} rows, then the end of input")
+        } else {
+            format!("after row {} of {rows}", playback.step)
+        };
+        ui.label(at);
+    });
+    let dt = ui.input(|i| i.stable_dt).min(0.1);
+    if playback.advance(dt, &timeline) {
+        ui.ctx().request_repaint();
+    }
+    if let Some(message) = &open.rows_error {
+        ui.label(RichText::new(message).weak());
+    }
+    let shown = open.playback.clone();
+    let dropped = egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| lesson::show_timeline(ui, &timeline, &shown, 1.0))
+        .inner;
+    if let (Some(d), Some(rows)) = (dropped, &mut open.rows) {
+        rows.set_event_time(d.row, d.event_time);
+        rows.move_row(d.row, d.arrival);
+        open.rows_changed = true;
+    }
+}
+
+/// The measured curve of the lesson's pipeline, point by point.
+fn curve_panel(ui: &mut Ui, curve: &CurveRun) {
+    ui.label(RichText::new("Latency against throughput, measured").strong());
+    let points = curve.points();
+    let measuring = if curve.is_running() {
+        // Measurements end on their own thread: look again shortly.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+        curve.batch_sizes.get(points.len()).copied()
+    } else {
+        None
+    };
+    if let Some(error) = curve.error() {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    lesson::show_curve(ui, &points, measuring);
 }

@@ -39,7 +39,7 @@ impl Editor {
                 .resizable(true)
                 .default_size(ui.available_height() * 0.55)
                 .min_size(160.0)
-                .show(ui, |ui| self.timeline_panel(ui));
+                .show(ui, |ui| self.lesson_view_panel(ui));
         } else {
             egui::Panel::bottom("bottom")
                 .resizable(true)

@@ -1,9 +1,19 @@
-//! A question's answer, read from the run's timeline, and the check of what the learner gave.
+//! A question's answer, read from the run (its timeline, or its measured curve), and the
+//! check of what the learner gave.
 
 use serde::Deserialize;
 
+use super::curve::{CurvePoint, best};
 use super::timeline::{Fate, Timeline, WindowBox};
 use crate::format::time_of_day;
+
+/// What a run shows, for a question to be answered from.
+#[derive(Clone, Copy, Debug)]
+pub enum Evidence<'a> {
+    Timeline(&'a Timeline),
+    /// The points measured so far (all of them once the measurements are done).
+    Curve(&'a [CurvePoint]),
+}
 
 /// What a question asks of the run.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -22,6 +32,12 @@ pub enum Answer {
     FirstWindow,
     /// How many windows the row that arrived `n`-th (from 1) was counted in.
     WindowsOfRow(usize),
+    /// After how many rows the first result came (the last row, when it came at the end).
+    FirstResultAfterRow,
+    /// The batch size with the lowest latency: picked from those measured.
+    LowestLatency,
+    /// The batch size with the highest throughput: picked from those measured.
+    HighestThroughput,
 }
 
 /// The learner's answer against the run's.
@@ -32,8 +48,23 @@ pub enum Check {
 }
 
 impl Answer {
-    /// The right answer on this run, as the learner would give it.
-    pub fn expected(&self, timeline: &Timeline) -> String {
+    /// The right answer on this run, as the learner would give it; `None` when the run
+    /// does not show it (a timeline question on a curve, a curve not measured yet).
+    pub fn expected(&self, evidence: Evidence) -> Option<String> {
+        match (self, evidence) {
+            (Answer::LowestLatency, Evidence::Curve(points)) => {
+                best(points).map(|(latency, _)| latency.to_string())
+            }
+            (Answer::HighestThroughput, Evidence::Curve(points)) => {
+                best(points).map(|(_, throughput)| throughput.to_string())
+            }
+            (Answer::LowestLatency | Answer::HighestThroughput, _) => None,
+            (_, Evidence::Timeline(timeline)) => Some(self.read_in_timeline(timeline)),
+            (_, Evidence::Curve(_)) => None,
+        }
+    }
+
+    fn read_in_timeline(&self, timeline: &Timeline) -> String {
         let count = |fate: fn(Fate) -> bool| {
             timeline
                 .arrivals
@@ -63,13 +94,22 @@ impl Answer {
                         .count()
                 })
                 .to_string(),
+            Answer::FirstResultAfterRow => timeline
+                .firing_order()
+                .first()
+                .map_or(0, |w| w.fired_at.min(timeline.arrivals.len()))
+                .to_string(),
+            Answer::LowestLatency | Answer::HighestThroughput => String::new(),
         }
     }
 
     /// The answers to pick from, for a question answered by picking; `None` for a number.
-    pub fn choices(&self, timeline: &Timeline) -> Option<Vec<String>> {
-        match self {
-            Answer::FirstWindow => {
+    pub fn choices(&self, evidence: Evidence) -> Option<Vec<String>> {
+        match (self, evidence) {
+            (Answer::LowestLatency | Answer::HighestThroughput, Evidence::Curve(points)) => {
+                Some(points.iter().map(|p| p.batch_size.to_string()).collect())
+            }
+            (Answer::FirstWindow, Evidence::Timeline(timeline)) => {
                 let mut windows: Vec<&WindowBox> = timeline.windows.iter().collect();
                 windows.sort_by_key(|w| (w.start, w.end));
                 let mut labels: Vec<String> = windows.into_iter().map(window_label).collect();
@@ -80,17 +120,18 @@ impl Answer {
         }
     }
 
-    pub fn check(&self, given: &str, timeline: &Timeline) -> Check {
-        let expected = self.expected(timeline);
-        let right = match self.choices(timeline) {
+    /// The check of `given`; `None` when the run cannot answer yet.
+    pub fn check(&self, given: &str, evidence: Evidence) -> Option<Check> {
+        let expected = self.expected(evidence)?;
+        let right = match self.choices(evidence) {
             Some(_) => given.trim() == expected,
             None => given.trim().parse::<u64>().ok() == expected.parse::<u64>().ok(),
         };
-        if right {
+        Some(if right {
             Check::Right
         } else {
             Check::Wrong { expected }
-        }
+        })
     }
 }
 

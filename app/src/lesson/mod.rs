@@ -4,6 +4,8 @@
 //! and a question whose answer is read from the run, so it holds after any edit.
 
 mod answer;
+pub mod curve;
+mod curve_view;
 mod data;
 mod panel;
 mod run;
@@ -15,7 +17,8 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 use serde::Deserialize;
 
-pub use answer::{Answer, Check};
+pub use answer::{Answer, Check, Evidence};
+pub use curve_view::show as show_curve;
 pub use data::SourceRows;
 pub use panel::{LessonAction, LessonBrowser, OpenLesson};
 pub use run::{TracedRun, run_traced};
@@ -30,11 +33,22 @@ pub struct Lesson {
     pub summary: String,
     /// The pipeline file, relative to the lesson file.
     pub pipeline: String,
-    /// The source whose rows the timeline draws.
-    pub source: String,
-    /// The window the timeline draws, until a step names another.
-    pub window: String,
+    /// What the bottom of the window shows of the pipeline's runs.
+    pub view: LessonView,
     pub steps: Vec<Step>,
+}
+
+/// What a lesson shows of its pipeline's runs.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub enum LessonView {
+    /// The event-time timeline of `window`, fed by `source` (until a step names others).
+    Timeline { source: String, window: String },
+    /// One run per batch size, each `seconds` long, paced and then as fast as it goes:
+    /// latency against throughput, point by point.
+    LatencyCurve {
+        batch_sizes: Vec<usize>,
+        seconds: f64,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -72,6 +86,8 @@ pub enum Change {
     WatermarkDelay { node: String, ms: u64 },
     /// A window's allowed lateness.
     AllowedLateness { node: String, ms: u64 },
+    /// The job's buffer timeout: how long a partly filled batch waits.
+    BufferTimeout { ms: u64 },
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -114,36 +130,38 @@ impl Lesson {
             .join(&self.pipeline)
     }
 
-    /// The window the timeline draws at step `step`: the last one a step up to it named.
-    pub fn window_at(&self, step: usize) -> &str {
-        self.steps
-            .iter()
-            .take(step + 1)
-            .rev()
-            .find_map(|s| s.window.as_deref())
-            .unwrap_or(&self.window)
+    /// The window the timeline draws at step `step`: the last one a step up to it named;
+    /// `None` when the lesson shows no timeline.
+    pub fn window_at(&self, step: usize) -> Option<&str> {
+        let LessonView::Timeline { window, .. } = &self.view else {
+            return None;
+        };
+        let mut named = self.steps.iter().take(step + 1).rev();
+        Some(named.find_map(|s| s.window.as_deref()).unwrap_or(window))
     }
 
     /// The source the timeline follows at step `step`.
-    pub fn source_at(&self, step: usize) -> &str {
-        self.steps
-            .iter()
-            .take(step + 1)
-            .rev()
-            .find_map(|s| s.source.as_deref())
-            .unwrap_or(&self.source)
+    pub fn source_at(&self, step: usize) -> Option<&str> {
+        let LessonView::Timeline { source, .. } = &self.view else {
+            return None;
+        };
+        let mut named = self.steps.iter().take(step + 1).rev();
+        Some(named.find_map(|s| s.source.as_deref()).unwrap_or(source))
     }
 
     /// Nodes the lesson names that the pipeline lacks, in words; empty when all are there.
     pub fn missing_nodes(&self, spec: &engine::PipelineSpec) -> Vec<String> {
         let has = |id: &str| spec.nodes.iter().any(|n| n.id == id);
-        let mut named: Vec<&str> = vec![&self.source, &self.window];
+        let mut named: Vec<&str> = match &self.view {
+            LessonView::Timeline { source, window } => vec![source, window],
+            LessonView::LatencyCurve { .. } => Vec::new(),
+        };
         for step in &self.steps {
             named.extend(step.highlight.iter().map(String::as_str));
             named.extend(step.window.as_deref());
             named.extend(step.source.as_deref());
-            if let Some(t) = &step.try_it {
-                named.push(t.change.node());
+            if let Some(node) = step.try_it.as_ref().and_then(|t| t.change.node()) {
+                named.push(node);
             }
         }
         let mut missing: Vec<String> = named
@@ -157,16 +175,28 @@ impl Lesson {
 }
 
 impl Change {
-    pub fn node(&self) -> &str {
+    /// The node it changes; `None` for a change of the job's settings.
+    pub fn node(&self) -> Option<&str> {
         match self {
-            Change::WatermarkDelay { node, .. } | Change::AllowedLateness { node, .. } => node,
+            Change::WatermarkDelay { node, .. } | Change::AllowedLateness { node, .. } => {
+                Some(node)
+            }
+            Change::BufferTimeout { .. } => None,
         }
     }
 
     /// Makes the change in `spec`; false when the node is not of the kind the change needs.
     pub fn apply(&self, spec: &mut engine::PipelineSpec) -> bool {
         use engine::spec::NodeKind;
-        let Some(node) = spec.nodes.iter_mut().find(|n| n.id == self.node()) else {
+        if let Change::BufferTimeout { ms } = self {
+            spec.job.buffer_timeout_ms = *ms;
+            return true;
+        }
+        let Some(node) = spec
+            .nodes
+            .iter_mut()
+            .find(|n| Some(n.id.as_str()) == self.node())
+        else {
             return false;
         };
         match (self, &mut node.kind) {

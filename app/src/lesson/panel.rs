@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
-use super::answer::Check;
+use super::answer::{Check, Evidence};
+use super::curve::CurveRun;
 use super::run::TracedRun;
 use super::timeline_view::Playback;
 use super::{Change, Lesson, SourceRows};
@@ -30,8 +31,10 @@ pub struct OpenLesson {
     pub answers: Vec<String>,
     pub checks: Vec<Option<Check>>,
     pub shown_answer: Vec<bool>,
-    /// The last traced run of the canvas's pipeline.
+    /// The last traced run of the canvas's pipeline (a lesson with a timeline).
     pub run: Option<TracedRun>,
+    /// The last measurements of the canvas's pipeline (a lesson with a latency curve).
+    pub curve: Option<CurveRun>,
     pub playback: Playback,
     /// The source's rows, as the learner edited them on the timeline.
     pub rows: Option<SourceRows>,
@@ -52,6 +55,7 @@ impl OpenLesson {
             checks: vec![None; steps],
             shown_answer: vec![false; steps],
             run: None,
+            curve: None,
             playback: Playback::default(),
             rows: None,
             rows_error: None,
@@ -59,8 +63,22 @@ impl OpenLesson {
         }
     }
 
-    pub fn window(&self) -> &str {
+    /// The window the timeline shows now, if the lesson has a timeline.
+    pub fn window(&self) -> Option<&str> {
         self.lesson.window_at(self.step)
+    }
+
+    /// Calls `f` with what the last run shows, if it has ended (or, for a curve, measured
+    /// a point).
+    pub fn with_evidence<R>(&self, f: impl FnOnce(Evidence) -> R) -> Option<R> {
+        if let Some(timeline) = self.run.as_ref().and_then(TracedRun::timeline) {
+            return Some(f(Evidence::Timeline(timeline)));
+        }
+        let curve = self.curve.as_ref()?;
+        if curve.is_running() {
+            return None;
+        }
+        Some(f(Evidence::Curve(&curve.points())))
     }
 
     pub fn highlights(&self) -> &[String] {
@@ -74,13 +92,16 @@ impl OpenLesson {
     /// Checks the answer given at the current step against the last run.
     pub fn check(&mut self) {
         let step = self.step;
-        let (Some(question), Some(timeline)) = (
-            self.lesson.steps[step].question.as_ref(),
-            self.run.as_ref().and_then(TracedRun::timeline),
-        ) else {
+        let Some(question) = self.lesson.steps[step].question.as_ref() else {
             return;
         };
-        self.checks[step] = Some(question.answer.check(&self.answers[step], timeline));
+        let given = &self.answers[step];
+        if let Some(check) = self
+            .with_evidence(|e| question.answer.check(given, e))
+            .flatten()
+        {
+            self.checks[step] = Some(check);
+        }
     }
 }
 
@@ -118,11 +139,12 @@ fn list_ui(ui: &mut Ui, folder: Option<&Path>) -> Option<LessonAction> {
             Ok(lesson) => {
                 ui.label(RichText::new(&lesson.title).strong());
                 ui.label(&lesson.summary);
-                if ui
+                let start = ui
                     .button("Start")
-                    .on_hover_text(format!("Opens {}", lesson.pipeline))
-                    .clicked()
-                {
+                    .on_hover_text(format!("Opens {}", lesson.pipeline));
+                let start =
+                    crate::editor::form::named(ui, start, &format!("Start {}", lesson.title));
+                if start.clicked() {
                     action = Some(LessonAction::Open(path));
                 }
             }
@@ -177,12 +199,12 @@ fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, scale: f32) -> Option<LessonAct
     {
         action = Some(LessonAction::Apply(try_it.change.clone()));
     }
-    let timeline = open.run.as_ref().and_then(TracedRun::timeline).cloned();
     if let Some(question) = &step.question {
         ui.add_space(8.0);
         ui.label(RichText::new(&question.ask).strong().size(14.0 * scale));
         let i = open.step;
-        match timeline.as_ref().and_then(|t| question.answer.choices(t)) {
+        let answerable = open.with_evidence(|_| ()).is_some();
+        match open.with_evidence(|e| question.answer.choices(e)).flatten() {
             Some(choices) => {
                 for choice in choices {
                     ui.radio_value(&mut open.answers[i], choice.clone(), choice);
@@ -206,7 +228,7 @@ fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, scale: f32) -> Option<LessonAct
             }
         }
         ui.horizontal(|ui| {
-            let ready = timeline.is_some() && !open.answers[i].trim().is_empty();
+            let ready = answerable && !open.answers[i].trim().is_empty();
             if ui.add_enabled(ready, egui::Button::new("Check")).clicked() {
                 open.check();
             }
