@@ -109,14 +109,14 @@ impl Editor {
         let Some(browser) = &mut self.lessons else {
             return;
         };
-        let large = browser.large;
-        ui.horizontal(|ui| {
-            ui.checkbox(&mut browser.large, "Large text")
-                .on_hover_text("Everything larger, for a projector");
-        });
-        if browser.large != large {
+        // The window's zoom is the setting, so it is kept as the zoom is, across sessions.
+        let was_large = ui.ctx().zoom_factor() >= LARGE_ZOOM - 0.01;
+        let mut large = was_large;
+        ui.checkbox(&mut large, "Large text")
+            .on_hover_text("Everything larger, for a projector");
+        if large != was_large {
             ui.ctx()
-                .set_zoom_factor(if browser.large { LARGE_ZOOM } else { 1.0 });
+                .set_zoom_factor(if large { LARGE_ZOOM } else { 1.0 });
         }
         let action = egui::ScrollArea::vertical()
             .auto_shrink([false, false])

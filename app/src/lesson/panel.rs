@@ -110,16 +110,13 @@ impl OpenLesson {
 pub struct LessonBrowser {
     pub folder: Option<PathBuf>,
     pub open: Option<OpenLesson>,
-    /// Text and timeline drawn larger, for a projector.
-    pub large: bool,
 }
 
 impl LessonBrowser {
     pub fn ui(&mut self, ui: &mut Ui) -> Option<LessonAction> {
-        let scale = if self.large { 1.35 } else { 1.0 };
         match &mut self.open {
             None => list_ui(ui, self.folder.as_deref()),
-            Some(open) => lesson_ui(ui, open, scale),
+            Some(open) => lesson_ui(ui, open),
         }
     }
 }
@@ -156,14 +153,14 @@ fn list_ui(ui: &mut Ui, folder: Option<&Path>) -> Option<LessonAction> {
     action
 }
 
-fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, scale: f32) -> Option<LessonAction> {
+fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson) -> Option<LessonAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         if ui.button("⏴ All lessons").clicked() {
             action = Some(LessonAction::Close);
         }
     });
-    ui.heading(RichText::new(&open.lesson.title).size(18.0 * scale));
+    ui.heading(RichText::new(&open.lesson.title).size(18.0));
     let steps = open.lesson.steps.len();
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("Step {} of {steps}", open.step + 1)).weak());
@@ -184,7 +181,7 @@ fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, scale: f32) -> Option<LessonAct
     });
     ui.add_space(4.0);
     let step = open.lesson.steps[open.step].clone();
-    ui.label(RichText::new(&step.text).size(14.0 * scale));
+    ui.label(RichText::new(&step.text).size(14.0));
     if !step.highlight.is_empty() {
         ui.label(
             RichText::new(format!(
@@ -201,7 +198,7 @@ fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, scale: f32) -> Option<LessonAct
     }
     if let Some(question) = &step.question {
         ui.add_space(8.0);
-        ui.label(RichText::new(&question.ask).strong().size(14.0 * scale));
+        ui.label(RichText::new(&question.ask).strong().size(14.0));
         let i = open.step;
         let answerable = open.with_evidence(|_| ()).is_some();
         match open.with_evidence(|e| question.answer.choices(e)).flatten() {
