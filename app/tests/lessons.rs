@@ -461,3 +461,59 @@ fn the_keyboard_steps_a_lesson_and_its_timeline() {
         "playing moves on at 2 rows a second"
     );
 }
+
+#[test]
+fn the_curve_lesson_draws_each_point_as_it_is_measured_and_checks_the_answer() {
+    let mut harness = harness();
+    click_button(&mut harness, "🎓 Lessons");
+    // Measuring repaints the window until it is done: frames are run by hand.
+    harness
+        .get_by_role_and_label(Role::Button, "Start 7. Stream-first and micro-batching")
+        .click();
+    harness.run_steps(3);
+    assert!(shows(&harness, "Latency against throughput, measured"));
+    for _ in 0..2000 {
+        harness.run_steps(1);
+        let done = harness
+            .state()
+            .open_lesson()
+            .and_then(|l| l.curve.as_ref())
+            .is_some_and(|c| !c.is_running());
+        if done {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run_steps(2);
+    let points = harness
+        .state()
+        .open_lesson()
+        .and_then(|l| l.curve.as_ref())
+        .map(|c| c.points())
+        .unwrap();
+    let sizes: Vec<usize> = points.iter().map(|p| p.batch_size).collect();
+    assert_eq!(sizes, [1, 16, 256, 4096]);
+    // The table beside the chart has a row of figures per point.
+    let rows_with_ms = harness
+        .root()
+        .children_recursive()
+        .filter(|n| {
+            let node = n.accesskit_node();
+            let text = node.value().or(node.label()).unwrap_or_default();
+            text.ends_with(" ms") && text.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .count();
+    assert!(rows_with_ms >= 4, "{rows_with_ms} latencies shown");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "4096")
+        .click();
+    harness.run_steps(2);
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Not what the run did"));
+    harness
+        .get_by_role_and_label(Role::RadioButton, "1")
+        .click();
+    harness.run_steps(2);
+    click_button(&mut harness, "Check");
+    assert!(shows(&harness, "Right: that is what the run did."));
+}
