@@ -7,41 +7,47 @@ use engine::PipelineSpec;
 
 use super::Editor;
 use crate::lesson::curve::CurveRun;
-use crate::lesson::{
-    self, LessonAction, LessonBrowser, LessonView, OpenLesson, SourceRows, TracedRun,
-};
+use crate::lesson::{self, LessonAction, LessonView, OpenLesson, SourceRows, TracedRun};
 
 /// The zoom of the whole window with large text on, for a projector.
-const LARGE_ZOOM: f32 = 1.4;
+const LARGE_ZOOM: f32 = 1.3;
 
 impl Editor {
     /// Whether the window is in its lesson mode.
     pub fn in_lessons(&self) -> bool {
-        self.lessons.is_some()
+        self.lessons.shown
     }
 
-    /// Turns the lesson mode on (with the list of lessons) or off.
+    /// Turns the lesson mode on or off. The lesson open stays open, to go on with later.
     pub fn toggle_lessons(&mut self) {
-        if self.lessons.take().is_none() {
-            self.lessons = Some(LessonBrowser {
-                folder: self.files.examples_dir.as_ref().map(|d| d.join("lessons")),
-                ..LessonBrowser::default()
-            });
+        self.lessons.shown = !self.lessons.shown;
+        if self.lessons.folder.is_none() {
+            self.lessons.folder = self.files.examples_dir.as_ref().map(|d| d.join("lessons"));
         }
+        self.fit_view();
     }
 
     /// The lesson open, if one is.
     pub fn open_lesson(&self) -> Option<&OpenLesson> {
-        self.lessons.as_ref()?.open.as_ref()
+        self.lessons.open.as_ref()
     }
 
     pub fn open_lesson_mut(&mut self) -> Option<&mut OpenLesson> {
-        self.lessons.as_mut()?.open.as_mut()
+        self.lessons.open.as_mut()
+    }
+
+    /// Leaves the open lesson, keeping where the learner was for when it opens again.
+    pub(super) fn leave_lesson(&mut self) {
+        if let Some(open) = self.lessons.open.take() {
+            self.lessons
+                .left
+                .insert(open.path.clone(), open.progress_kept());
+        }
     }
 
     /// Opens the lesson file `path`: its pipeline as an example copy, the list of its steps.
     pub fn start_lesson(&mut self, path: &std::path::Path) {
-        if self.lessons.is_none() {
+        if !self.lessons.shown {
             self.toggle_lessons();
         }
         let lesson = match lesson::load(path) {
@@ -52,6 +58,7 @@ impl Editor {
             }
         };
         let pipeline = lesson.pipeline_path(path);
+        // Opening the pipeline leaves the lesson open before, if any.
         self.open_example(&pipeline);
         let spec = self.spec();
         let missing = lesson.missing_nodes(&spec);
@@ -63,17 +70,55 @@ impl Editor {
             ));
             return;
         }
-        let mut open = OpenLesson::new(path.to_path_buf(), lesson);
-        if let Some(source) = open.lesson.source_at(0) {
-            match SourceRows::read(&spec, &self.base_dir(), source) {
-                Ok(rows) => open.rows = Some(rows),
-                Err(message) => open.rows_error = Some(message),
-            }
+        let mut open = OpenLesson::new(path.to_path_buf(), lesson, spec.clone());
+        if let Some(kept) = self.lessons.left.get(path) {
+            open.resume(kept);
         }
-        if let Some(browser) = &mut self.lessons {
-            browser.open = Some(open);
-        }
+        open.rows = self.lesson_rows(&open, &spec);
+        self.lessons.open = Some(open);
         self.fit_view();
+    }
+
+    /// The rows of the lesson's file source, to drag on the timeline (none for a source
+    /// that reads no file, a Datagen).
+    fn lesson_rows(&mut self, open: &OpenLesson, spec: &PipelineSpec) -> Option<SourceRows> {
+        let source = open.lesson.source_at(0)?;
+        let is_file = spec
+            .nodes
+            .iter()
+            .any(|n| n.id == source && matches!(n.kind, engine::spec::NodeKind::FileSource(_)));
+        if !is_file {
+            return None;
+        }
+        SourceRows::read(spec, &self.base_dir(), source)
+            .map_err(|message| {
+                if let Some(open) = &mut self.lessons.open {
+                    open.rows_error = Some(message);
+                }
+            })
+            .ok()
+    }
+
+    /// Puts back the pipeline and the rows the current step's text describes, as an edit.
+    fn put_lesson_back(&mut self) {
+        let Some(open) = self.open_lesson() else {
+            return;
+        };
+        let spec = engine::PipelineSpec {
+            layout: self.spec().layout,
+            ..open.pipeline_at(open.step, false)
+        };
+        self.history.record(self.doc.to_spec());
+        self.show_state(&spec);
+        let rows = self.open_lesson().and_then(|open| {
+            SourceRows::read(&open.original, &self.base_dir(), open.lesson.source_at(0)?).ok()
+        });
+        if let Some(open) = self.open_lesson_mut() {
+            if rows.is_some() {
+                open.rows = rows;
+            }
+            open.rows_changed = true;
+        }
     }
 
     /// The nodes the current step outlines.
@@ -106,17 +151,24 @@ impl Editor {
 
     /// The lesson panel, in the palette's place.
     pub(super) fn lesson_panel(&mut self, ui: &mut Ui) {
-        let Some(browser) = &mut self.lessons else {
-            return;
-        };
+        let spec = self.spec();
+        let browser = &mut self.lessons;
+        browser.as_the_text_says = browser
+            .open
+            .as_ref()
+            .is_none_or(|open| open.is_as_the_text_says(&spec));
         // The window's zoom is the setting, so it is kept as the zoom is, across sessions.
         let was_large = ui.ctx().zoom_factor() >= LARGE_ZOOM - 0.01;
         let mut large = was_large;
         ui.checkbox(&mut large, "Large text")
             .on_hover_text("Everything larger, for a projector");
         if large != was_large {
+            // The zoom takes effect on the next frame, which is asked for now, not on the
+            // next input; the canvas then fits the pipeline in the space left.
             ui.ctx()
                 .set_zoom_factor(if large { LARGE_ZOOM } else { 1.0 });
+            ui.ctx().request_repaint();
+            self.refit = true;
         }
         let action = egui::ScrollArea::vertical()
             .auto_shrink([false, false])
@@ -124,12 +176,9 @@ impl Editor {
             .inner;
         match action {
             Some(LessonAction::Open(path)) => self.start_lesson(&path),
-            Some(LessonAction::Close) => {
-                if let Some(browser) = &mut self.lessons {
-                    browser.open = None;
-                }
-            }
+            Some(LessonAction::Close) => self.leave_lesson(),
             Some(LessonAction::Apply(change)) => self.apply_lesson_change(&change),
+            Some(LessonAction::PutBack) => self.put_lesson_back(),
             Some(LessonAction::StepChanged) | None => {}
         }
     }
@@ -147,18 +196,21 @@ impl Editor {
         if let LessonView::LatencyCurve {
             batch_sizes,
             seconds,
-        } = &open.lesson.view
+        } = open.lesson.view.clone()
         {
             let stale = open
                 .curve
                 .as_ref()
                 .is_none_or(|c| !c.is_running() && !same_pipeline(&c.spec));
             if stale {
+                if open.curve.is_some() {
+                    open.forget_checks();
+                }
                 open.curve = Some(CurveRun::start(
                     spec.clone(),
                     base_dir,
-                    batch_sizes.clone(),
-                    *seconds,
+                    batch_sizes,
+                    seconds,
                 ));
             }
             return;
@@ -183,6 +235,10 @@ impl Editor {
             }
         }
         open.rows_changed = false;
+        // Checks of the last run say nothing of the next.
+        if open.run.is_some() {
+            open.forget_checks();
+        }
         let to_run = match (&open.rows, edited) {
             (Some(rows), true) => rows.spec_for_run(&spec),
             _ => Ok(spec.clone()),
@@ -241,6 +297,7 @@ fn timeline_panel(ui: &mut Ui, open: &mut OpenLesson) {
         return;
     };
     let running = run.is_running();
+    let run_spec = run.spec.clone();
     if running {
         // The run ends on its own thread: look again shortly.
         ui.ctx()
@@ -256,6 +313,15 @@ fn timeline_panel(ui: &mut Ui, open: &mut OpenLesson) {
     let timeline = match outcome {
         Some(Ok(outcome)) => outcome.timeline,
         Some(Err(message)) => {
+            let missing = open.lesson.missing_nodes(&run_spec);
+            let message = if missing.is_empty() {
+                message
+            } else {
+                format!(
+                    "The lesson needs {}: undo (Ctrl+Z) or put back the lesson's pipeline.",
+                    missing.join(", ")
+                )
+            };
             ui.colored_label(ui.visuals().error_fg_color, message);
             return;
         }
@@ -332,9 +398,12 @@ fn timeline_panel(ui: &mut Ui, open: &mut OpenLesson) {
         ui.label(RichText::new(message).weak());
     }
     let shown = open.playback.clone();
+    let editable = open.rows.is_some();
     let dropped = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| lesson::show_timeline(ui, &timeline, &shown, 1.0))
+        .show(ui, |ui| {
+            lesson::show_timeline(ui, &timeline, &shown, editable)
+        })
         .inner;
     if let (Some(d), Some(rows)) = (dropped, &mut open.rows) {
         rows.set_event_time(d.row, d.event_time);

@@ -161,8 +161,8 @@ pub struct Editor {
     remote: Option<crate::monitor::remote::RemoteJob>,
     /// The address typed in the Watch a running job dialog, while it is open.
     connect_address: Option<String>,
-    /// The lesson mode, while it is on.
-    lessons: Option<crate::lesson::LessonBrowser>,
+    /// The lesson mode: whether it is shown, the lesson open and where others were left.
+    lessons: crate::lesson::LessonBrowser,
     /// The Export to Flink SQL dialog, while it is open.
     flink_export: Option<flink_export::FlinkExport>,
     /// Bumped whenever the graph is rebuilt; see `canvas_id`.
@@ -249,7 +249,7 @@ impl Editor {
             remote: None,
             connect_address: None,
             flink_export: None,
-            lessons: None,
+            lessons: crate::lesson::LessonBrowser::default(),
             step_rows: 10,
             peek: None,
         }
@@ -348,6 +348,8 @@ impl Editor {
     // ----- actions -----
 
     fn replace_document(&mut self, doc: Document) {
+        // Another pipeline on the canvas is not the lesson's.
+        self.leave_lesson();
         let spec = doc.to_spec();
         self.history = History::new(spec.clone());
         self.doc = doc;

@@ -90,7 +90,7 @@ impl Answer {
                     timeline
                         .windows
                         .iter()
-                        .filter(|w| w.members(&timeline.arrivals).any(|a| a.index == row.index))
+                        .filter(|w| w.members(timeline).any(|a| a.index == row.index))
                         .count()
                 })
                 .to_string(),

@@ -18,6 +18,8 @@ pub enum LessonAction {
     /// Back to the list.
     Close,
     Apply(Change),
+    /// Back to the pipeline and rows the current step's text describes.
+    PutBack,
     /// The step shown changed (its highlights and window may differ).
     StepChanged,
 }
@@ -26,11 +28,15 @@ pub enum LessonAction {
 pub struct OpenLesson {
     pub path: PathBuf,
     pub lesson: Lesson,
+    /// The pipeline as the lesson's file gives it.
+    pub original: engine::PipelineSpec,
     pub step: usize,
     /// The answer typed or picked at each step, and its check.
     pub answers: Vec<String>,
     pub checks: Vec<Option<Check>>,
     pub shown_answer: Vec<bool>,
+    /// Questions answered right once, whatever the runs since.
+    pub solved: Vec<bool>,
     /// The last traced run of the canvas's pipeline (a lesson with a timeline).
     pub run: Option<TracedRun>,
     /// The last measurements of the canvas's pipeline (a lesson with a latency curve).
@@ -45,15 +51,17 @@ pub struct OpenLesson {
 }
 
 impl OpenLesson {
-    pub fn new(path: PathBuf, lesson: Lesson) -> Self {
+    pub fn new(path: PathBuf, lesson: Lesson, original: engine::PipelineSpec) -> Self {
         let steps = lesson.steps.len();
         OpenLesson {
             path,
             lesson,
+            original,
             step: 0,
             answers: vec![String::new(); steps],
             checks: vec![None; steps],
             shown_answer: vec![false; steps],
+            solved: vec![false; steps],
             run: None,
             curve: None,
             playback: Playback::default(),
@@ -66,6 +74,36 @@ impl OpenLesson {
     /// The window the timeline shows now, if the lesson has a timeline.
     pub fn window(&self) -> Option<&str> {
         self.lesson.window_at(self.step)
+    }
+
+    /// The pipeline the text of step `step` speaks of: the lesson's, with the changes of
+    /// the steps before it (and of this one, with `this_one`).
+    pub fn pipeline_at(&self, step: usize, this_one: bool) -> engine::PipelineSpec {
+        let mut spec = self.original.clone();
+        let upto = if this_one { step + 1 } else { step };
+        for s in self.lesson.steps.iter().take(upto) {
+            if let Some(t) = &s.try_it {
+                t.change.apply(&mut spec);
+            }
+        }
+        spec
+    }
+
+    /// Whether `spec` (the canvas) and the rows are what the current step's text describes.
+    pub fn is_as_the_text_says(&self, spec: &engine::PipelineSpec) -> bool {
+        let same = |other: &engine::PipelineSpec| {
+            other.nodes == spec.nodes && other.edges == spec.edges && other.job == spec.job
+        };
+        let rows_kept = !self.rows.as_ref().is_some_and(SourceRows::is_edited);
+        rows_kept
+            && (same(&self.pipeline_at(self.step, true))
+                || same(&self.pipeline_at(self.step, false)))
+    }
+
+    /// Forgets the checks: the run they were made against has been replaced.
+    pub fn forget_checks(&mut self) {
+        self.checks.iter_mut().for_each(|c| *c = None);
+        self.shown_answer.iter_mut().for_each(|s| *s = false);
     }
 
     /// Calls `f` with what the last run shows, if it has ended (or, for a curve, measured
@@ -100,6 +138,7 @@ impl OpenLesson {
             .with_evidence(|e| question.answer.check(given, e))
             .flatten()
         {
+            self.solved[step] |= check == Check::Right;
             self.checks[step] = Some(check);
         }
     }
@@ -108,20 +147,57 @@ impl OpenLesson {
 /// The browser: the lessons found, and the one open.
 #[derive(Default)]
 pub struct LessonBrowser {
+    /// The window is in its lesson mode.
+    pub shown: bool,
     pub folder: Option<PathBuf>,
     pub open: Option<OpenLesson>,
+    /// Where the learner left each lesson: its step and answers, kept for this session.
+    pub left: std::collections::HashMap<PathBuf, Progress>,
+    /// Whether the canvas is what the open lesson's step describes (set by the window).
+    pub as_the_text_says: bool,
+}
+
+/// A lesson's step and answers, kept when the learner goes back to the list.
+#[derive(Clone, Debug, Default)]
+pub struct Progress {
+    pub step: usize,
+    pub answers: Vec<String>,
+    pub solved: Vec<bool>,
+}
+
+impl OpenLesson {
+    pub fn progress_kept(&self) -> Progress {
+        Progress {
+            step: self.step,
+            answers: self.answers.clone(),
+            solved: self.solved.clone(),
+        }
+    }
+
+    /// Takes up where the learner left the lesson, if it still has those steps.
+    pub fn resume(&mut self, kept: &Progress) {
+        if kept.answers.len() == self.answers.len() {
+            self.step = kept.step.min(self.lesson.steps.len() - 1);
+            self.answers = kept.answers.clone();
+            self.solved = kept.solved.clone();
+        }
+    }
 }
 
 impl LessonBrowser {
     pub fn ui(&mut self, ui: &mut Ui) -> Option<LessonAction> {
         match &mut self.open {
-            None => list_ui(ui, self.folder.as_deref()),
-            Some(open) => lesson_ui(ui, open),
+            None => list_ui(ui, self.folder.as_deref(), &self.left),
+            Some(open) => lesson_ui(ui, open, self.as_the_text_says),
         }
     }
 }
 
-fn list_ui(ui: &mut Ui, folder: Option<&Path>) -> Option<LessonAction> {
+fn list_ui(
+    ui: &mut Ui,
+    folder: Option<&Path>,
+    left: &std::collections::HashMap<PathBuf, Progress>,
+) -> Option<LessonAction> {
     ui.heading("Lessons");
     ui.label("Each lesson runs a real pipeline and shows what the engine did, row by row.");
     ui.add_space(6.0);
@@ -136,8 +212,17 @@ fn list_ui(ui: &mut Ui, folder: Option<&Path>) -> Option<LessonAction> {
             Ok(lesson) => {
                 ui.label(RichText::new(&lesson.title).strong());
                 ui.label(&lesson.summary);
+                let kept = left.get(&path);
+                let questions = lesson.steps.iter().filter(|s| s.question.is_some()).count();
+                let right = kept.map_or(0, |k| k.solved.iter().filter(|s| **s).count());
+                if kept.is_some() {
+                    ui.label(
+                        RichText::new(format!("{right} of {questions} questions answered")).weak(),
+                    );
+                }
+                let word = if kept.is_some() { "Go on" } else { "Start" };
                 let start = ui
-                    .button("Start")
+                    .button(word)
                     .on_hover_text(format!("Opens {}", lesson.pipeline));
                 let start =
                     crate::editor::form::named(ui, start, &format!("Start {}", lesson.title));
@@ -153,7 +238,7 @@ fn list_ui(ui: &mut Ui, folder: Option<&Path>) -> Option<LessonAction> {
     action
 }
 
-fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson) -> Option<LessonAction> {
+fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson, as_the_text_says: bool) -> Option<LessonAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         if ui.button("⏴ All lessons").clicked() {
@@ -181,6 +266,17 @@ fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson) -> Option<LessonAction> {
     });
     ui.add_space(4.0);
     let step = open.lesson.steps[open.step].clone();
+    if !as_the_text_says {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(
+                "You have changed the pipeline or its rows: the text speaks of the lesson's, \
+                 the answers are checked against your run.",
+            );
+            if ui.button("Put back the lesson's pipeline").clicked() {
+                action = Some(LessonAction::PutBack);
+            }
+        });
+    }
     ui.label(RichText::new(&step.text).size(14.0));
     if !step.highlight.is_empty() {
         ui.label(
@@ -246,7 +342,7 @@ fn lesson_ui(ui: &mut Ui, open: &mut OpenLesson) -> Option<LessonAction> {
             Some(Check::Wrong { expected }) => {
                 ui.colored_label(
                     ui.visuals().error_fg_color,
-                    "✘ Not what the run did. Look at the timeline and try again.",
+                    "× Not what the run did. Look at the timeline and try again.",
                 );
                 if open.shown_answer[i] {
                     ui.label(format!("The run says: {expected}."));

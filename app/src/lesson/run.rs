@@ -50,7 +50,7 @@ pub fn run_traced(
             engine::runtime::TRACE_ROWS
         ));
     }
-    let timeline = timeline::read(spec, &analysis, source, window, &trace.events())?;
+    let timeline = timeline::read(spec, &analysis, source, window, &trace)?;
     Ok(TracedOutcome {
         timeline,
         console: console.lines(),

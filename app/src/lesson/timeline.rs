@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 
 use engine::PipelineSpec;
-use engine::runtime::{TraceEvent, Traced};
-use engine::spec::NodeKind;
+use engine::runtime::{Trace, Traced};
+use engine::spec::{NodeKind, TimeKind};
 use engine::types::{RowKind, Value};
 use engine::validate::Analysis;
 
@@ -54,6 +54,8 @@ pub struct Arrival {
     pub event_time: i64,
     /// Milliseconds since the job started, when the source sent it.
     pub at_ms: f64,
+    /// The wall clock then, in epoch milliseconds: the row's processing time.
+    pub processed_at: i64,
     pub values: Vec<Value>,
     pub fate: Fate,
     /// The window's key for this row (empty when the window is not keyed).
@@ -81,12 +83,14 @@ impl WindowBox {
         self.fired_at <= step
     }
 
-    /// The rows of the trace that fell in it, and not too late for it.
-    pub fn members<'a>(&'a self, arrivals: &'a [Arrival]) -> impl Iterator<Item = &'a Arrival> {
-        arrivals.iter().filter(move |a| {
+    /// The rows of the trace that fell in it (by event time, or by processing time in a
+    /// processing-time window), and not too late for it.
+    pub fn members<'a>(&'a self, timeline: &'a Timeline) -> impl Iterator<Item = &'a Arrival> {
+        timeline.arrivals.iter().filter(move |a| {
+            let time = timeline.time_of(a);
             a.key == self.key
-                && a.event_time >= self.start
-                && a.event_time < self.end
+                && time >= self.start
+                && time < self.end
                 && matches!(a.fate, Fate::OnTime | Fate::Updated)
         })
     }
@@ -104,9 +108,23 @@ pub struct Timeline {
     pub result_columns: Vec<String>,
     /// Whether the window's `late` output leads anywhere.
     pub late_connected: bool,
+    /// The window groups rows by processing time (the wall clock when they came).
+    pub processing_time: bool,
+    /// Processing times are near enough to event times to be drawn beside them (a source
+    /// stamping rows with the wall clock), or the window needs them.
+    pub show_processing_time: bool,
 }
 
 impl Timeline {
+    /// The time a row's window is chosen by.
+    pub fn time_of(&self, a: &Arrival) -> i64 {
+        if self.processing_time {
+            a.processed_at
+        } else {
+            a.event_time
+        }
+    }
+
     /// The last step: the end of input.
     pub fn end_step(&self) -> usize {
         self.arrivals.len() + 1
@@ -138,8 +156,14 @@ impl Timeline {
             .arrivals
             .iter()
             .map(|a| (a.event_time, a.event_time + 1));
+        let processed = self
+            .arrivals
+            .iter()
+            .filter(|_| self.show_processing_time)
+            .map(|a| (a.processed_at, a.processed_at + 1));
         let windows = self.windows.iter().map(|w| (w.start, w.end));
         times
+            .chain(processed)
             .chain(windows)
             .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
     }
@@ -152,8 +176,9 @@ pub fn read(
     analysis: &Analysis,
     source: &str,
     window: &str,
-    events: &[TraceEvent],
+    trace: &Trace,
 ) -> Result<Timeline, String> {
+    let events = trace.events();
     let node = |id: &str| {
         spec.nodes
             .iter()
@@ -161,9 +186,9 @@ pub fn read(
             .ok_or_else(|| format!("the pipeline has no node \"{id}\""))
     };
     node(source)?;
-    if !matches!(node(window)?.kind, NodeKind::Window(_)) {
+    let NodeKind::Window(config) = &node(window)?.kind else {
         return Err(format!("\"{window}\" is not a Window"));
-    }
+    };
     let source_type = analysis
         .outputs
         .get(source)
@@ -216,6 +241,7 @@ pub fn read(
             .map(|f| f.name.clone())
             .collect(),
         late_connected,
+        processing_time: config.time == TimeKind::ProcessingTime,
         ..Timeline::default()
     };
     let mut step = 0;
@@ -224,7 +250,7 @@ pub fn read(
     // come from the row itself (updates), after it from the watermark (firing).
     let mut watermark_seen = false;
     let mut boxes: HashMap<(String, i64, i64), usize> = HashMap::new();
-    for event in events {
+    for event in &events {
         match &event.what {
             Traced::Rows { port: 0, rows, .. } if event.node == source && !ended => {
                 for row in rows {
@@ -236,6 +262,7 @@ pub fn read(
                         index: timeline.arrivals.len(),
                         event_time,
                         at_ms: event.at_ns as f64 / 1e6,
+                        processed_at: trace.started_at_ms() + (event.at_ns / 1_000_000) as i64,
                         values: row.clone(),
                         fate: Fate::OnTime,
                         key: source_key(row),
@@ -244,7 +271,8 @@ pub fn read(
                 if rows.len() > 1 {
                     return Err(format!(
                         "\"{source}\" sent {} rows in one batch: the timeline needs one row \
-                         per batch (batch size 1)",
+                         per batch: set Batch size to 1 in the job settings (the inspector \
+                         with no node selected)",
                         rows.len()
                     ));
                 }
@@ -320,6 +348,13 @@ pub fn read(
             _ => {}
         }
     }
+    // A minute apart at most: rows stamped by the wall clock, not read from a file of old ones.
+    timeline.show_processing_time = timeline.processing_time
+        || (!timeline.arrivals.is_empty()
+            && timeline
+                .arrivals
+                .iter()
+                .all(|a| (a.processed_at - a.event_time).abs() < 60_000));
     Ok(timeline)
 }
 
@@ -342,7 +377,7 @@ fn mark_late(
         .ok_or_else(|| {
             format!(
                 "a late row of \"{window}\" is not the row that had just arrived: the timeline \
-                 needs parallelism 1 and batch size 1"
+                 needs parallelism 1 and batch size 1, in the job settings"
             )
         })?;
     arrival.fate = fate;

@@ -96,6 +96,23 @@ fn watermark_color(dark: bool) -> Color32 {
     }
 }
 
+fn processing_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0xf0, 0x80, 0xc0)
+    } else {
+        Color32::from_rgb(0xb0, 0x30, 0x80)
+    }
+}
+
+/// An open window: neutral, apart from the rows' blue.
+fn open_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(0xc8)
+    } else {
+        Color32::from_gray(0x50)
+    }
+}
+
 fn fired_color(dark: bool) -> Color32 {
     crate::editor::theme::running_color(dark)
 }
@@ -106,8 +123,9 @@ pub fn show(
     ui: &mut Ui,
     timeline: &Timeline,
     playback: &Playback,
-    font_scale: f32,
+    editable: bool,
 ) -> Option<Dragged> {
+    let font_scale = 1.0;
     let dark = ui.visuals().dark_mode;
     legend(ui, timeline, dark);
     let Some((first, last)) = timeline.time_range() else {
@@ -170,10 +188,16 @@ pub fn show(
         );
     }
 
+    // Boxes first, labels last: a label stays readable over boxes, dots and the watermark.
+    let mut labels = Vec::new();
+    let mut boxes = Vec::new();
     for w in &timeline.windows {
-        window_box(
-            &painter, timeline, w, step, &x_of, &y_of_step, row_height, &small, dark,
-        );
+        if let Some((rect, label, color)) = window_box(
+            &painter, timeline, w, step, &x_of, &y_of_step, row_height, dark,
+        ) {
+            boxes.push((w, rect));
+            labels.push((rect, label, color));
+        }
     }
 
     // The watermark: where event time stood at the window after each step.
@@ -202,11 +226,27 @@ pub fn show(
         let arrived = a.index < step;
         let radius = (row_height * 0.3).min(6.0);
         let id = ui.id().with(("timeline row", a.index));
+        let sense = if editable {
+            Sense::click_and_drag()
+        } else {
+            Sense::hover()
+        };
         let response = ui.interact(
             Rect::from_center_size(centre, Vec2::splat(radius * 2.6)),
             id,
-            Sense::click_and_drag(),
+            sense,
         );
+        // When it came, beside when it happened: the gap is the row's delay.
+        if arrived && timeline.show_processing_time {
+            let came = Pos2::new(x_of(a.processed_at), centre.y);
+            painter.line_segment([centre, came], Stroke::new(1.0, weak.gamma_multiply(0.6)));
+            painter.rect_stroke(
+                Rect::from_center_size(came, Vec2::splat(radius * 1.6)),
+                0.0,
+                Stroke::new(1.2, processing_color(dark)),
+                StrokeKind::Middle,
+            );
+        }
         let color = if arrived {
             fate_color(a.fate, dark)
         } else {
@@ -270,9 +310,41 @@ pub fn show(
                     a.fate.describe()
                 ));
             }
-            ui.label(egui::RichText::new("Drag to change its time or when it arrives.").weak());
+            if timeline.show_processing_time {
+                ui.label(format!(
+                    "Processing time {}: {} after its event time.",
+                    time_of_day(a.processed_at),
+                    crate::format::lag(a.processed_at - a.event_time)
+                ));
+            }
+            if editable {
+                ui.label(egui::RichText::new("Drag to change its time or when it arrives.").weak());
+            }
         });
     }
+
+    // A late row that updated a window points at it.
+    for a in timeline.arrivals.iter().take(step) {
+        if a.fate != Fate::Updated {
+            continue;
+        }
+        let updated = boxes.iter().find(|(w, _)| {
+            w.updated_at.contains(&(a.index + 1))
+                && (w.start..w.end).contains(&timeline.time_of(a))
+                && w.key == a.key
+        });
+        if let Some((_, rect)) = updated {
+            let from = Pos2::new(x_of(a.event_time), y_of_row(a.index));
+            let to = Pos2::new(from.x.clamp(rect.left(), rect.right()), rect.bottom());
+            painter.add(egui::Shape::dashed_line(
+                &[from, to],
+                Stroke::new(1.0, fate_color(Fate::Updated, dark)),
+                3.0,
+                3.0,
+            ));
+        }
+    }
+    place_labels(&painter, labels, &small, ui.visuals().panel_fill);
 
     let status = match timeline.watermark_at(step) {
         Some(w) => format!("watermark at the window: {}", time_of_day(w)),
@@ -333,6 +405,7 @@ fn time_axis(
     }
 }
 
+/// Draws a window as of `step`; gives its rectangle and the label to place on it.
 #[allow(clippy::too_many_arguments)]
 fn window_box(
     painter: &egui::Painter,
@@ -342,16 +415,15 @@ fn window_box(
     x_of: &dyn Fn(i64) -> f32,
     y_of_step: &dyn Fn(usize) -> f32,
     row_height: f32,
-    font: &FontId,
     dark: bool,
-) {
+) -> Option<(Rect, String, Color32)> {
     let first = w
-        .members(&timeline.arrivals)
+        .members(timeline)
         .map(|a| a.index)
         .min()
         .unwrap_or(w.fired_at.saturating_sub(1));
     if first >= step {
-        return;
+        return None;
     }
     let fired = w.fired_by(step);
     let bottom = if fired { w.fired_at } else { step };
@@ -366,7 +438,7 @@ fn window_box(
     let color = if fired {
         fired_color(dark)
     } else {
-        crate::editor::theme::accent()
+        open_color(dark)
     };
     painter.rect_filled(
         rect,
@@ -406,13 +478,34 @@ fn window_box(
     } else {
         window_label(w)
     };
-    painter.text(
-        rect.left_bottom() + Vec2::new(4.0, -2.0),
-        Align2::LEFT_BOTTOM,
-        label,
-        font.clone(),
-        color,
-    );
+    Some((rect, label, color))
+}
+
+/// Writes each label at the bottom left of its box, on a backing of the panel's colour; a
+/// label that would cover one already written moves down a line, or up, or is left out
+/// (its window's figures are in the tooltip of its rows and in the console).
+fn place_labels(
+    painter: &egui::Painter,
+    labels: Vec<(Rect, String, Color32)>,
+    font: &FontId,
+    backing: Color32,
+) {
+    let mut taken: Vec<Rect> = Vec::new();
+    for (rect, text, color) in labels {
+        let galley = painter.layout_no_wrap(text, font.clone(), color);
+        let size = galley.size() + Vec2::new(4.0, 0.0);
+        let home = rect.left_bottom() + Vec2::new(3.0, -2.0 - size.y);
+        let tries = [0.0, size.y + 1.0, -(size.y + 1.0), 2.0 * (size.y + 1.0)];
+        let spot = tries
+            .iter()
+            .map(|dy| Rect::from_min_size(home + Vec2::new(0.0, *dy), size))
+            .find(|r| taken.iter().all(|t| !t.intersects(*r)));
+        if let Some(spot) = spot {
+            painter.rect_filled(spot, 2.0, backing.gamma_multiply(0.85));
+            painter.galley(spot.min + Vec2::new(2.0, 0.0), galley, color);
+            taken.push(spot);
+        }
+    }
 }
 
 /// A result row's values, leaving out the window's bounds: `cnt=4, total=10`.
@@ -449,9 +542,12 @@ fn legend(ui: &mut Ui, timeline: &Timeline, dark: bool) {
         } else {
             entry(ui, fate_color(Fate::Dropped, dark), "late, dropped");
         }
+        if timeline.show_processing_time {
+            entry(ui, processing_color(dark), "processing time (when it came)");
+        }
         entry(ui, watermark_color(dark), "watermark");
         entry(ui, fired_color(dark), "window fired");
-        entry(ui, crate::editor::theme::accent(), "window open");
+        entry(ui, open_color(dark), "window open");
     });
 }
 
@@ -465,6 +561,7 @@ mod tests {
             index,
             event_time: 0,
             at_ms: 0.0,
+            processed_at: 0,
             values: Vec::new(),
             fate: Fate::OnTime,
             key: String::new(),

@@ -384,7 +384,12 @@ impl JobHandle {
                 })
                 .collect(),
             coordinator: coordinator.as_ref().map(|(c, _)| c.clone()),
-            trace: options.trace.then(|| Arc::new(super::Trace::new(started))),
+            trace: options.trace.then(|| {
+                let wall = SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                Arc::new(super::Trace::new(started, wall))
+            }),
         });
         if let Some((c, _)) = &coordinator {
             let weak = Arc::downgrade(&shared);

@@ -38,6 +38,9 @@ pub struct TraceEvent {
 
 pub struct Trace {
     started: Instant,
+    /// The wall clock at the start, in epoch milliseconds: processing time is this plus
+    /// an event's `at_ns`.
+    started_at_ms: i64,
     recorded: Mutex<Recorded>,
 }
 
@@ -49,11 +52,17 @@ struct Recorded {
 }
 
 impl Trace {
-    pub fn new(started: Instant) -> Self {
+    pub fn new(started: Instant, started_at_ms: i64) -> Self {
         Trace {
             started,
+            started_at_ms,
             recorded: Mutex::default(),
         }
+    }
+
+    /// The wall clock when the job started, in epoch milliseconds.
+    pub fn started_at_ms(&self) -> i64 {
+        self.started_at_ms
     }
 
     /// Records the rows of `batch` leaving port `port` of `node`.
@@ -114,7 +123,7 @@ mod tests {
 
     #[test]
     fn a_trace_keeps_rows_and_watermarks_in_order_until_full() {
-        let trace = Trace::new(Instant::now());
+        let trace = Trace::new(Instant::now(), 0);
         let batch =
             |n: i64| Batch::from_columns(vec![Column::new(Values::Int64((0..n).collect()))]);
         trace.rows("src", 0, 0, &batch(2));
