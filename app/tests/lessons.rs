@@ -113,6 +113,63 @@ fn the_stream_and_batch_lesson_says_what_its_run_does() {
 }
 
 #[test]
+fn the_event_and_processing_time_lesson_says_what_its_run_does() {
+    let taken = take("2-event-and-processing-time.lesson.ron");
+    let (event_time, _) = &taken.steps[0];
+    assert_eq!(taken.steps[0].1.as_deref(), Some("4"));
+    let counts: Vec<String> = event_time
+        .windows
+        .iter()
+        .map(|w| w.results[0].2[2].to_string())
+        .collect();
+    assert_eq!(counts, ["6", "6", "4", "4"], "as in lesson 1");
+    // Replayed at 4 rows/s: the 20th row falls due 4.75 s after the first.
+    let sent = |t: &Timeline| t.arrivals[19].at_ms - t.arrivals[0].at_ms;
+    assert!(sent(event_time) >= 4_700.0, "{}", sent(event_time));
+    let (processing, answer) = &taken.steps[1];
+    assert_eq!(
+        answer.as_deref(),
+        Some("0"),
+        "no row is late in processing time"
+    );
+    assert!(processing.processing_time);
+    let in_windows = |t: &Timeline| -> i64 {
+        t.windows
+            .iter()
+            .map(|w| match &w.results[0].2[2] {
+                engine::types::Value::Int64(n) => *n,
+                v => panic!("{v:?}"),
+            })
+            .sum()
+    };
+    assert_eq!(in_windows(processing), 20, "every reading in one window");
+    for w in &processing.windows {
+        assert_eq!(w.end - w.start, 1000, "a second of the wall clock");
+        for a in w.members(processing) {
+            assert!((w.start..w.end).contains(&a.processed_at));
+        }
+    }
+    // About one window a second of the run: 5 s at 4 rows/s, 4 s at 5.
+    assert!(
+        (5..=7).contains(&processing.windows.len()),
+        "{}",
+        processing.windows.len()
+    );
+    let (faster, _) = &taken.steps[2];
+    assert_eq!(in_windows(faster), 20);
+    assert!(
+        (4..=6).contains(&faster.windows.len()),
+        "{}",
+        faster.windows.len()
+    );
+    assert!(
+        sent(faster) < 4_000.0 && sent(faster) >= 3_700.0,
+        "{}",
+        sent(faster)
+    );
+}
+
+#[test]
 fn the_watermark_lesson_says_what_its_run_does() {
     let taken = take("3-watermarks.lesson.ron");
     assert_eq!(

@@ -633,3 +633,62 @@ fn decimals_pass_through_files_with_their_digits() {
          {\"id\":4,\"price\":1E+2,\"more\":1.5E+2}\n"
     );
 }
+
+#[test]
+fn a_file_replayed_at_a_rate_sends_its_rows_as_they_fall_due() {
+    let dir = temp_dir("replay-rate");
+    let mut csv = String::from("v\n");
+    for v in 1..=20 {
+        csv.push_str(&format!("{v}\n"));
+    }
+    std::fs::write(dir.join("in.csv"), csv).unwrap();
+    let pipeline = spec(
+        r#"(version: 1, name: "replay", nodes: [
+            (id: "src", kind: FileSource(path: "in.csv", format: Csv,
+                schema: [(name: "v", type: Int64)], rows_per_second: 100)),
+            (id: "out", kind: Blackhole()),
+        ], edges: [(from: "src", to: "out")], job: (batch_size: 1))"#,
+    );
+    let options = RunOptions {
+        base_dir: dir.clone(),
+        console: Arc::new(ConsoleCapture::new(10)),
+        trace: true,
+        ..Default::default()
+    };
+    let job = JobHandle::start(&pipeline, options).unwrap();
+    let trace = job.trace().unwrap();
+    let summary = job.wait().unwrap();
+    assert_eq!(count(&summary, "out").0, 20, "every row arrives");
+    let sent: Vec<u64> = trace
+        .events()
+        .iter()
+        .filter(|e| e.node == "src" && matches!(e.what, engine::runtime::Traced::Rows { .. }))
+        .map(|e| e.at_ns)
+        .collect();
+    assert_eq!(sent.len(), 20, "one row a batch");
+    // Row n falls due n/100 s after the first: a pace can be late, never early.
+    for (n, at) in sent.iter().enumerate() {
+        let due = sent[0] + n as u64 * 10_000_000;
+        assert!(*at + 1_000_000 >= due, "row {n} at {at} ns, due {due}");
+    }
+    let parsed = spec(&engine::spec::to_ron(&pipeline));
+    assert_eq!(parsed, pipeline, "the rate survives a save");
+}
+
+#[test]
+fn a_replay_rate_of_zero_is_refused_on_the_node() {
+    let pipeline = spec(
+        r#"(version: 1, name: "replay", nodes: [
+            (id: "src", kind: FileSource(path: "in.csv", format: Csv,
+                schema: [(name: "v", type: Int64)], rows_per_second: 0)),
+            (id: "out", kind: Blackhole()),
+        ], edges: [(from: "src", to: "out")])"#,
+    );
+    let problems = engine::validate::validate(&pipeline).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.node.as_deref() == Some("src") && p.message.contains("at least 1")),
+        "{problems:?}"
+    );
+}

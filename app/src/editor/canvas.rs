@@ -178,7 +178,10 @@ pub fn summary(kind: &NodeKind) -> String {
                 rate(c.rows_per_second, "rows")
             )
         }
-        NodeKind::FileSource(c) => format!("{} {}", format_name(c.format), c.path),
+        NodeKind::FileSource(c) => match c.rows_per_second {
+            Some(r) => format!("{} {}, {r} rows/s", format_name(c.format), c.path),
+            None => format!("{} {}", format_name(c.format), c.path),
+        },
         NodeKind::Nexmark(c) => format!("{:?}, {}", c.stream, rate(c.events_per_second, "events")),
         NodeKind::Filter(c) if c.condition.trim().is_empty() => "no condition yet".into(),
         NodeKind::Filter(c) => c.condition.clone(),

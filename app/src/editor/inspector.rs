@@ -408,6 +408,17 @@ fn config(
                     });
                     row(ui, "NULL cells", |ui| null_literal(ui, &mut c.null_literal));
                 }
+                row(ui, "Replay rate", |ui| {
+                    form::optional(
+                        ui,
+                        "Replay rate",
+                        &mut c.rows_per_second,
+                        10,
+                        &rate_range(),
+                        ("row/s", "rows/s"),
+                        "as fast as possible",
+                    )
+                });
                 let names = time_columns(c.schema.iter().map(|f| (f.name.as_str(), f.data_type)));
                 form::event_time_rows(
                     ui,

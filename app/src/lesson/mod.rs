@@ -88,6 +88,8 @@ pub enum Change {
     AllowedLateness { node: String, ms: u64 },
     /// The job's buffer timeout: how long a partly filled batch waits.
     BufferTimeout { ms: u64 },
+    /// The rate a file source replays its file at.
+    ReplayRate { node: String, rows_per_second: u64 },
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -178,9 +180,9 @@ impl Change {
     /// The node it changes; `None` for a change of the job's settings.
     pub fn node(&self) -> Option<&str> {
         match self {
-            Change::WatermarkDelay { node, .. } | Change::AllowedLateness { node, .. } => {
-                Some(node)
-            }
+            Change::WatermarkDelay { node, .. }
+            | Change::AllowedLateness { node, .. }
+            | Change::ReplayRate { node, .. } => Some(node),
             Change::BufferTimeout { .. } => None,
         }
     }
@@ -206,6 +208,15 @@ impl Change {
             }
             (Change::AllowedLateness { ms, .. }, NodeKind::Window(c)) => {
                 c.allowed_lateness_ms = *ms;
+                true
+            }
+            (
+                Change::ReplayRate {
+                    rows_per_second, ..
+                },
+                NodeKind::FileSource(c),
+            ) => {
+                c.rows_per_second = Some(*rows_per_second);
                 true
             }
             _ => false,

@@ -111,7 +111,8 @@ pub struct Timeline {
     /// The window groups rows by processing time (the wall clock when they came).
     pub processing_time: bool,
     /// Processing times are near enough to event times to be drawn beside them (a source
-    /// stamping rows with the wall clock), or the window needs them.
+    /// stamping rows with the wall clock). A processing-time window draws rows at their
+    /// processing time instead.
     pub show_processing_time: bool,
 }
 
@@ -155,7 +156,7 @@ impl Timeline {
         let times = self
             .arrivals
             .iter()
-            .map(|a| (a.event_time, a.event_time + 1));
+            .map(|a| (self.time_of(a), self.time_of(a) + 1));
         let processed = self
             .arrivals
             .iter()
@@ -349,8 +350,8 @@ pub fn read(
         }
     }
     // A minute apart at most: rows stamped by the wall clock, not read from a file of old ones.
-    timeline.show_processing_time = timeline.processing_time
-        || (!timeline.arrivals.is_empty()
+    timeline.show_processing_time = !timeline.processing_time
+        && (!timeline.arrivals.is_empty()
             && timeline
                 .arrivals
                 .iter()

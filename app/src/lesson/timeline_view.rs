@@ -126,6 +126,9 @@ pub fn show(
     editable: bool,
 ) -> Option<Dragged> {
     let font_scale = 1.0;
+    // Across is processing time for a processing-time window: a drag there would not say
+    // which event time was meant.
+    let editable = editable && !timeline.processing_time;
     let dark = ui.visuals().dark_mode;
     legend(ui, timeline, dark);
     let Some((first, last)) = timeline.time_range() else {
@@ -215,14 +218,15 @@ pub fn show(
         let y = points.last().map_or(plot.bottom(), |p| p.y);
         points.push(Pos2::new(plot.right(), y));
     }
-    if points.len() > 1 {
+    // A processing-time window goes by the wall clock; the event-time watermark is not its.
+    if points.len() > 1 && !timeline.processing_time {
         painter.line(points, PathStroke::new(2.0, wm));
     }
 
     let mut dropped = None;
     let pointer = ui.ctx().pointer_interact_pos();
     for a in &timeline.arrivals {
-        let centre = Pos2::new(x_of(a.event_time), y_of_row(a.index));
+        let centre = Pos2::new(x_of(timeline.time_of(a)), y_of_row(a.index));
         let arrived = a.index < step;
         let radius = (row_height * 0.3).min(6.0);
         let id = ui.id().with(("timeline row", a.index));
@@ -334,7 +338,7 @@ pub fn show(
                 && w.key == a.key
         });
         if let Some((_, rect)) = updated {
-            let from = Pos2::new(x_of(a.event_time), y_of_row(a.index));
+            let from = Pos2::new(x_of(timeline.time_of(a)), y_of_row(a.index));
             let to = Pos2::new(from.x.clamp(rect.left(), rect.right()), rect.bottom());
             painter.add(egui::Shape::dashed_line(
                 &[from, to],
@@ -347,6 +351,9 @@ pub fn show(
     place_labels(&painter, labels, &small, ui.visuals().panel_fill);
 
     let status = match timeline.watermark_at(step) {
+        _ if timeline.processing_time => {
+            "across: processing time, the wall clock when each row came".to_string()
+        }
         Some(w) => format!("watermark at the window: {}", time_of_day(w)),
         None => "no watermark yet".to_string(),
     };
@@ -545,7 +552,9 @@ fn legend(ui: &mut Ui, timeline: &Timeline, dark: bool) {
         if timeline.show_processing_time {
             entry(ui, processing_color(dark), "processing time (when it came)");
         }
-        entry(ui, watermark_color(dark), "watermark");
+        if !timeline.processing_time {
+            entry(ui, watermark_color(dark), "watermark");
+        }
         entry(ui, fired_color(dark), "window fired");
         entry(ui, open_color(dark), "window open");
     });

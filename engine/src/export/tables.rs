@@ -135,10 +135,15 @@ fn file_source(
     ];
     options.extend(format_options(c.format, c.null_literal.as_deref()));
     let sql = create_table(&node.id, &c.schema, watermark(node, &c.schema)?, &options);
-    Ok(Translated::relation(
-        Statement::new(sql),
-        relation_of(node, &c.schema),
-    ))
+    let mut translated = Translated::relation(Statement::new(sql), relation_of(node, &c.schema));
+    if let Some(rate) = c.rows_per_second {
+        translated.notes.push(format!(
+            "`{}` replays its file at {rate} rows a second here; Flink's filesystem source \
+             reads it as fast as it can (the rows are the same).",
+            node.id
+        ));
+    }
+    Ok(translated)
 }
 
 /// A bound of a random field, as Flink reads it for the field's type.

@@ -4,7 +4,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use super::rate::{Allowance, RateLimiter};
 use super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use crate::spec::{FileFormat, FileSourceConfig};
 use crate::types::{
@@ -35,6 +37,8 @@ pub struct FileSource {
     line: u64,
     batch_size: usize,
     null_literal: Option<String>,
+    /// Paces the rows when the file is replayed at a rate.
+    rate: Option<RateLimiter>,
 }
 
 /// For each schema column, its position in the file's header row.
@@ -99,6 +103,9 @@ impl FileSource {
             },
             batch_size: ctx.job.batch_size.max(1),
             null_literal: config.null_literal.clone(),
+            rate: config
+                .rows_per_second
+                .map(|r| RateLimiter::new(r, Duration::from_millis(ctx.job.buffer_timeout_ms))),
         })
     }
 
@@ -219,7 +226,7 @@ impl FileSource {
         }
     }
 
-    fn read_batch(&mut self) -> OpResult<Vec<ColumnBuilder>> {
+    fn read_batch(&mut self, limit: usize) -> OpResult<Vec<ColumnBuilder>> {
         let mut builders: Vec<ColumnBuilder> = self
             .schema
             .fields
@@ -228,7 +235,7 @@ impl FileSource {
             .collect();
         let names: Vec<String> = self.schema.names().map(str::to_string).collect();
         let mut record = csv::StringRecord::new();
-        while builders[0].len() < self.batch_size {
+        while builders[0].len() < limit {
             match &mut self.reader {
                 Reader::Csv(reader, _) => {
                     let more = reader.read_record(&mut record).map_err(|e| {
@@ -359,12 +366,32 @@ impl Source for FileSource {
     }
 
     fn poll(&mut self) -> OpResult<SourceEvent> {
-        let builders = self.read_batch()?;
+        // A replayed file's rows arrive when they fall due, and count as made then.
+        let mut limit = self.batch_size;
+        let mut made = None;
+        if let Some(rate) = &mut self.rate {
+            let now = Instant::now();
+            match rate.allowance(limit, now) {
+                Allowance::Rows(n) => {
+                    limit = n;
+                    made = Some(rate.next_due(now));
+                }
+                Allowance::Wait(d) => return Ok(SourceEvent::Idle(d)),
+            }
+        }
+        let builders = self.read_batch(limit)?;
         let rows = builders[0].len();
         if rows == 0 {
             return Ok(SourceEvent::Finished);
         }
+        if let Some(rate) = &mut self.rate {
+            rate.emitted(rows, Instant::now());
+        }
         let columns: Vec<_> = builders.into_iter().map(|b| Arc::new(b.finish())).collect();
-        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
+        let mut batch = Batch::new(columns, rows);
+        if let Some(made) = made {
+            batch.set_created(crate::metrics::ns_at(made));
+        }
+        Ok(SourceEvent::Batch(batch))
     }
 }

@@ -358,6 +358,10 @@ pub struct FileSourceConfig {
     /// empty string, and an empty cell of another type is an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub null_literal: Option<String>,
+    /// Rows a second to replay the file at, as if they arrived live; `None` reads it as
+    /// fast as it goes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_per_second: Option<u64>,
 }
 
 fn is_true(v: &bool) -> bool {
@@ -375,6 +379,7 @@ impl Default for FileSourceConfig {
             watermark_delay_ms: 0,
             idle_timeout_ms: None,
             null_literal: None,
+            rows_per_second: None,
         }
     }
 }

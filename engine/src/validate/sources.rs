@@ -101,6 +101,12 @@ pub(super) fn check_file_source(
     if config.path.trim().is_empty() {
         problems.push(Problem::error(Some(id), "the file path is empty"));
     }
+    if config.rows_per_second == Some(0) {
+        problems.push(Problem::error(
+            Some(id),
+            "rows per second must be at least 1 (or unset for full speed)",
+        ));
+    }
     if config.schema.is_empty() {
         problems.push(Problem::error(
             Some(id),
