@@ -76,7 +76,7 @@ fn every_lesson_in_the_folder_loads_and_runs() {
     for (path, lesson) in found {
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
         let lesson = lesson.unwrap_or_else(|e| panic!("{e}"));
-        // A curve's lesson is measured in its own test.
+        // A curve's and a recovery's lesson are run in tests of their own.
         if matches!(lesson.view, LessonView::Timeline { .. }) {
             take(&name);
         }
@@ -321,6 +321,62 @@ fn the_latency_lesson_says_what_its_measurements_show() {
         widest(&at_10) < widest(&at_100) / 2.0,
         "{at_10:?} {at_100:?}"
     );
+}
+
+#[test]
+fn the_exactly_once_lesson_says_what_its_runs_do() {
+    let path = lessons_dir().join("6-exactly-once.lesson.ron");
+    let lesson = lesson::load(&path).unwrap();
+    let LessonView::Recovery { sink } = &lesson.view else {
+        panic!("a recovery lesson");
+    };
+    let pipeline = lesson.pipeline_path(&path);
+    let mut spec = engine::spec::load_file(&pipeline).unwrap();
+    let dir = pipeline.parent().unwrap();
+    let expected = |outcome: &lesson::recovery::RecoveryOutcome, step: usize| {
+        lesson.steps[step]
+            .question
+            .as_ref()
+            .unwrap()
+            .answer
+            .expected(Evidence::Recovery(outcome))
+            .unwrap()
+    };
+    let recovered = lesson::recovery::run_recovery(&spec, dir, sink).unwrap();
+    assert_eq!(expected(&recovered, 0), "1", "{recovered:?}");
+    assert_eq!(expected(&recovered, 1), "0", "{recovered:?}");
+    assert_eq!(recovered.missing, 0, "{recovered:?}");
+    assert_eq!(recovered.written, recovered.reference);
+    // 20 s of event time for each of 8 sensors.
+    assert_eq!(recovered.reference, 160, "{recovered:?}");
+    assert!(recovered.checkpoints_completed >= 1, "{recovered:?}");
+    assert!(recovered.failed.is_none());
+    assert_eq!(recovered.failures.len(), 1);
+    assert!(
+        recovered.failures[0].contains("per_second"),
+        "{:?}",
+        recovered.failures
+    );
+    assert!(
+        !dir.join("out").exists(),
+        "the lesson's runs write nowhere among its files"
+    );
+
+    assert!(
+        lesson.steps[2]
+            .try_it
+            .as_ref()
+            .unwrap()
+            .change
+            .apply(&mut spec)
+    );
+    let failed = lesson::recovery::run_recovery(&spec, dir, sink).unwrap();
+    assert!(failed.failed.is_some(), "{failed:?}");
+    assert_eq!(failed.restarts, 0);
+    // The windows after reading 10,000 (10 s of event time) never fired: 8 sensors each.
+    let missing: usize = expected(&failed, 2).parse().unwrap();
+    assert!(missing >= 80, "{failed:?}");
+    assert_eq!(failed.duplicated, 0, "at most once: lost, never doubled");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use engine::PipelineSpec;
 
 use super::Editor;
 use crate::lesson::curve::CurveRun;
+use crate::lesson::recovery::RecoveryRun;
 use crate::lesson::{self, LessonAction, LessonView, OpenLesson, SourceRows, TracedRun};
 
 /// The zoom of the whole window with large text on, for a projector.
@@ -215,6 +216,22 @@ impl Editor {
             }
             return;
         }
+        if let LessonView::Recovery { sink } = open.lesson.view.clone() {
+            if let Some(run) = &mut open.recovery {
+                run.poll();
+            }
+            let stale = open
+                .recovery
+                .as_ref()
+                .is_none_or(|r| !r.is_running() && !same_pipeline(&r.spec));
+            if stale {
+                if open.recovery.is_some() {
+                    open.forget_checks();
+                }
+                open.recovery = Some(RecoveryRun::start(spec.clone(), base_dir, sink));
+            }
+            return;
+        }
         let (Some(window), Some(source)) = (
             open.window().map(str::to_string),
             open.lesson.source_at(open.step).map(str::to_string),
@@ -266,6 +283,8 @@ impl Editor {
         };
         if let Some(curve) = &open.curve {
             curve_panel(ui, curve);
+        } else if let Some(recovery) = &open.recovery {
+            recovery_panel(ui, recovery);
         } else {
             timeline_panel(ui, open);
         }
@@ -303,7 +322,7 @@ fn timeline_panel(ui: &mut Ui, open: &mut OpenLesson) {
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_millis(20));
     }
-    let outcome = run.outcome.clone();
+    let outcome = run.outcome().cloned();
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("Timeline of {window}")).strong());
         if running {
@@ -428,4 +447,73 @@ fn curve_panel(ui: &mut Ui, curve: &CurveRun) {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
     lesson::show_curve(ui, &points, measuring);
+}
+
+/// The run with its failures against the run without, by what the sink's file holds.
+fn recovery_panel(ui: &mut Ui, run: &RecoveryRun) {
+    ui.label(RichText::new("What the failures did to the output").strong());
+    let outcome = match run.outcome() {
+        None => {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("running the pipeline without its failure, then with it…");
+            });
+            return;
+        }
+        Some(Err(message)) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+            return;
+        }
+        Some(Ok(outcome)) => outcome,
+    };
+    let dark = ui.visuals().dark_mode;
+    let good = super::theme::running_color(dark);
+    let bad = super::theme::error_color(dark);
+    egui::Grid::new("recovery figures")
+        .striped(true)
+        .num_columns(2)
+        .show(ui, |ui| {
+            let row = |ui: &mut Ui, name: &str, value: String, color: Option<egui::Color32>| {
+                ui.label(name);
+                match color {
+                    Some(c) => ui.colored_label(c, value),
+                    None => ui.label(value),
+                };
+                ui.end_row();
+            };
+            row(
+                ui,
+                "rows without the failure",
+                outcome.reference.to_string(),
+                None,
+            );
+            row(
+                ui,
+                "rows in the file after this run",
+                outcome.written.to_string(),
+                None,
+            );
+            let count = |n: usize| (n.to_string(), Some(if n == 0 { good } else { bad }));
+            let (missing, c) = count(outcome.missing);
+            row(ui, "missing", missing, c);
+            let (duplicated, c) = count(outcome.duplicated);
+            row(ui, "duplicated", duplicated, c);
+            row(ui, "restarts", outcome.restarts.to_string(), None);
+            row(
+                ui,
+                "checkpoints completed",
+                outcome.checkpoints_completed.to_string(),
+                None,
+            );
+            let ended = match &outcome.failed {
+                Some(why) => format!("failed: {why}"),
+                None => "finished".to_string(),
+            };
+            row(ui, "the job", ended, None);
+        });
+    for (i, failure) in outcome.failures.iter().enumerate() {
+        ui.label(RichText::new(format!("attempt {}: {failure}", i + 1)).weak());
+    }
 }

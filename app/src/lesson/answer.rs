@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::curve::{CurvePoint, best};
+use super::recovery::RecoveryOutcome;
 use super::timeline::{Fate, Timeline, WindowBox};
 use crate::format::time_of_day;
 
@@ -13,6 +14,7 @@ pub enum Evidence<'a> {
     Timeline(&'a Timeline),
     /// The points measured so far (all of them once the measurements are done).
     Curve(&'a [CurvePoint]),
+    Recovery(&'a RecoveryOutcome),
 }
 
 /// What a question asks of the run.
@@ -38,6 +40,12 @@ pub enum Answer {
     LowestLatency,
     /// The batch size with the highest throughput: picked from those measured.
     HighestThroughput,
+    /// Rows of the run without failures that the file lacks.
+    MissingRows,
+    /// Rows the file holds more often than the run without failures gave them.
+    DuplicatedRows,
+    /// Times the job restarted.
+    Restarts,
 }
 
 /// The learner's answer against the run's.
@@ -58,9 +66,19 @@ impl Answer {
             (Answer::HighestThroughput, Evidence::Curve(points)) => {
                 best(points).map(|(_, throughput)| throughput.to_string())
             }
-            (Answer::LowestLatency | Answer::HighestThroughput, _) => None,
+            (Answer::MissingRows, Evidence::Recovery(r)) => Some(r.missing.to_string()),
+            (Answer::DuplicatedRows, Evidence::Recovery(r)) => Some(r.duplicated.to_string()),
+            (Answer::Restarts, Evidence::Recovery(r)) => Some(r.restarts.to_string()),
+            (
+                Answer::LowestLatency
+                | Answer::HighestThroughput
+                | Answer::MissingRows
+                | Answer::DuplicatedRows
+                | Answer::Restarts,
+                _,
+            ) => None,
             (_, Evidence::Timeline(timeline)) => Some(self.read_in_timeline(timeline)),
-            (_, Evidence::Curve(_)) => None,
+            (_, Evidence::Curve(_) | Evidence::Recovery(_)) => None,
         }
     }
 
@@ -99,7 +117,11 @@ impl Answer {
                 .first()
                 .map_or(0, |w| w.fired_at.min(timeline.arrivals.len()))
                 .to_string(),
-            Answer::LowestLatency | Answer::HighestThroughput => String::new(),
+            Answer::LowestLatency
+            | Answer::HighestThroughput
+            | Answer::MissingRows
+            | Answer::DuplicatedRows
+            | Answer::Restarts => String::new(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod curve;
 mod curve_view;
 mod data;
 mod panel;
+pub mod recovery;
 mod run;
 pub mod timeline;
 mod timeline_view;
@@ -49,6 +50,8 @@ pub enum LessonView {
         batch_sizes: Vec<usize>,
         seconds: f64,
     },
+    /// The run with its failures against one without, by the rows file sink `sink` holds.
+    Recovery { sink: String },
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -88,6 +91,10 @@ pub enum Change {
     AllowedLateness { node: String, ms: u64 },
     /// The job's buffer timeout: how long a partly filled batch waits.
     BufferTimeout { ms: u64 },
+    /// The job's restarts after a failure: `0` fails the job with its first failure.
+    Restarts { attempts: u32, delay_ms: u64 },
+    /// The job's checkpoint interval; `None` takes none.
+    CheckpointEvery { ms: Option<u64> },
     /// The rate a file source replays its file at.
     ReplayRate { node: String, rows_per_second: u64 },
 }
@@ -157,6 +164,7 @@ impl Lesson {
         let mut named: Vec<&str> = match &self.view {
             LessonView::Timeline { source, window } => vec![source, window],
             LessonView::LatencyCurve { .. } => Vec::new(),
+            LessonView::Recovery { sink } => vec![sink],
         };
         for step in &self.steps {
             named.extend(step.highlight.iter().map(String::as_str));
@@ -183,16 +191,35 @@ impl Change {
             Change::WatermarkDelay { node, .. }
             | Change::AllowedLateness { node, .. }
             | Change::ReplayRate { node, .. } => Some(node),
-            Change::BufferTimeout { .. } => None,
+            Change::BufferTimeout { .. }
+            | Change::Restarts { .. }
+            | Change::CheckpointEvery { .. } => None,
         }
     }
 
     /// Makes the change in `spec`; false when the node is not of the kind the change needs.
     pub fn apply(&self, spec: &mut engine::PipelineSpec) -> bool {
         use engine::spec::NodeKind;
-        if let Change::BufferTimeout { ms } = self {
-            spec.job.buffer_timeout_ms = *ms;
-            return true;
+        match self {
+            Change::BufferTimeout { ms } => {
+                spec.job.buffer_timeout_ms = *ms;
+                return true;
+            }
+            Change::Restarts { attempts, delay_ms } => {
+                spec.job.restart = match attempts {
+                    0 => engine::spec::RestartStrategy::None,
+                    n => engine::spec::RestartStrategy::FixedDelay {
+                        attempts: *n,
+                        delay_ms: *delay_ms,
+                    },
+                };
+                return true;
+            }
+            Change::CheckpointEvery { ms } => {
+                spec.job.checkpoint_interval_ms = *ms;
+                return true;
+            }
+            _ => {}
         }
         let Some(node) = spec
             .nodes

@@ -41,6 +41,8 @@ pub struct OpenLesson {
     pub run: Option<TracedRun>,
     /// The last measurements of the canvas's pipeline (a lesson with a latency curve).
     pub curve: Option<CurveRun>,
+    /// The last runs of the canvas's pipeline with and without its failures.
+    pub recovery: Option<super::recovery::RecoveryRun>,
     pub playback: Playback,
     /// The source's rows, as the learner edited them on the timeline.
     pub rows: Option<SourceRows>,
@@ -64,6 +66,7 @@ impl OpenLesson {
             solved: vec![false; steps],
             run: None,
             curve: None,
+            recovery: None,
             playback: Playback::default(),
             rows: None,
             rows_error: None,
@@ -111,6 +114,9 @@ impl OpenLesson {
     pub fn with_evidence<R>(&self, f: impl FnOnce(Evidence) -> R) -> Option<R> {
         if let Some(timeline) = self.run.as_ref().and_then(TracedRun::timeline) {
             return Some(f(Evidence::Timeline(timeline)));
+        }
+        if let Some(Ok(outcome)) = self.recovery.as_ref().and_then(|r| r.outcome()) {
+            return Some(f(Evidence::Recovery(outcome)));
         }
         let curve = self.curve.as_ref()?;
         if curve.is_running() {

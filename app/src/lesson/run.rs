@@ -57,66 +57,90 @@ pub fn run_traced(
     })
 }
 
+/// Work on a thread of its own, and what it gave once done.
+pub struct Background<T> {
+    receiver: Option<Receiver<Result<T, String>>>,
+    pub outcome: Option<Result<T, String>>,
+}
+
+impl<T: Send + 'static> Background<T> {
+    pub fn start(name: &str, work: impl FnOnce() -> Result<T, String> + Send + 'static) -> Self {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                let _ = sender.send(work());
+            });
+        match spawned {
+            Ok(_) => Background {
+                receiver: Some(receiver),
+                outcome: None,
+            },
+            Err(e) => Background {
+                receiver: None,
+                outcome: Some(Err(format!("cannot start the run: {e}"))),
+            },
+        }
+    }
+
+    /// Takes the outcome when the work has ended; true when it just arrived.
+    pub fn poll(&mut self) -> bool {
+        let Some(receiver) = &self.receiver else {
+            return false;
+        };
+        match receiver.try_recv() {
+            Ok(outcome) => self.outcome = Some(outcome),
+            Err(TryRecvError::Empty) => return false,
+            Err(TryRecvError::Disconnected) => {
+                self.outcome = Some(Err("the run ended without a result".into()))
+            }
+        }
+        self.receiver = None;
+        true
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.receiver.is_some()
+    }
+}
+
 /// A traced run going on in the background, and what it gave once done.
 pub struct TracedRun {
     /// The pipeline it runs, to tell whether the canvas has changed since.
     pub spec: PipelineSpec,
     pub source: String,
     pub window: String,
-    receiver: Option<Receiver<Result<TracedOutcome, String>>>,
-    pub outcome: Option<Result<TracedOutcome, String>>,
+    run: Background<TracedOutcome>,
 }
 
 impl TracedRun {
     pub fn start(spec: PipelineSpec, base_dir: PathBuf, source: String, window: String) -> Self {
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let run = spec.clone();
-        let window_for_run = window.clone();
-        let source_for_run = source.clone();
-        let spawned = std::thread::Builder::new()
-            .name("lesson run".into())
-            .spawn(move || {
-                let outcome = run_traced(&run, &base_dir, &source_for_run, &window_for_run);
-                let _ = sender.send(outcome);
-            });
-        let (receiver, outcome) = match spawned {
-            Ok(_) => (Some(receiver), None),
-            Err(e) => (None, Some(Err(format!("cannot start the run: {e}")))),
-        };
+        let (to_run, from, of) = (spec.clone(), source.clone(), window.clone());
+        let run = Background::start("lesson run", move || {
+            run_traced(&to_run, &base_dir, &from, &of)
+        });
         TracedRun {
             spec,
             source,
             window,
-            receiver,
-            outcome,
+            run,
         }
     }
 
     /// Takes the outcome when the run has ended; true when it just arrived.
     pub fn poll(&mut self) -> bool {
-        let Some(receiver) = &self.receiver else {
-            return false;
-        };
-        match receiver.try_recv() {
-            Ok(outcome) => {
-                self.outcome = Some(outcome);
-                self.receiver = None;
-                true
-            }
-            Err(TryRecvError::Empty) => false,
-            Err(TryRecvError::Disconnected) => {
-                self.outcome = Some(Err("the run ended without a result".into()));
-                self.receiver = None;
-                true
-            }
-        }
+        self.run.poll()
     }
 
     pub fn is_running(&self) -> bool {
-        self.receiver.is_some()
+        self.run.is_running()
+    }
+
+    pub fn outcome(&self) -> Option<&Result<TracedOutcome, String>> {
+        self.run.outcome.as_ref()
     }
 
     pub fn timeline(&self) -> Option<&Timeline> {
-        self.outcome.as_ref()?.as_ref().ok().map(|o| &o.timeline)
+        self.outcome()?.as_ref().ok().map(|o| &o.timeline)
     }
 }
