@@ -299,13 +299,17 @@ fn the_latency_lesson_says_what_its_measurements_show() {
             .expected(Evidence::Curve(points))
             .unwrap()
     };
+    // Only what pacing makes certain is asserted, not this machine's speed: a batch of 4096
+    // at 10,000 rows/s takes about 400 ms to fill, so it leaves on the timeout.
     let at_100 = measure(&spec);
-    assert_eq!(answers(&at_100, 0), "1", "{at_100:?}");
-    assert_eq!(answers(&at_100, 1), "4096", "{at_100:?}");
-    // A batch of 4096 takes about 400 ms to fill at 10,000 rows/s: it leaves on the timeout.
+    assert_eq!(answers(&at_100, 0), "4096", "{at_100:?}");
+    assert_eq!(answers(&at_100, 1), "1", "{at_100:?}");
     let widest = |points: &[lesson::curve::CurvePoint]| points.last().unwrap().p99_ms;
     assert!(widest(&at_100) > 60.0, "{at_100:?}");
-    assert!(at_100[0].p99_ms < 20.0, "{at_100:?}");
+    assert!(
+        at_100[1].rows_per_second > 3.0 * at_100[0].rows_per_second,
+        "16 rows a batch share the hand-over: {at_100:?}"
+    );
     assert!(
         lesson.steps[2]
             .try_it
@@ -316,7 +320,7 @@ fn the_latency_lesson_says_what_its_measurements_show() {
     );
     assert_eq!(spec.job.buffer_timeout_ms, 10);
     let at_10 = measure(&spec);
-    assert_eq!(answers(&at_10, 2), "4096", "{at_10:?}");
+    assert_eq!(answers(&at_10, 2), "1", "{at_10:?}");
     assert!(
         widest(&at_10) < widest(&at_100) / 2.0,
         "{at_10:?} {at_100:?}"
@@ -639,14 +643,15 @@ fn the_curve_lesson_draws_each_point_as_it_is_measured_and_checks_the_answer() {
         })
         .count();
     assert!(rows_with_ms >= 4, "{rows_with_ms} latencies shown");
+    // The batch of the highest latency: 4096, which waits for the buffer timeout.
     harness
-        .get_by_role_and_label(Role::RadioButton, "4096")
+        .get_by_role_and_label(Role::RadioButton, "1")
         .click();
     harness.run_steps(2);
     click_button(&mut harness, "Check");
     assert!(shows(&harness, "Not what the run did"));
     harness
-        .get_by_role_and_label(Role::RadioButton, "1")
+        .get_by_role_and_label(Role::RadioButton, "4096")
         .click();
     harness.run_steps(2);
     click_button(&mut harness, "Check");

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::curve::{CurvePoint, best};
+use super::curve::{CurvePoint, extreme};
 use super::recovery::RecoveryOutcome;
 use super::timeline::{Fate, Timeline, WindowBox};
 use crate::format::time_of_day;
@@ -38,8 +38,12 @@ pub enum Answer {
     FirstResultAfterRow,
     /// The batch size with the lowest latency: picked from those measured.
     LowestLatency,
-    /// The batch size with the highest throughput: picked from those measured.
+    /// The batch size with the highest latency.
+    HighestLatency,
+    /// The batch size with the highest throughput.
     HighestThroughput,
+    /// The batch size with the lowest throughput.
+    LowestThroughput,
     /// Rows of the run without failures that the file lacks.
     MissingRows,
     /// Rows the file holds more often than the run without failures gave them.
@@ -61,17 +65,25 @@ impl Answer {
     pub fn expected(&self, evidence: Evidence) -> Option<String> {
         match (self, evidence) {
             (Answer::LowestLatency, Evidence::Curve(points)) => {
-                best(points).map(|(latency, _)| latency.to_string())
+                extreme(points, |p| p.p99_ms, false).map(|b| b.to_string())
+            }
+            (Answer::HighestLatency, Evidence::Curve(points)) => {
+                extreme(points, |p| p.p99_ms, true).map(|b| b.to_string())
             }
             (Answer::HighestThroughput, Evidence::Curve(points)) => {
-                best(points).map(|(_, throughput)| throughput.to_string())
+                extreme(points, |p| p.rows_per_second, true).map(|b| b.to_string())
+            }
+            (Answer::LowestThroughput, Evidence::Curve(points)) => {
+                extreme(points, |p| p.rows_per_second, false).map(|b| b.to_string())
             }
             (Answer::MissingRows, Evidence::Recovery(r)) => Some(r.missing.to_string()),
             (Answer::DuplicatedRows, Evidence::Recovery(r)) => Some(r.duplicated.to_string()),
             (Answer::Restarts, Evidence::Recovery(r)) => Some(r.restarts.to_string()),
             (
                 Answer::LowestLatency
+                | Answer::HighestLatency
                 | Answer::HighestThroughput
+                | Answer::LowestThroughput
                 | Answer::MissingRows
                 | Answer::DuplicatedRows
                 | Answer::Restarts,
@@ -118,7 +130,9 @@ impl Answer {
                 .map_or(0, |w| w.fired_at.min(timeline.arrivals.len()))
                 .to_string(),
             Answer::LowestLatency
+            | Answer::HighestLatency
             | Answer::HighestThroughput
+            | Answer::LowestThroughput
             | Answer::MissingRows
             | Answer::DuplicatedRows
             | Answer::Restarts => String::new(),
@@ -128,9 +142,13 @@ impl Answer {
     /// The answers to pick from, for a question answered by picking; `None` for a number.
     pub fn choices(&self, evidence: Evidence) -> Option<Vec<String>> {
         match (self, evidence) {
-            (Answer::LowestLatency | Answer::HighestThroughput, Evidence::Curve(points)) => {
-                Some(points.iter().map(|p| p.batch_size.to_string()).collect())
-            }
+            (
+                Answer::LowestLatency
+                | Answer::HighestLatency
+                | Answer::HighestThroughput
+                | Answer::LowestThroughput,
+                Evidence::Curve(points),
+            ) => Some(points.iter().map(|p| p.batch_size.to_string()).collect()),
             (Answer::FirstWindow, Evidence::Timeline(timeline)) => {
                 let mut windows: Vec<&WindowBox> = timeline.windows.iter().collect();
                 windows.sort_by_key(|w| (w.start, w.end));

@@ -134,11 +134,17 @@ impl CurveRun {
     }
 }
 
-/// The batch size of the lowest latency, and of the highest throughput.
-pub fn best(points: &[CurvePoint]) -> Option<(usize, usize)> {
-    let fastest = points.iter().min_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms))?;
-    let widest = points
-        .iter()
-        .max_by(|a, b| a.rows_per_second.total_cmp(&b.rows_per_second))?;
-    Some((fastest.batch_size, widest.batch_size))
+/// The batch size with the least or most of `measure` (`most`), if any was measured.
+pub fn extreme(
+    points: &[CurvePoint],
+    measure: fn(&CurvePoint) -> f64,
+    most: bool,
+) -> Option<usize> {
+    let order = |a: &&CurvePoint, b: &&CurvePoint| measure(a).total_cmp(&measure(b));
+    let point = if most {
+        points.iter().max_by(order)
+    } else {
+        points.iter().min_by(order)
+    };
+    point.map(|p| p.batch_size)
 }
