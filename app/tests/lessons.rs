@@ -484,6 +484,10 @@ fn a_learner_opens_a_lesson_steps_through_it_and_answers_wrong_then_right() {
     assert_eq!(harness.state().spec().name, "lesson-watermarks");
     assert!(shows(&harness, "Timeline of per_10s"));
     assert!(shows(&harness, "after row 0 of 20"));
+    assert!(
+        shows(&harness, "out 20"),
+        "the canvas counts the lesson's run"
+    );
     click_button(&mut harness, "▶|");
     assert!(shows(&harness, "after row 1 of 20"));
     click_button(&mut harness, "⏭");

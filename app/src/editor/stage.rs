@@ -43,9 +43,22 @@ impl Editor {
         }
         let canvas_id = self.canvas_id();
         let highlighted = self.lesson_highlights().to_vec();
+        // A lesson's own runs count on the canvas until the pipeline is run for itself.
+        let lesson_metrics = self
+            .lessons
+            .open
+            .as_ref()
+            .filter(|_| self.lessons.shown)
+            .and_then(|o| o.run.as_ref())
+            .and_then(|r| r.outcome())
+            .and_then(|o| o.as_ref().ok())
+            .map(|o| &o.metrics);
         let mut viewer = CanvasViewer {
             analysis: &self.analysis,
-            metrics: &self.runner.metrics,
+            metrics: match lesson_metrics {
+                Some(m) if self.runner.metrics.is_empty() => m,
+                _ => &self.runner.metrics,
+            },
             run_error: self.runner.error.as_ref(),
             focused: self.focused,
             refused: &mut self.refused,

@@ -14,6 +14,8 @@ use super::timeline::{self, Timeline};
 pub struct TracedOutcome {
     pub timeline: Timeline,
     pub console: Vec<String>,
+    /// Each node's counts, for the canvas.
+    pub metrics: std::collections::HashMap<String, engine::metrics::NodeMetrics>,
 }
 
 /// Runs `spec` to its end with a trace, reading relative paths against `base_dir`, and reads
@@ -43,7 +45,7 @@ pub fn run_traced(
     };
     let job = JobHandle::start(spec, options).map_err(|e| e.to_string())?;
     let trace = job.trace().expect("a traced run keeps a trace");
-    job.wait().map_err(|e| e.to_string())?;
+    let summary = job.wait().map_err(|e| e.to_string())?;
     if trace.is_cut_short() {
         return Err(format!(
             "the input is too large for the timeline (more than {} rows)",
@@ -54,6 +56,11 @@ pub fn run_traced(
     Ok(TracedOutcome {
         timeline,
         console: console.lines(),
+        metrics: summary
+            .nodes
+            .into_iter()
+            .map(|n| (n.id.clone(), n))
+            .collect(),
     })
 }
 
