@@ -3,7 +3,7 @@
 //! entry can be skipped without leaving half a row behind.
 
 use crate::spec::PayloadFormat;
-use crate::types::{Batch, RowKind, Schema, Value};
+use crate::types::{Batch, Field, RowKind, Schema, Value};
 
 use super::super::file_sink::{csv_cell, json_field};
 use super::super::text_value;
@@ -32,13 +32,18 @@ impl Decoder {
     }
 
     fn decode_json(&self, text: &str) -> Result<Vec<Value>, String> {
-        let object: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
+        use serde::de::DeserializeSeed;
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let found = Columns(&self.schema.fields)
+            .deserialize(&mut reader)
+            .and_then(|found| reader.end().map(|()| found))
+            .map_err(|e| format!("not a JSON object: {e}"))?;
         self.schema
             .fields
             .iter()
-            .map(|f| {
-                text_value::from_json(f.data_type, object.get(&f.name))
+            .zip(&found)
+            .map(|(f, json)| {
+                text_value::from_json(f.data_type, json.as_ref())
                     .map_err(|e| format!("column `{}`: {e}", f.name))
             })
             .collect()
@@ -74,6 +79,62 @@ impl Decoder {
                     .map_err(|e| format!("column `{}`: {e}", f.name))
             })
             .collect()
+    }
+}
+
+/// Reads a JSON object keeping only the schema's columns, each by its place in the schema:
+/// no map of every key is built, and keys without escapes are not copied.
+struct Columns<'a>(&'a [Field]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Columns<'_> {
+    type Value = Vec<Option<serde_json::Value>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Columns<'_> {
+    type Value = Vec<Option<serde_json::Value>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut values = vec![None; self.0.len()];
+        while let Some(Key(key)) = map.next_key()? {
+            match self.0.iter().position(|f| f.name == *key) {
+                // A key given twice counts with its last value, as in a JSON Lines file.
+                Some(i) => values[i] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// An object's key, borrowed from the text where it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 
@@ -132,7 +193,7 @@ impl Encoder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{DataType, Field};
+    use crate::types::DataType;
 
     fn schema() -> Schema {
         Schema::new(vec![
@@ -164,6 +225,16 @@ mod tests {
             "{bad}"
         );
         assert!(d.decode(b"[1]").unwrap_err().contains("not a JSON object"));
+        assert!(
+            d.decode(br#"{"id": 1} x"#)
+                .unwrap_err()
+                .contains("not a JSON object")
+        );
+        assert_eq!(
+            d.decode(br#"{"n\u0061me": "esc", "id": 1, "id": 2, "skip": {"deep": [1, {}]}}"#)
+                .unwrap(),
+            vec![Value::Int64(2), Value::Utf8("esc".into()), Value::Null]
+        );
         assert!(d.decode(b"\xff").unwrap_err().contains("UTF-8"));
     }
 
