@@ -1807,3 +1807,61 @@ fn file_export_to_flink_sql_shows_the_script_to_copy_or_why_a_node_cannot_go() {
             .is_none()
     );
 }
+
+#[test]
+fn a_redis_stream_source_from_the_transport_group_warns_when_its_server_does_not_answer() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+    assert!(shows(&h, "Transport"), "the palette has a Transport group");
+    add_node(&mut h, "RedisSource", "orders");
+    assert!(
+        h.state()
+            .analysis()
+            .problems
+            .iter()
+            .any(|p| p.message.contains("stream key is empty")),
+        "{:?}",
+        h.state().analysis().problems
+    );
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    type_into(&mut h, "Server", &format!("redis://127.0.0.1:{port}"));
+    type_into(&mut h, "Stream", "orders");
+    click_button(&mut h, "+ Add column");
+    add_node(&mut h, "Blackhole", "discard");
+    connect_from(&mut h, "orders");
+    let warned = |h: &Harness<'_, Editor>| {
+        h.state().analysis().problems.iter().any(|p| {
+            !p.is_error()
+                && p.node.as_deref() == Some("orders")
+                && p.message
+                    .starts_with(&format!("Redis at 127.0.0.1:{port} does not answer"))
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !warned(&h) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no warning: {:?}",
+            h.state().analysis().problems
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run();
+    }
+    assert!(
+        h.state().analysis().is_valid(),
+        "a warning does not stop a run"
+    );
+    let spec = h.state().spec();
+    let Some(NodeKind::RedisSource(source)) = spec.node("orders").map(|n| &n.kind) else {
+        panic!("{spec:?}");
+    };
+    assert_eq!(source.stream, "orders");
+    assert_eq!(source.schema.len(), 1);
+    assert!(shows(&h, "stream orders"), "the node says what it reads");
+}

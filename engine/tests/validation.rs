@@ -1700,3 +1700,100 @@ fn datagen_decimal_sequences_are_refused() {
     );
     assert!(a.problems.is_empty(), "{}", dump(&a));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Redis streams
+// ---------------------------------------------------------------------------------------------
+
+fn redis_source(config: &str) -> String {
+    format!(
+        r#"(id: "in", kind: RedisSource(schema: [(name: "id", type: Int64), (name: "ts", type: Timestamp)]{config}))"#
+    )
+}
+
+/// `in` (a Redis source) → `out` (a Redis sink with `sink`).
+fn redis_relay(source: &str, sink: &str) -> Analysis {
+    analyze_nodes(
+        &[
+            &redis_source(source),
+            &format!(r#"(id: "out", kind: RedisSink({sink}))"#),
+        ],
+        r#"(from: "in", to: "out")"#,
+    )
+}
+
+#[test]
+fn a_redis_relay_types_its_rows_and_its_entry_time() {
+    let a = redis_relay(
+        r#", stream: "orders", entry_time_column: "added", event_time: "added""#,
+        r#"stream: "copies""#,
+    );
+    assert!(a.problems.is_empty(), "{}", dump(&a));
+    let out = a.outputs.get("in").unwrap();
+    assert_eq!(
+        out.schema.names().collect::<Vec<_>>(),
+        ["id", "ts", "added"]
+    );
+    assert_eq!(out.schema.fields[2].data_type, DataType::Timestamp);
+    assert_eq!(out.time.as_ref().map(|t| t.column.as_str()), Some("added"));
+}
+
+#[test]
+fn empty_redis_stream_keys_are_errors_on_their_nodes() {
+    let a = redis_relay("", "");
+    check(
+        sole(&a),
+        Severity::Error,
+        Some("in"),
+        None,
+        &["stream key is empty"],
+    );
+    let a = analyze_nodes(
+        &[GEN, r#"(id: "out", kind: RedisSink())"#],
+        r#"(from: "gen", to: "out")"#,
+    );
+    check(
+        sole(&a),
+        Severity::Error,
+        Some("out"),
+        None,
+        &["stream key is empty"],
+    );
+}
+
+#[test]
+fn redis_settings_that_cannot_work_are_errors_saying_why() {
+    let bad_at = |source: &str, column: Option<&str>, word: &str| {
+        let a = redis_relay(&format!(r#", stream: "s"{source}"#), r#"stream: "t""#);
+        check(sole(&a), Severity::Error, Some("in"), column, &[word]);
+    };
+    let bad = |source: &str, word: &str| bad_at(source, None, word);
+    bad(r#", url: "http://x""#, "is not a Redis URL");
+    bad(r#", start: AtId("12-x")"#, "is not a stream entry id");
+    bad(r#", start: AtTime("noon")"#, "is not a time");
+    bad(r#", start: NewOnly, bounded: true"#, "would read none");
+    bad(r#", field: " ""#, "payload field is empty");
+    bad_at(r#", entry_time_column: "id""#, Some("id"), "used twice");
+}
+
+#[test]
+fn a_redis_node_runs_as_one_instance() {
+    let spec = pipeline_with_job(
+        &[
+            &redis_source(r#", stream: "s""#),
+            r#"(id: "out", kind: RedisSink(stream: "t"))"#,
+        ],
+        r#"(from: "in", to: "out")"#,
+        "parallelism: 4",
+    );
+    assert!(analyze(&spec).problems.is_empty());
+    let mut spec = spec;
+    spec.nodes[1].parallelism = Some(2);
+    check(
+        sole(&analyze(&spec)),
+        Severity::Error,
+        Some("out"),
+        None,
+        &["a RedisSink runs with parallelism 1"],
+    );
+}

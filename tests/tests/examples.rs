@@ -6,6 +6,7 @@ use std::sync::Arc;
 use engine::operators::ConsoleCapture;
 use engine::spec::{FieldKind, NodeKind, load_file, to_ron};
 use engine::{JobHandle, JobSummary, PipelineSpec, RunOptions};
+use streamlab_tests::redis_server::RedisServer;
 use streamlab_tests::{example_files, repo_root};
 
 fn load(name: &str) -> PipelineSpec {
@@ -362,4 +363,91 @@ fn crash_and_recover_fails_twice_and_still_writes_every_window_once() {
         expected,
         "the windows, each once, in the order they fired"
     );
+}
+
+/// The example with its transport nodes pointed at `url`, a server of the test's own.
+fn at_server(mut spec: PipelineSpec, url: &str) -> PipelineSpec {
+    for node in &mut spec.nodes {
+        match &mut node.kind {
+            NodeKind::RedisSource(c) => c.url = url.to_string(),
+            NodeKind::RedisSink(c) => c.url = url.to_string(),
+            _ => {}
+        }
+    }
+    spec
+}
+
+#[test]
+fn the_transport_examples_produce_into_a_stream_and_replay_it_the_same_each_time() {
+    let Some(server) = RedisServer::start("examples-replay") else {
+        return;
+    };
+    let url = server.url();
+    let produce = "transport/produce-readings.ron";
+    let (summary, _, _) = run(produce, at_server(load(produce), &url));
+    assert_eq!(summary.records_in, 20_000);
+    let payloads = server.payloads("readings");
+    assert_eq!(payloads.len(), 20_000);
+    assert!(
+        payloads[0].starts_with(r#"{"id":1,"sensor":"#),
+        "{}",
+        payloads[0]
+    );
+    let replay = "transport/replay-readings.ron";
+    let windows = || {
+        let (_, _, out) = run(replay, at_server(load(replay), &url));
+        std::fs::read_to_string(out.join("readings-per-5s.csv")).unwrap()
+    };
+    let first = windows();
+    let rows: Vec<Vec<&str>> = first
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // 20 s of event time in 5 s windows, for each of 4 sensors.
+    assert_eq!(rows.len(), 16, "{first}");
+    let counted: u64 = rows.iter().map(|r| r[3].parse::<u64>().unwrap()).sum();
+    assert_eq!(counted, 20_000);
+    assert_eq!(windows(), first, "a replay gives the same windows");
+}
+
+#[test]
+fn the_decoupled_example_takes_the_whole_burst_while_the_slow_job_reads_behind() {
+    use std::time::{Duration, Instant};
+    let Some(server) = RedisServer::start("examples-decoupled") else {
+        return;
+    };
+    let spec = at_server(load("transport/decoupled.ron"), &server.url());
+    let job = JobHandle::start(
+        &spec,
+        RunOptions {
+            console: Arc::new(ConsoleCapture::new(100_000)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let monitor = job.monitor();
+    let count = |id: &str, out: bool| {
+        let metrics = monitor.metrics();
+        let node = metrics.iter().find(|n| n.id == id).unwrap();
+        if out {
+            node.records_out
+        } else {
+            node.records_in
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count("produce", false) < 20_000 {
+        assert!(
+            Instant::now() < deadline,
+            "the burst did not reach the stream"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The producer is done after about 2 s; the job behind, at 2,000 rows a second, is not.
+    let read = count("consume", true);
+    assert_eq!(server.payloads("readings-live").len(), 20_000);
+    assert!(read > 0 && read < 15_000, "the slow job read {read}");
+    job.stop();
+    job.wait().unwrap();
 }

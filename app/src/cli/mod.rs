@@ -135,6 +135,11 @@ fn check(file: &Path, spec: &PipelineSpec) -> Result<(), String> {
     analysis
         .problems
         .extend(engine::validate::check_files(spec, &base_dir(file)));
+    // A server that does not answer is a warning: the run retries it before failing.
+    analysis.problems.extend(engine::validate::check_servers(
+        &engine::validate::server_urls(spec),
+        engine::validate::PROBE_TIMEOUT,
+    ));
     for warning in analysis.problems.iter().filter(|p| !p.is_error()) {
         terminal::err(format!("{}: {warning}", file.display()));
     }

@@ -199,6 +199,19 @@ pub fn summary(kind: &NodeKind) -> String {
             .as_ref()
             .map_or("prints rows".into(), |p| format!("prints rows as {p}>")),
         NodeKind::Blackhole(_) => "discards rows".into(),
+        NodeKind::RedisSource(c) => format!("stream {}{}", c.stream, stream_start(&c.start)),
+        NodeKind::RedisSink(c) => format!("to stream {}", c.stream),
+    }
+}
+
+/// `, from 1700000000000-0`: where a stream source starts, unless at the beginning.
+fn stream_start(start: &engine::spec::StreamStart) -> String {
+    use engine::spec::StreamStart;
+    match start {
+        StreamStart::Beginning => String::new(),
+        StreamStart::AtId(id) => format!(", from {id}"),
+        StreamStart::AtTime(t) => format!(", from {t}"),
+        StreamStart::NewOnly => ", new entries only".into(),
     }
 }
 

@@ -119,12 +119,14 @@ pub fn node(ui: &mut Ui, doc: &mut Document, node: NodeId, cx: NodeContext<'_>) 
 fn common(ui: &mut Ui, spec: &mut NodeSpec, others: &[String], job_parallelism: u32) {
     form::rows(ui, "node-common", |ui| {
         row(ui, "Id", |ui| id_field(ui, &mut spec.id, others));
-        let one_file = matches!(spec.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
-        if one_file && spec.parallelism.is_none_or(|p| p == 1) {
-            // One file, one task: there is nothing to choose.
-            row(ui, "Parallelism", |ui| {
-                ui.label(RichText::new("1 (one file, one task)").weak())
-            });
+        if spec.kind.runs_single() && spec.parallelism.is_none_or(|p| p == 1) {
+            // One file or stream, one task: there is nothing to choose.
+            let what = if spec.kind.is_transport() {
+                "1 (one stream, one task)"
+            } else {
+                "1 (one file, one task)"
+            };
+            row(ui, "Parallelism", |ui| ui.label(RichText::new(what).weak()));
         } else {
             row(ui, "Parallelism", |ui| {
                 form::optional(
@@ -592,6 +594,8 @@ fn config(
         NodeKind::Blackhole(_) => {
             ui.label("Discards every row; useful to measure the rest of the pipeline.");
         }
+        NodeKind::RedisSource(c) => super::transport_form::redis_source(ui, c),
+        NodeKind::RedisSink(c) => super::transport_form::redis_sink(ui, c),
     }
 }
 
@@ -695,7 +699,7 @@ pub(super) fn type_choice(
 }
 
 /// A list of named, typed columns (a file source's schema).
-fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
+pub(super) fn fields(ui: &mut Ui, schema: &mut Vec<Field>) {
     let mut remove = None;
     let new_row = form::NewRowFocus::load(ui, "schema-columns");
     egui::Grid::new("fields").num_columns(3).show(ui, |ui| {

@@ -26,8 +26,10 @@ mod peek;
 mod placement;
 mod run;
 mod runs;
+mod servers;
 mod stage;
 pub(crate) mod theme;
+mod transport_form;
 mod view;
 mod window;
 mod window_form;
@@ -171,6 +173,8 @@ pub struct Editor {
     dirty: bool,
     /// The widget with keyboard focus last frame, to end a text edit's undo step.
     last_focus: Option<Id>,
+    /// Whether transport nodes' servers answer, asked in the background.
+    servers: servers::ServerProbe,
 }
 
 impl Editor {
@@ -250,6 +254,7 @@ impl Editor {
             connect_address: None,
             flink_export: None,
             lessons: crate::lesson::LessonBrowser::default(),
+            servers: servers::ServerProbe::default(),
             step_rows: 10,
             peek: None,
         }
@@ -484,11 +489,14 @@ impl Editor {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    /// Checks `spec` as the engine will: its own rules, and that its input files exist.
+    /// Checks `spec` as the engine will: its own rules, that its input files exist, and
+    /// (as last answered, asked in the background) that its servers answer.
     fn analyse(&mut self, spec: &PipelineSpec) {
         self.analysis = validate::analyze(spec);
         let missing = validate::check_files(spec, &self.base_dir());
         self.analysis.problems.extend(missing);
+        let unanswered = self.servers.want(validate::server_urls(spec));
+        self.analysis.problems.extend(unanswered);
     }
 
     /// Where this pipeline's relative output paths are written: below the per-user output

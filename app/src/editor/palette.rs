@@ -51,15 +51,18 @@ impl Palette {
         }
         let dark = ui.visuals().dark_mode;
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for category in categories(&kinds) {
-                let title = RichText::new(theme::category_name(category))
-                    .strong()
-                    .color(theme::category_color(category, dark));
-                egui::CollapsingHeader::new(title)
-                    .id_salt(category as u8)
+            for group in groups(&kinds) {
+                let (name, color) = match group {
+                    Group::Category(c) => (theme::category_name(c), theme::category_color(c, dark)),
+                    Group::Transport => {
+                        ("Transport", theme::category_color(Category::Source, dark))
+                    }
+                };
+                egui::CollapsingHeader::new(RichText::new(name).strong().color(color))
+                    .id_salt(name)
                     .default_open(true)
                     .show(ui, |ui| {
-                        for kind in kinds.iter().filter(|k| k.category() == category) {
+                        for kind in kinds.iter().filter(|k| Group::of(k) == group) {
                             if entry(ui, kind) {
                                 chosen = Some(kind.clone());
                             }
@@ -71,13 +74,31 @@ impl Palette {
     }
 }
 
-/// Categories in palette order, those with at least one kind shown. New categories of the
+/// A heading of the palette: a category, or the message transports, whose sources and
+/// sinks sit together.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Category(Category),
+    Transport,
+}
+
+impl Group {
+    fn of(kind: &NodeKind) -> Group {
+        if kind.is_transport() {
+            Group::Transport
+        } else {
+            Group::Category(kind.category())
+        }
+    }
+}
+
+/// Groups in palette order, those with at least one kind shown. New categories of the
 /// engine appear here as they come.
-fn categories(kinds: &[NodeKind]) -> Vec<Category> {
+fn groups(kinds: &[NodeKind]) -> Vec<Group> {
     let mut seen = Vec::new();
     for kind in kinds {
-        if !seen.contains(&kind.category()) {
-            seen.push(kind.category());
+        if !seen.contains(&Group::of(kind)) {
+            seen.push(Group::of(kind));
         }
     }
     seen

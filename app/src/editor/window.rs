@@ -280,6 +280,9 @@ impl Editor {
             self.runner.clear_outcome();
             self.analyzed = spec.clone();
         }
+        if self.servers.poll(ctx) {
+            self.analyse(&spec);
+        }
         if !busy {
             self.history.record(spec);
         }

@@ -147,3 +147,26 @@ fn a_job_for_a_cluster_is_submitted_there_and_not_awaited() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn redis_streams_are_refused_by_name_as_flink_sql_has_no_connector_for_them() {
+    let errors = export(
+        r#"(
+  version: 1,
+  name: "relay",
+  nodes: [
+    (id: "orders", kind: RedisSource(stream: "orders", schema: [(name: "id", type: Int64)])),
+    (id: "copy", kind: RedisSink(stream: "copies")),
+  ],
+  edges: [(from: "orders", to: "copy")],
+)"#,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{text:?}");
+    assert!(
+        text[0].starts_with("node `orders`: a RedisSource reads or writes a Redis stream"),
+        "{text:?}"
+    );
+    assert!(text[1].starts_with("node `copy`: a RedisSink"), "{text:?}");
+}

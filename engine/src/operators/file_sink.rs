@@ -145,17 +145,12 @@ impl FileSink {
                     if self.changelog {
                         record.push(batch.kind(row).short().to_string());
                     }
-                    record.extend(batch.columns().iter().map(|c| match c.value(row) {
-                        Value::Null => self.null_literal.clone(),
-                        Value::Utf8(s) => s,
-                        // Flink's csv format writes a DECIMAL as its JSON format does.
-                        Value::Decimal(v, t) => {
-                            let mut text = String::new();
-                            let _ = crate::types::decimal::write_in_file(&mut text, v, t.scale);
-                            text
-                        }
-                        v => v.to_string(),
-                    }));
+                    record.extend(
+                        batch
+                            .columns()
+                            .iter()
+                            .map(|c| csv_cell(c.value(row), &self.null_literal)),
+                    );
                     w.write_record(&record)?;
                 }
             }
@@ -224,10 +219,24 @@ impl FileSink {
     }
 }
 
-/// Flushes a writer's buffers and gives back its file.
+/// A value as a CSV cell, as Flink's csv format writes it; NULL as the text `null`.
+pub(super) fn csv_cell(value: Value, null: &str) -> String {
+    match value {
+        Value::Null => null.to_string(),
+        Value::Utf8(s) => s,
+        // Flink's csv format writes a DECIMAL as its JSON format does.
+        Value::Decimal(v, t) => {
+            let mut text = String::new();
+            let _ = crate::types::decimal::write_in_file(&mut text, v, t.scale);
+            text
+        }
+        v => v.to_string(),
+    }
+}
+
 /// Appends `"name":value` to a JSON object being written; a DECIMAL keeps its digits,
 /// which a JSON value of the library would round to a double.
-fn json_field(line: &mut String, name: &str, value: &Value) {
+pub(super) fn json_field(line: &mut String, name: &str, value: &Value) {
     if !line.ends_with('{') {
         line.push(',');
     }
@@ -241,6 +250,7 @@ fn json_field(line: &mut String, name: &str, value: &Value) {
     }
 }
 
+/// Flushes a writer's buffers and gives back its file.
 fn finish_writer(writer: Writer) -> std::io::Result<File> {
     let buffered = match writer {
         Writer::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,

@@ -7,11 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::rate::{Allowance, RateLimiter};
-use super::{Context, OpResult, Source, SourceEvent, SourcePosition};
+use super::{Context, OpResult, Source, SourceEvent, SourcePosition, text_value};
 use crate::spec::{FileFormat, FileSourceConfig};
-use crate::types::{
-    Batch, ColumnBuilder, DataType, DecimalType, Schema, Value, decimal, parse_timestamp,
-};
+use crate::types::{Batch, ColumnBuilder, DataType, Schema};
 
 enum Reader {
     /// The CSV reader, and for each schema column its position in a record.
@@ -144,48 +142,10 @@ impl FileSource {
     /// Parses text into `builder`'s type; text around a number, boolean or time may have
     /// spaces.
     fn push_text(&self, builder: &mut ColumnBuilder, column: &str, text: &str) -> OpResult {
-        let data_type = builder.data_type();
-        let text = if data_type == DataType::Utf8 {
-            text
-        } else {
-            text.trim()
-        };
-        if text.is_empty() && data_type != DataType::Utf8 {
-            builder.push_null();
-            return Ok(());
-        }
-        let value = match data_type {
-            DataType::Int32 => text.parse().map(Value::Int32).ok(),
-            DataType::Int64 => text.parse().map(Value::Int64).ok(),
-            DataType::Float64 => text.parse().map(Value::Float64).ok(),
-            DataType::Bool => match text.to_ascii_lowercase().as_str() {
-                "true" => Some(Value::Bool(true)),
-                "false" => Some(Value::Bool(false)),
-                _ => None,
-            },
-            DataType::Utf8 => Some(Value::Utf8(text.to_string())),
-            DataType::Timestamp => parse_timestamp(text).map(Value::Timestamp),
-            DataType::Decimal { precision, scale } => {
-                let t = DecimalType { precision, scale };
-                match decimal::parse(text, t) {
-                    Ok(v) => Some(Value::Decimal(v, t)),
-                    Err(decimal::ParseError::NotANumber) => None,
-                    Err(decimal::ParseError::Overflow) => {
-                        return Err(self.error(
-                            Some(column),
-                            format!("`{text}` has more digits than a {data_type} holds"),
-                        ));
-                    }
-                }
-            }
-        };
-        match value {
-            Some(v) => {
-                builder.push(&v);
-                Ok(())
-            }
-            None => Err(self.error(Some(column), format!("`{text}` is not a {data_type}"))),
-        }
+        let value = text_value::from_text(builder.data_type(), text)
+            .map_err(|e| self.error(Some(column), e))?;
+        builder.push(&value);
+        Ok(())
     }
 
     fn push_json(
@@ -194,36 +154,10 @@ impl FileSource {
         column: &str,
         json: Option<&serde_json::Value>,
     ) -> OpResult {
-        use serde_json::Value as J;
-        let data_type = builder.data_type();
-        let value = match (json, data_type) {
-            (None | Some(J::Null), _) => Some(Value::Null),
-            (Some(J::Number(n)), DataType::Int32) => n
-                .as_i64()
-                .and_then(|v| i32::try_from(v).ok())
-                .map(Value::Int32),
-            (Some(J::Number(n)), DataType::Int64) => n.as_i64().map(Value::Int64),
-            (Some(J::Number(n)), DataType::Float64) => n.as_f64().map(Value::Float64),
-            (Some(J::Number(n)), DataType::Timestamp) => n.as_i64().map(Value::Timestamp),
-            (Some(J::Number(n)), DataType::Decimal { .. }) => {
-                return self.push_text(builder, column, &n.to_string());
-            }
-            (Some(J::Bool(b)), DataType::Bool) => Some(Value::Bool(*b)),
-            (Some(J::String(s)), DataType::Utf8) => Some(Value::Utf8(s.clone())),
-            (Some(J::String(s)), _) => return self.push_text(builder, column, s),
-            (Some(other), DataType::Utf8) => Some(Value::Utf8(other.to_string())),
-            _ => None,
-        };
-        match value {
-            Some(v) => {
-                builder.push(&v);
-                Ok(())
-            }
-            None => Err(self.error(
-                Some(column),
-                format!("{} is not a {data_type}", value_text(json)),
-            )),
-        }
+        let value = text_value::from_json(builder.data_type(), json)
+            .map_err(|e| self.error(Some(column), e))?;
+        builder.push(&value);
+        Ok(())
     }
 
     fn read_batch(&mut self, limit: usize) -> OpResult<Vec<ColumnBuilder>> {
@@ -298,10 +232,6 @@ impl FileSource {
         }
         Ok(builders)
     }
-}
-
-fn value_text(value: Option<&serde_json::Value>) -> String {
-    value.map_or("a missing value".into(), |v| format!("`{v}`"))
 }
 
 impl Source for FileSource {

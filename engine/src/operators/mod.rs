@@ -15,10 +15,12 @@ mod map;
 pub mod nexmark;
 mod owned_keys;
 mod rate;
+pub mod redis_stream;
 mod report;
 mod staged_file;
 #[cfg(test)]
 mod state_harness;
+mod text_value;
 mod throttle;
 mod two_phase_file;
 mod window;
@@ -243,6 +245,7 @@ pub fn build_source(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Source>>
         NodeKind::Datagen(config) => Box::new(datagen::Datagen::new(config, ctx)),
         NodeKind::FileSource(config) => Box::new(file_source::FileSource::open(config, ctx)?),
         NodeKind::Nexmark(config) => Box::new(nexmark::NexmarkSource::new(config, ctx)?),
+        NodeKind::RedisSource(config) => Box::new(redis_stream::RedisSource::new(config, ctx)?),
         other => return Err(format!("a {} is not a source", other.name())),
     })
 }
@@ -260,6 +263,7 @@ pub fn build_operator(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Operat
         NodeKind::FileSink(config) => Box::new(file_sink::FileSink::create(config, ctx)?),
         NodeKind::Console(config) => Box::new(console::Console::new(config, ctx)),
         NodeKind::Blackhole(_) => Box::new(blackhole::Blackhole),
+        NodeKind::RedisSink(config) => Box::new(redis_stream::RedisSink::new(config, ctx)?),
         other => return Err(format!("a {} is not an operator", other.name())),
     })
 }

@@ -3,6 +3,7 @@
 mod file;
 mod nodes;
 mod topology;
+mod transport;
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use file::{SpecError, load_file, parse, to_ron};
 pub use nodes::*;
 pub use topology::Topology;
+pub use transport::*;
 
 /// The pipeline file format this build writes and reads. Older versions are read; newer ones
 /// are refused with a message naming both versions.
@@ -88,7 +90,7 @@ impl PipelineSpec {
     }
 
     fn own_parallelism(&self, node: &NodeSpec) -> u32 {
-        let single = matches!(node.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
+        let single = node.kind.runs_single();
         let default = if single { 1 } else { self.job.parallelism };
         node.parallelism.unwrap_or(default).max(1)
     }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::transport::{RedisSinkConfig, RedisSourceConfig};
 use crate::types::{DataType, Field};
 
 /// What a node does, with its configuration.
@@ -20,6 +21,8 @@ pub enum NodeKind {
     FileSink(FileSinkConfig),
     Console(ConsoleConfig),
     Blackhole(BlackholeConfig),
+    RedisSource(RedisSourceConfig),
+    RedisSink(RedisSinkConfig),
 }
 
 /// Where a node kind sits in the palette.
@@ -97,6 +100,8 @@ impl NodeKind {
             NodeKind::FileSink(FileSinkConfig::default()),
             NodeKind::Console(ConsoleConfig::default()),
             NodeKind::Blackhole(BlackholeConfig::default()),
+            NodeKind::RedisSource(RedisSourceConfig::default()),
+            NodeKind::RedisSink(RedisSinkConfig::default()),
         ]
     }
 
@@ -116,6 +121,8 @@ impl NodeKind {
             NodeKind::FileSink(_) => "FileSink",
             NodeKind::Console(_) => "Console",
             NodeKind::Blackhole(_) => "Blackhole",
+            NodeKind::RedisSource(_) => "RedisSource",
+            NodeKind::RedisSink(_) => "RedisSink",
         }
     }
 
@@ -141,14 +148,21 @@ impl NodeKind {
             NodeKind::FileSink(_) => "Writes rows to a CSV or JSON Lines file",
             NodeKind::Console(_) => "Prints rows to the console",
             NodeKind::Blackhole(_) => "Discards rows (for benchmarks)",
+            NodeKind::RedisSource(_) => {
+                "Reads a Redis stream from an entry id on, replayable from checkpoints"
+            }
+            NodeKind::RedisSink(_) => {
+                "Appends rows to a Redis stream, exactly once with checkpoints"
+            }
         }
     }
 
     pub fn category(&self) -> Category {
         match self {
-            NodeKind::Datagen(_) | NodeKind::FileSource(_) | NodeKind::Nexmark(_) => {
-                Category::Source
-            }
+            NodeKind::Datagen(_)
+            | NodeKind::FileSource(_)
+            | NodeKind::Nexmark(_)
+            | NodeKind::RedisSource(_) => Category::Source,
             NodeKind::Filter(_)
             | NodeKind::Map(_)
             | NodeKind::KeyBy(_)
@@ -156,7 +170,10 @@ impl NodeKind {
             | NodeKind::Window(_)
             | NodeKind::Join(_)
             | NodeKind::Throttle(_) => Category::Transform,
-            NodeKind::FileSink(_) | NodeKind::Console(_) | NodeKind::Blackhole(_) => Category::Sink,
+            NodeKind::FileSink(_)
+            | NodeKind::Console(_)
+            | NodeKind::Blackhole(_)
+            | NodeKind::RedisSink(_) => Category::Sink,
         }
     }
 
@@ -179,8 +196,26 @@ impl NodeKind {
                         .any(|f| matches!(f.kind, FieldKind::Sequence { .. }))
             }
             NodeKind::Nexmark(c) => c.events.is_some(),
+            NodeKind::RedisSource(c) => c.bounded,
             _ => true,
         }
+    }
+
+    /// Whether the node talks to a message transport (the palette's Transport group).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, NodeKind::RedisSource(_) | NodeKind::RedisSink(_))
+    }
+
+    /// Whether the node reads or writes one thing in order (a file, a stream), and so runs
+    /// as one instance.
+    pub fn runs_single(&self) -> bool {
+        matches!(
+            self,
+            NodeKind::FileSource(_)
+                | NodeKind::FileSink(_)
+                | NodeKind::RedisSource(_)
+                | NodeKind::RedisSink(_)
+        )
     }
 
     pub fn outputs(&self) -> &'static [&'static str] {
@@ -205,6 +240,11 @@ impl NodeKind {
                 c.idle_timeout_ms,
             ),
             NodeKind::Nexmark(c) => ("dateTime", c.watermark_delay_ms, c.idle_timeout_ms),
+            NodeKind::RedisSource(c) => (
+                c.event_time.as_deref()?,
+                c.watermark_delay_ms,
+                c.idle_timeout_ms,
+            ),
             _ => return None,
         };
         Some(SourceTime {

@@ -8,14 +8,18 @@ use std::sync::Arc;
 mod files;
 mod join;
 mod resources;
+mod servers;
 mod sources;
+mod transport;
 mod window;
 
 pub use files::check_files;
 pub use join::{JoinLayout, join_layout};
 use resources::check_resources;
 pub use resources::plural;
+pub use servers::{PROBE_TIMEOUT, check_servers, server_urls};
 use sources::{NULL_LITERAL_IS_CSV, check_datagen, check_file_source, check_nexmark};
+use transport::{check_redis_sink, check_redis_source};
 
 use crate::expr::{ExprError, Predicate, SelectItem};
 use crate::spec::*;
@@ -411,8 +415,7 @@ fn check_nodes<'a>(
                 format!("parallelism is {p}; it must be between 1 and {MAX_PARALLELISM}"),
             ));
         }
-        let single = matches!(node.kind, NodeKind::FileSource(_) | NodeKind::FileSink(_));
-        if single && spec.parallelism_of(node) > 1 {
+        if node.kind.runs_single() && spec.parallelism_of(node) > 1 {
             problems.push(Problem::error(
                 Some(&node.id),
                 format!(
@@ -677,6 +680,8 @@ fn output_type<'a>(
         NodeKind::Datagen(config) => source(check_datagen(id, config)?),
         NodeKind::FileSource(config) => source(check_file_source(id, config)?),
         NodeKind::Nexmark(config) => source(check_nexmark(id, config)?),
+        NodeKind::RedisSource(config) => source(check_redis_source(id, config)?),
+        NodeKind::RedisSink(config) => check_redis_sink(id, config).map(|()| Typed::default()),
         NodeKind::Filter(config) => match conditions.check(&config.condition, &input) {
             Ok(()) => Ok(Typed::out((*inputs[0]).clone())),
             Err(e) => Err(vec![expr_problem(node, "condition", e)]),
