@@ -1,13 +1,19 @@
 //! Whether the servers of transport nodes answer, asked off the UI thread: a ping may wait
 //! for its timeout, and validation runs on every edit. The answer comes back as warnings on
-//! the nodes, merged into the next analysis. Each analysis asks again (a server may have
-//! been started meanwhile), keeping the last answer on show until the new one is in.
+//! the nodes, merged into the next analysis. An analysis asks again when the servers changed
+//! or the last answer is a few seconds old (a server may have been started meanwhile),
+//! keeping that answer on show until the new one is in; nothing is asked while a field is
+//! being typed in, so a URL typed letter by letter is asked about once.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use engine::validate::{PROBE_TIMEOUT, Problem, check_servers};
 
 type Answer = (Vec<(String, String)>, Vec<Problem>);
+
+/// An answer younger than this is not asked again for an analysis of the same servers.
+const ANSWER_KEPT: Duration = Duration::from_secs(3);
 
 #[derive(Default)]
 pub struct ServerProbe {
@@ -15,8 +21,10 @@ pub struct ServerProbe {
     wanted: Vec<(String, String)>,
     /// The warnings last answered for `wanted`.
     known: Vec<Problem>,
-    /// The analysis asked again since the last question went out.
+    /// An analysis wants a new answer.
     stale: bool,
+    /// When the last answer came in.
+    answered: Option<Instant>,
     /// A question is out; its answer lands in `answer`.
     asking: bool,
     answer: Arc<Mutex<Option<Answer>>>,
@@ -28,33 +36,43 @@ impl ServerProbe {
         if urls != self.wanted {
             self.wanted = urls;
             self.known.clear();
+            self.stale = true;
+        } else if self.answered.is_none_or(|at| at.elapsed() >= ANSWER_KEPT) {
+            self.stale = true;
         }
-        self.stale = !self.wanted.is_empty();
+        self.stale &= !self.wanted.is_empty();
         self.known.clone()
     }
 
-    /// Takes in an answer and asks again if the analysis wants it, in a thread that
-    /// repaints `ctx` when done. True when an answer changed the warnings.
-    pub fn poll(&mut self, ctx: &egui::Context) -> bool {
+    /// Takes in an answer and, unless the user is `typing`, asks again if an analysis
+    /// wants it, in a thread that repaints `ctx` when done. True when an answer changed the
+    /// warnings.
+    pub fn poll(&mut self, ctx: &egui::Context, typing: bool) -> bool {
         let mut changed = false;
         let answer = self.answer.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some((asked, problems)) = answer {
             self.asking = false;
+            self.answered = Some(Instant::now());
             if asked == self.wanted && problems != self.known {
                 self.known = problems;
                 changed = true;
             }
         }
-        if self.stale && !self.asking {
+        if self.stale && !self.asking && !typing {
             self.stale = false;
             self.asking = true;
             let urls = self.wanted.clone();
             let answer = self.answer.clone();
+            let shown = self.known.clone();
             let ctx = ctx.clone();
             std::thread::spawn(move || {
                 let problems = check_servers(&urls, PROBE_TIMEOUT);
+                // The same answer as on show changes nothing: no frame is drawn for it.
+                let news = problems != shown;
                 *answer.lock().unwrap_or_else(|e| e.into_inner()) = Some((urls, problems));
-                ctx.request_repaint();
+                if news {
+                    ctx.request_repaint();
+                }
             });
         }
         changed

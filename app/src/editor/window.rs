@@ -280,7 +280,7 @@ impl Editor {
             self.runner.clear_outcome();
             self.analyzed = spec.clone();
         }
-        if self.servers.poll(ctx) {
+        if self.servers.poll(ctx, busy) {
             self.analyse(&spec);
         }
         if !busy {
