@@ -1,6 +1,7 @@
 //! Lessons as a mode of the window: the lesson browser takes the palette's place, the
-//! timeline the bottom panel's, and the canvas keeps the lesson's pipeline, editable. Each
-//! change of the pipeline or of the rows on the timeline runs it again, traced.
+//! lesson's view (timeline, curve or recovery) the bottom panel's, and the canvas keeps the
+//! lesson's pipeline, editable. Each change of the pipeline, or of the rows on the
+//! timeline, runs it again.
 
 use egui::{Key, RichText, Ui};
 use engine::PipelineSpec;

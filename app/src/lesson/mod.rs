@@ -1,7 +1,8 @@
-//! Lessons: a short text in steps beside a real pipeline, whose run the event-time timeline
-//! shows. A lesson file (`saved-graphs/lessons/*.lesson.ron`) names its pipeline, the source
-//! and window the timeline follows, and its steps: text, nodes to highlight, a change to try
-//! and a question whose answer is read from the run, so it holds after any edit.
+//! Lessons: a short text in steps beside a real pipeline and a view of its real runs (the
+//! event-time timeline, a measured latency curve, or the output after a failure). A lesson
+//! file (`saved-graphs/lessons/*.lesson.ron`) names its pipeline, its view, and its steps:
+//! text, nodes to highlight, a change to try and a question whose answer is read from the
+//! run, so it holds after any edit.
 
 mod answer;
 pub mod curve;
