@@ -63,38 +63,34 @@ impl Answer {
     /// The right answer on this run, as the learner would give it; `None` when the run
     /// does not show it (a timeline question on a curve, a curve not measured yet).
     pub fn expected(&self, evidence: Evidence) -> Option<String> {
-        match (self, evidence) {
-            (Answer::LowestLatency, Evidence::Curve(points)) => {
-                extreme(points, |p| p.p99_ms, false).map(|b| b.to_string())
-            }
-            (Answer::HighestLatency, Evidence::Curve(points)) => {
-                extreme(points, |p| p.p99_ms, true).map(|b| b.to_string())
-            }
-            (Answer::HighestThroughput, Evidence::Curve(points)) => {
-                extreme(points, |p| p.rows_per_second, true).map(|b| b.to_string())
-            }
-            (Answer::LowestThroughput, Evidence::Curve(points)) => {
-                extreme(points, |p| p.rows_per_second, false).map(|b| b.to_string())
-            }
-            (Answer::MissingRows, Evidence::Recovery(r)) => Some(r.missing.to_string()),
-            (Answer::DuplicatedRows, Evidence::Recovery(r)) => Some(r.duplicated.to_string()),
-            (Answer::Restarts, Evidence::Recovery(r)) => Some(r.restarts.to_string()),
-            (
-                Answer::LowestLatency
-                | Answer::HighestLatency
-                | Answer::HighestThroughput
-                | Answer::LowestThroughput
-                | Answer::MissingRows
-                | Answer::DuplicatedRows
-                | Answer::Restarts,
-                _,
-            ) => None,
-            (_, Evidence::Timeline(timeline)) => Some(self.read_in_timeline(timeline)),
-            (_, Evidence::Curve(_) | Evidence::Recovery(_)) => None,
+        match evidence {
+            Evidence::Timeline(timeline) => self.read_in_timeline(timeline),
+            Evidence::Curve(points) => self.read_in_curve(points),
+            Evidence::Recovery(outcome) => self.read_in_recovery(outcome),
         }
     }
 
-    fn read_in_timeline(&self, timeline: &Timeline) -> String {
+    fn read_in_curve(&self, points: &[CurvePoint]) -> Option<String> {
+        let batch = match self {
+            Answer::LowestLatency => extreme(points, |p| p.p99_ms, false),
+            Answer::HighestLatency => extreme(points, |p| p.p99_ms, true),
+            Answer::HighestThroughput => extreme(points, |p| p.rows_per_second, true),
+            Answer::LowestThroughput => extreme(points, |p| p.rows_per_second, false),
+            _ => None,
+        };
+        batch.map(|b| b.to_string())
+    }
+
+    fn read_in_recovery(&self, outcome: &RecoveryOutcome) -> Option<String> {
+        match self {
+            Answer::MissingRows => Some(outcome.missing.to_string()),
+            Answer::DuplicatedRows => Some(outcome.duplicated.to_string()),
+            Answer::Restarts => Some(outcome.restarts.to_string()),
+            _ => None,
+        }
+    }
+
+    fn read_in_timeline(&self, timeline: &Timeline) -> Option<String> {
         let count = |fate: fn(Fate) -> bool| {
             timeline
                 .arrivals
@@ -103,7 +99,7 @@ impl Answer {
                 .count()
                 .to_string()
         };
-        match self {
+        let answer = match self {
             Answer::LateRows => count(Fate::is_late),
             Answer::DroppedRows => count(|f| f == Fate::Dropped),
             Answer::LateOutputRows => count(|f| f == Fate::ToLateOutput),
@@ -129,14 +125,9 @@ impl Answer {
                 .first()
                 .map_or(0, |w| w.fired_at.min(timeline.arrivals.len()))
                 .to_string(),
-            Answer::LowestLatency
-            | Answer::HighestLatency
-            | Answer::HighestThroughput
-            | Answer::LowestThroughput
-            | Answer::MissingRows
-            | Answer::DuplicatedRows
-            | Answer::Restarts => String::new(),
-        }
+            _ => return None,
+        };
+        Some(answer)
     }
 
     /// The answers to pick from, for a question answered by picking; `None` for a number.
