@@ -661,3 +661,26 @@ fn the_curve_lesson_draws_each_point_as_it_is_measured_and_checks_the_answer() {
     click_button(&mut harness, "Check");
     assert!(shows(&harness, "Right: that is what the run did."));
 }
+
+#[test]
+fn a_broken_or_missing_lesson_file_is_refused_with_its_name_and_place() {
+    let dir = std::env::temp_dir().join(format!("streamlab-lesson-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("9-broken.lesson.ron");
+    std::fs::write(&broken, "(\n  title: \"x\",\n  colour: 3,\n)").unwrap();
+    let error = lesson::load(&broken).unwrap_err();
+    assert!(
+        error.contains("9-broken.lesson.ron") && error.contains("line 3"),
+        "{error}"
+    );
+    let error = lesson::load(&dir.join("gone.lesson.ron")).unwrap_err();
+    assert!(
+        error.contains("cannot read the lesson") && error.contains("gone.lesson.ron"),
+        "{error}"
+    );
+    // The list shows the broken one with its reason, beside the good ones.
+    let listed = lesson::list(&dir);
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].1.is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
