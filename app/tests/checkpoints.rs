@@ -10,15 +10,27 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-const ROWS: u64 = 3000;
+/// Paced at 1,500 rows/s, the first run lasts 20 s: longer than any wait here, so it is still
+/// running when the test stops it however slowly a busy disk lets checkpoints complete.
+const ROWS: u64 = 30_000;
 
 /// A paced bounded source of `ROWS` numbers into `out.csv`, taking a checkpoint every 100 ms.
 fn slow_pipeline(dir: &TempDir, name: &str) -> std::path::PathBuf {
+    pipeline(dir, name, "rows_per_second: 1500")
+}
+
+/// The same pipeline unpaced: a restore may change the rate, and the rest of the rows then
+/// take a moment instead of the seconds they would paced.
+fn fast_pipeline(dir: &TempDir, name: &str) -> std::path::PathBuf {
+    pipeline(dir, name, "rows_per_second: None")
+}
+
+fn pipeline(dir: &TempDir, name: &str, rate: &str) -> std::path::PathBuf {
     dir.write(
         "slow.ron",
         &format!(
             r#"(version: 1, name: "{name}", nodes: [
-                 (id: "gen", kind: Datagen(fields: [(name: "n", type: Int64, kind: Sequence(start: 1, end: {ROWS}))], rows_per_second: 1500)),
+                 (id: "gen", kind: Datagen(fields: [(name: "n", type: Int64, kind: Sequence(start: 1, end: {ROWS}))], {rate})),
                  (id: "sink", kind: FileSink(path: "out.csv")),
                ], edges: [(from: "gen", to: "sink")],
                job: (batch_size: 10, buffer_timeout_ms: 10, checkpoint_interval_ms: 100))"#
@@ -85,6 +97,7 @@ fn a_killed_run_restored_from_its_latest_checkpoint_writes_every_row_once() {
     // What was committed before the kill is a prefix of the rows, each once.
     let committed = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     assert!(every_row().starts_with(&committed), "{committed}");
+    let file = fast_pipeline(&dir, "killed");
     let chk = dir.path().join("chk");
     let run = run_in(
         Some(dir.path()),
@@ -127,6 +140,7 @@ fn a_first_ctrl_c_stops_after_a_final_checkpoint_that_a_restore_goes_on_from() {
         "{stderr}"
     );
     assert!(stderr.contains("rows of checkpoint"), "{stderr}");
+    let file = fast_pipeline(&dir, "interrupted");
     let chk = dir.path().join("chk");
     run_in(
         Some(dir.path()),

@@ -93,6 +93,9 @@ pub struct Coordinator {
     setup: CoordinatorSetup,
     /// The checkpoint sources should inject next; 0 for none.
     requested: AtomicU64,
+    /// The checkpoint a stop waits for; 0 for none. Sources past its barrier emit nothing
+    /// more: the job stops once it completes, and rows after it would only be replayed.
+    stop_barrier: AtomicU64,
     completed: AtomicU64,
     inner: Mutex<Inner>,
     /// Signalled when a checkpoint has been written.
@@ -114,6 +117,7 @@ impl Coordinator {
             completed: AtomicU64::new(setup.restored.unwrap_or(0)),
             setup,
             requested: AtomicU64::new(0),
+            stop_barrier: AtomicU64::new(0),
             inner: Mutex::new(Inner {
                 next_id,
                 ..Inner::default()
@@ -152,6 +156,15 @@ impl Coordinator {
     pub fn barrier_due(&self, last: u64) -> Option<u64> {
         let id = self.requested.load(Ordering::Acquire);
         (id > last).then_some(id)
+    }
+
+    /// Whether a source that has injected up to `last` holds its rows back: it has passed
+    /// the barrier of the checkpoint a stop waits for. Should that checkpoint fail, it goes
+    /// on.
+    #[inline]
+    pub fn holds_sources(&self, last: u64) -> bool {
+        let stop = self.stop_barrier.load(Ordering::Acquire);
+        stop != 0 && last >= stop
     }
 
     /// The newest completed checkpoint (or the one restored); 0 for none.
@@ -219,6 +232,9 @@ impl Coordinator {
             triggered_at: SystemTime::now(),
             acks: HashMap::new(),
         });
+        if stop_after {
+            self.stop_barrier.store(id, Ordering::Release);
+        }
         self.requested.store(id, Ordering::Release);
         id
     }
@@ -245,6 +261,9 @@ impl Coordinator {
 
     fn fail_pending(&self, inner: &mut Inner, reason: String) {
         if let Some(p) = inner.pending.take() {
+            if p.stop_after {
+                self.stop_barrier.store(0, Ordering::Release);
+            }
             let tasks = inner.attempt.map_or(0, |(_, t)| t);
             let mut stats = in_progress(&p, &inner.finished, tasks);
             stats.status = CheckpointStatus::Failed(reason);
@@ -377,6 +396,9 @@ impl Coordinator {
         let completed = stats.status == CheckpointStatus::Completed;
         inner.history.push(stats);
         let stop_now = completed && p.stop_after;
+        if p.stop_after && !completed {
+            self.stop_barrier.store(0, Ordering::Release);
+        }
         if completed {
             self.completed.store(p.id, Ordering::Release);
             storage::retain(&self.setup.dir, self.setup.retain);

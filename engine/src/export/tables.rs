@@ -103,19 +103,24 @@ pub(super) fn source(ctx: &Context, node: &NodeSpec) -> Result<Option<Translated
         NodeKind::FileSource(c) => file_source(ctx, node, c)?,
         NodeKind::Datagen(c) => datagen(node, c)?,
         NodeKind::Nexmark(c) => nexmark(ctx, node, c)?,
-        NodeKind::RedisSource(_) => return Err(no_transport(node)),
+        NodeKind::RedisSource(_) | NodeKind::NatsSource(_) => return Err(no_transport(node)),
         other => unreachable!("{} is not a source", other.name()),
     };
     Ok(Some(translated))
 }
 
-/// Flink SQL has no Redis Streams connector: such a node cannot be exported.
+/// Flink SQL has no connector for Redis Streams or NATS JetStream: such a node cannot be
+/// exported.
 fn no_transport(node: &NodeSpec) -> ExportError {
+    let transport = match node.kind {
+        NodeKind::NatsSource(_) | NodeKind::NatsSink(_) => "NATS JetStream",
+        _ => "Redis Streams",
+    };
     ExportError::at(
         &node.id,
         format!(
-            "a {} reads or writes a Redis stream, and Flink SQL has no connector for Redis \
-             Streams; replace it with a file or datagen node to export the pipeline",
+            "a {} reads or writes a {transport} stream, and Flink SQL has no connector for \
+             {transport}; replace it with a file or datagen node to export the pipeline",
             node.kind.name()
         ),
     )
@@ -344,7 +349,7 @@ fn nexmark(ctx: &Context, node: &NodeSpec, c: &NexmarkConfig) -> Result<Translat
 /// A sink as a table, and the insert that fills it from the sink's input.
 pub(super) fn sink(ctx: &Context, node: &NodeSpec) -> Result<Option<Translated>, ExportError> {
     // Said even when its input cannot be exported either.
-    if let NodeKind::RedisSink(_) = node.kind {
+    if let NodeKind::RedisSink(_) | NodeKind::NatsSink(_) = node.kind {
         return Err(no_transport(node));
     }
     let Some(input) = ctx.input(node) else {

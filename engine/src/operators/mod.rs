@@ -2,6 +2,7 @@
 //! `Operator` that turns input batches into output batches. Both are called once per batch,
 //! never per record.
 
+mod backoff;
 mod blackhole;
 mod checksum;
 mod console;
@@ -12,12 +13,14 @@ mod filter;
 mod join;
 mod keys;
 mod map;
+pub mod nats_stream;
 pub mod nexmark;
 mod owned_keys;
 mod rate;
 pub mod redis_stream;
 mod report;
 mod staged_file;
+mod stream_payload;
 #[cfg(test)]
 mod state_harness;
 mod text_value;
@@ -246,6 +249,7 @@ pub fn build_source(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Source>>
         NodeKind::FileSource(config) => Box::new(file_source::FileSource::open(config, ctx)?),
         NodeKind::Nexmark(config) => Box::new(nexmark::NexmarkSource::new(config, ctx)?),
         NodeKind::RedisSource(config) => Box::new(redis_stream::RedisSource::new(config, ctx)?),
+        NodeKind::NatsSource(config) => Box::new(nats_stream::NatsSource::new(config, ctx)?),
         other => return Err(format!("a {} is not a source", other.name())),
     })
 }
@@ -264,6 +268,7 @@ pub fn build_operator(node: &NodeSpec, ctx: &Context) -> OpResult<Box<dyn Operat
         NodeKind::Console(config) => Box::new(console::Console::new(config, ctx)),
         NodeKind::Blackhole(_) => Box::new(blackhole::Blackhole),
         NodeKind::RedisSink(config) => Box::new(redis_stream::RedisSink::new(config, ctx)?),
+        NodeKind::NatsSink(config) => Box::new(nats_stream::NatsSink::new(config, ctx)?),
         other => return Err(format!("a {} is not an operator", other.name())),
     })
 }

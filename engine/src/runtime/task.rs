@@ -147,8 +147,8 @@ impl Task {
             }
             self.commit_completed()?;
             let pause = shared.pause();
-            if !pause.may_emit() {
-                // Paused: nothing new enters. A watermark due for rows already let through
+            if !pause.may_emit() || self.held_for_stop() {
+                // Paused, or past the barrier a stop waits for: nothing new enters. A watermark due for rows already let through
                 // still goes, and partly filled batches still leave on their timeout.
                 let now = Instant::now();
                 std::thread::sleep(PAUSED_NAP);
@@ -234,7 +234,6 @@ impl Task {
         Ok(())
     }
 
-    /// The checkpoint whose barrier this task should pass on now, if any.
     /// The source's own event time reached `watermark`: it goes down the chain and out.
     fn source_watermark(
         &mut self,
@@ -249,9 +248,17 @@ impl Task {
         self.advance_watermark(watermark)
     }
 
+    /// The checkpoint whose barrier this task should pass on now, if any.
     fn barrier_due(&self) -> Option<u64> {
         let c = self.checkpoints.as_ref()?;
         c.coordinator.barrier_due(c.last_barrier)
+    }
+
+    /// Whether this source has passed the barrier of the checkpoint a stop waits for.
+    fn held_for_stop(&self) -> bool {
+        self.checkpoints
+            .as_ref()
+            .is_some_and(|c| c.coordinator.holds_sources(c.last_barrier))
     }
 
     /// A source task's part of checkpoint `id`: its position, then its chain, then the

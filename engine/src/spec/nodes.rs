@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::transport::{RedisSinkConfig, RedisSourceConfig};
+use super::transport::{NatsSinkConfig, NatsSourceConfig, RedisSinkConfig, RedisSourceConfig};
 use crate::types::{DataType, Field};
 
 /// What a node does, with its configuration.
@@ -23,6 +23,8 @@ pub enum NodeKind {
     Blackhole(BlackholeConfig),
     RedisSource(RedisSourceConfig),
     RedisSink(RedisSinkConfig),
+    NatsSource(NatsSourceConfig),
+    NatsSink(NatsSinkConfig),
 }
 
 /// Where a node kind sits in the palette.
@@ -102,6 +104,8 @@ impl NodeKind {
             NodeKind::Blackhole(BlackholeConfig::default()),
             NodeKind::RedisSource(RedisSourceConfig::default()),
             NodeKind::RedisSink(RedisSinkConfig::default()),
+            NodeKind::NatsSource(NatsSourceConfig::default()),
+            NodeKind::NatsSink(NatsSinkConfig::default()),
         ]
     }
 
@@ -123,6 +127,8 @@ impl NodeKind {
             NodeKind::Blackhole(_) => "Blackhole",
             NodeKind::RedisSource(_) => "RedisSource",
             NodeKind::RedisSink(_) => "RedisSink",
+            NodeKind::NatsSource(_) => "NatsSource",
+            NodeKind::NatsSink(_) => "NatsSink",
         }
     }
 
@@ -154,6 +160,12 @@ impl NodeKind {
             NodeKind::RedisSink(_) => {
                 "Appends rows to a Redis stream, exactly once with checkpoints"
             }
+            NodeKind::NatsSource(_) => {
+                "Reads a NATS JetStream stream from a sequence on, replayable from checkpoints"
+            }
+            NodeKind::NatsSink(_) => {
+                "Publishes rows to a NATS JetStream subject, exactly once with checkpoints"
+            }
         }
     }
 
@@ -162,7 +174,8 @@ impl NodeKind {
             NodeKind::Datagen(_)
             | NodeKind::FileSource(_)
             | NodeKind::Nexmark(_)
-            | NodeKind::RedisSource(_) => Category::Source,
+            | NodeKind::RedisSource(_)
+            | NodeKind::NatsSource(_) => Category::Source,
             NodeKind::Filter(_)
             | NodeKind::Map(_)
             | NodeKind::KeyBy(_)
@@ -173,7 +186,8 @@ impl NodeKind {
             NodeKind::FileSink(_)
             | NodeKind::Console(_)
             | NodeKind::Blackhole(_)
-            | NodeKind::RedisSink(_) => Category::Sink,
+            | NodeKind::RedisSink(_)
+            | NodeKind::NatsSink(_) => Category::Sink,
         }
     }
 
@@ -197,13 +211,20 @@ impl NodeKind {
             }
             NodeKind::Nexmark(c) => c.events.is_some(),
             NodeKind::RedisSource(c) => c.bounded,
+            NodeKind::NatsSource(c) => c.bounded,
             _ => true,
         }
     }
 
     /// Whether the node talks to a message transport (the palette's Transport group).
     pub fn is_transport(&self) -> bool {
-        matches!(self, NodeKind::RedisSource(_) | NodeKind::RedisSink(_))
+        matches!(
+            self,
+            NodeKind::RedisSource(_)
+                | NodeKind::RedisSink(_)
+                | NodeKind::NatsSource(_)
+                | NodeKind::NatsSink(_)
+        )
     }
 
     /// Whether the node reads or writes one thing in order (a file, a stream), and so runs
@@ -215,6 +236,8 @@ impl NodeKind {
                 | NodeKind::FileSink(_)
                 | NodeKind::RedisSource(_)
                 | NodeKind::RedisSink(_)
+                | NodeKind::NatsSource(_)
+                | NodeKind::NatsSink(_)
         )
     }
 
@@ -241,6 +264,11 @@ impl NodeKind {
             ),
             NodeKind::Nexmark(c) => ("dateTime", c.watermark_delay_ms, c.idle_timeout_ms),
             NodeKind::RedisSource(c) => (
+                c.event_time.as_deref()?,
+                c.watermark_delay_ms,
+                c.idle_timeout_ms,
+            ),
+            NodeKind::NatsSource(c) => (
                 c.event_time.as_deref()?,
                 c.watermark_delay_ms,
                 c.idle_timeout_ms,

@@ -19,7 +19,7 @@ use resources::check_resources;
 pub use resources::plural;
 pub use servers::{PROBE_TIMEOUT, check_servers, server_urls};
 use sources::{NULL_LITERAL_IS_CSV, check_datagen, check_file_source, check_nexmark};
-use transport::{check_redis_sink, check_redis_source};
+use transport::{check_nats_sink, check_nats_source, check_redis_sink, check_redis_source};
 
 use crate::expr::{ExprError, Predicate, SelectItem};
 use crate::spec::*;
@@ -682,6 +682,8 @@ fn output_type<'a>(
         NodeKind::Nexmark(config) => source(check_nexmark(id, config)?),
         NodeKind::RedisSource(config) => source(check_redis_source(id, config)?),
         NodeKind::RedisSink(config) => check_redis_sink(id, config).map(|()| Typed::default()),
+        NodeKind::NatsSource(config) => source(check_nats_source(id, config)?),
+        NodeKind::NatsSink(config) => check_nats_sink(id, config).map(|()| Typed::default()),
         NodeKind::Filter(config) => match conditions.check(&config.condition, &input) {
             Ok(()) => Ok(Typed::out((*inputs[0]).clone())),
             Err(e) => Err(vec![expr_problem(node, "condition", e)]),

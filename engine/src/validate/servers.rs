@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::Problem;
-use crate::operators::redis_stream::probe;
+use crate::operators::{nats_stream, redis_stream};
 use crate::spec::{NodeKind, PipelineSpec};
 
 /// How long one server may take to answer a ping here: validation must stay quick.
@@ -19,12 +19,28 @@ pub fn server_urls(spec: &PipelineSpec) -> Vec<(String, String)> {
             let url = match &node.kind {
                 NodeKind::RedisSource(c) => &c.url,
                 NodeKind::RedisSink(c) => &c.url,
+                NodeKind::NatsSource(c) => &c.url,
+                NodeKind::NatsSink(c) => &c.url,
                 _ => return None,
             };
-            crate::operators::redis_stream::check_url(url).ok()?;
+            let valid = match node.kind {
+                NodeKind::NatsSource(_) | NodeKind::NatsSink(_) => nats_stream::check_url(url),
+                _ => redis_stream::check_url(url),
+            };
+            valid.ok()?;
             Some((node.id.clone(), url.trim().to_string()))
         })
         .collect()
+}
+
+/// Asks the server of a URL `server_urls` gave: a Redis URL names its scheme, a NATS one
+/// may not.
+fn probe(url: &str, timeout: Duration) -> Result<(), String> {
+    if redis_stream::check_url(url).is_ok() {
+        redis_stream::probe(url, timeout)
+    } else {
+        nats_stream::probe(url, timeout)
+    }
 }
 
 /// A warning on each transport node whose server does not answer within `timeout`; each

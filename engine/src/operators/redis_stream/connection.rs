@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 
 use redis::{ErrorKind, RedisError, RedisResult};
 
-/// The first pause after a failure; each next one doubles, up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(50);
-const MAX_BACKOFF: Duration = Duration::from_secs(2);
+use super::super::backoff::Backoff;
 /// How long connecting, or waiting for an answer, may take.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -25,9 +23,7 @@ pub struct Connection {
     /// The server as messages name it, without a password.
     address: String,
     connection: Option<redis::Connection>,
-    retry_for: Duration,
-    /// Since when every try has failed, and the pause before the next.
-    failing: Option<(Instant, Duration)>,
+    backoff: Backoff,
     /// When the next try is allowed.
     next_try: Option<Instant>,
 }
@@ -64,8 +60,7 @@ impl Connection {
             client,
             address,
             connection: None,
-            retry_for: Duration::from_millis(retry_for_ms),
-            failing: None,
+            backoff: Backoff::new(retry_for_ms),
             next_try: None,
         })
     }
@@ -90,24 +85,19 @@ impl Connection {
         let result = self.connect().and_then(&mut command);
         match result {
             Ok(value) => {
-                self.failing = None;
+                self.backoff.answered();
                 self.next_try = None;
                 Ok(Tried::Done(value))
             }
             Err(e) if is_unreachable(&e) => {
                 self.connection = None;
-                let (since, pause) = match self.failing {
-                    Some((since, pause)) => (since, (pause * 2).min(MAX_BACKOFF)),
-                    None => (now, FIRST_BACKOFF),
-                };
-                if now.duration_since(since) >= self.retry_for {
+                let Some(pause) = self.backoff.failed() else {
                     return Err(format!(
                         "Redis at {} did not answer for {} ms: {e}",
                         self.address,
-                        self.retry_for.as_millis()
+                        self.backoff.retry_for_ms()
                     ));
-                }
-                self.failing = Some((since, pause));
+                };
                 self.next_try = Some(now + pause);
                 Ok(Tried::Retry(pause))
             }
@@ -131,7 +121,7 @@ impl Connection {
 
     /// Whether the server has failed the last try (the node is waiting to retry).
     pub fn is_failing(&self) -> bool {
-        self.failing.is_some()
+        self.backoff.is_failing()
     }
 
     fn connect(&mut self) -> RedisResult<&mut redis::Connection> {

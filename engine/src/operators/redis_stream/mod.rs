@@ -3,7 +3,6 @@
 
 mod connection;
 mod entry_id;
-mod payload;
 mod sink;
 mod source;
 

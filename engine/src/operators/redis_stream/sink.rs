@@ -21,7 +21,7 @@ use super::super::console::ConsoleWriter;
 use super::super::report::JobReport;
 use super::super::{Context, OpResult, Operator, Outputs};
 use super::connection::Connection;
-use super::payload::Encoder;
+use super::super::stream_payload::Encoder;
 use crate::spec::RedisSinkConfig;
 use crate::types::Batch;
 

@@ -13,15 +13,12 @@ use super::super::console::ConsoleWriter;
 use super::super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use super::connection::{Connection, Tried};
 use super::entry_id::EntryId;
-use super::payload::Decoder;
+use super::super::stream_payload::{Decoder, RowBuilder, should_log_skip};
 use crate::spec::{RedisSourceConfig, StreamStart};
-use crate::types::{Batch, ColumnBuilder, DataType, Schema, Value, parse_timestamp};
+use crate::types::{DataType, Schema, Value, parse_timestamp};
 
 /// How long to wait before looking again when the stream has nothing new.
 const EMPTY_WAIT: Duration = Duration::from_millis(10);
-/// Skipped entries logged one by one; after these, one line every [`LOG_EVERY`].
-const LOGGED_ONE_BY_ONE: u64 = 100;
-const LOG_EVERY: u64 = 1000;
 
 /// Where the source is in the stream.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -181,7 +178,7 @@ impl RedisSource {
     fn skip(&mut self, id: EntryId, reason: &str) {
         self.position.skipped += 1;
         let skipped = self.position.skipped;
-        if skipped <= LOGGED_ONE_BY_ONE || skipped.is_multiple_of(LOG_EVERY) {
+        if should_log_skip(skipped) {
             self.log(format!(
                 "skipped entry {id} of stream `{}`: {reason} ({skipped} skipped so far)",
                 self.stream
@@ -223,30 +220,19 @@ impl Source for RedisSource {
                 None => SourceEvent::Idle(EMPTY_WAIT),
             });
         }
-        let mut builders: Vec<ColumnBuilder> = self
-            .types
-            .iter()
-            .map(|&t| ColumnBuilder::new(t, entries.len()))
-            .collect();
-        let mut rows = 0;
+        let mut rows = RowBuilder::new(&self.types, entries.len());
         for (id, fields) in &entries {
             let id = EntryId::parse(id)?;
             match self.decode(id, fields) {
-                Ok(row) => {
-                    for (builder, value) in builders.iter_mut().zip(&row) {
-                        builder.push(value);
-                    }
-                    rows += 1;
-                }
+                Ok(row) => rows.push(&row),
                 Err(reason) => self.skip(id, &reason),
             }
             self.position.after = Some(id);
         }
-        if rows == 0 {
-            return Ok(SourceEvent::Idle(Duration::ZERO));
-        }
-        let columns = builders.into_iter().map(|b| Arc::new(b.finish())).collect();
-        Ok(SourceEvent::Batch(Batch::new(columns, rows)))
+        Ok(match rows.finish() {
+            Some(batch) => SourceEvent::Batch(batch),
+            None => SourceEvent::Idle(Duration::ZERO),
+        })
     }
 
     fn snapshot(&mut self) -> OpResult<Option<SourcePosition>> {

@@ -1,15 +1,62 @@
-//! A row as the text of one stream entry field: a JSON object (the columns by name) or one
-//! CSV record (the columns in order). Decoding gives a whole row or says why not, so a bad
-//! entry can be skipped without leaving half a row behind.
+//! A row as the text of a stream entry (a NATS message's payload, a Redis entry's field): a
+//! JSON object (the columns by name) or one CSV record (the columns in order). Decoding
+//! gives a whole row or says why not, so a bad entry can be skipped without leaving half a
+//! row behind.
+
+use std::sync::Arc;
 
 use crate::spec::PayloadFormat;
-use crate::types::{Batch, Field, RowKind, Schema, Value};
+use crate::types::{Batch, ColumnBuilder, DataType, Field, RowKind, Schema, Value};
 
-use super::super::file_sink::{csv_cell, json_field};
-use super::super::text_value;
+use super::file_sink::{csv_cell, json_field};
+use super::text_value;
 
 /// The name of the row-kind field written ahead of a changelog's columns, as file sinks do.
 const OP: &str = "op";
+
+/// Entries skipped for a bad payload are logged one by one up to this many; after that, one
+/// line every [`LOG_EVERY`].
+const LOGGED_ONE_BY_ONE: u64 = 100;
+const LOG_EVERY: u64 = 1000;
+
+/// Whether the `skipped`th entry skipped is logged: a stream of bad entries must not flood
+/// the console.
+pub fn should_log_skip(skipped: u64) -> bool {
+    skipped <= LOGGED_ONE_BY_ONE || skipped.is_multiple_of(LOG_EVERY)
+}
+
+/// Gathers decoded rows into a batch of columns.
+pub struct RowBuilder {
+    builders: Vec<ColumnBuilder>,
+    rows: usize,
+}
+
+impl RowBuilder {
+    pub fn new(types: &[DataType], capacity: usize) -> Self {
+        RowBuilder {
+            builders: types
+                .iter()
+                .map(|&t| ColumnBuilder::new(t, capacity))
+                .collect(),
+            rows: 0,
+        }
+    }
+
+    pub fn push(&mut self, row: &[Value]) {
+        for (builder, value) in self.builders.iter_mut().zip(row) {
+            builder.push(value);
+        }
+        self.rows += 1;
+    }
+
+    /// The batch, `None` if no row was pushed.
+    pub fn finish(self) -> Option<Batch> {
+        (self.rows > 0).then(|| {
+            let columns = self.builders.into_iter().map(|b| Arc::new(b.finish())).collect();
+            Batch::new(columns, self.rows)
+        })
+    }
+}
 
 /// Reads payloads against the declared columns.
 pub struct Decoder {
