@@ -1776,6 +1776,79 @@ fn redis_settings_that_cannot_work_are_errors_saying_why() {
     bad_at(r#", entry_time_column: "id""#, Some("id"), "used twice");
 }
 
+// ---------------------------------------------------------------------------------------------
+// NATS JetStream
+// ---------------------------------------------------------------------------------------------
+
+/// `in` (a NATS source with `source`) → `out` (a NATS sink with `sink`).
+fn nats_relay(source: &str, sink: &str) -> Analysis {
+    analyze_nodes(
+        &[
+            &format!(
+                r#"(id: "in", kind: NatsSource(schema: [(name: "id", type: Int64), (name: "ts", type: Timestamp)]{source}))"#
+            ),
+            &format!(r#"(id: "out", kind: NatsSink({sink}))"#),
+        ],
+        r#"(from: "in", to: "out")"#,
+    )
+}
+
+#[test]
+fn a_nats_relay_types_its_rows_and_its_message_time() {
+    let a = nats_relay(
+        r#", stream: "ORDERS", subject: "orders.>", message_time_column: "stored", event_time: "stored""#,
+        r#"stream: "COPIES", subject: "copies.eu""#,
+    );
+    assert!(a.problems.is_empty(), "{}", dump(&a));
+    let out = a.outputs.get("in").unwrap();
+    assert_eq!(
+        out.schema.names().collect::<Vec<_>>(),
+        ["id", "ts", "stored"]
+    );
+    assert_eq!(out.schema.fields[2].data_type, DataType::Timestamp);
+    assert_eq!(out.time.as_ref().map(|t| t.column.as_str()), Some("stored"));
+}
+
+#[test]
+fn nats_settings_that_cannot_work_are_errors_saying_why() {
+    // Good settings, but for the one each case gives.
+    let bad_at = |source: &str, sink: &str, node: &str, column: Option<&str>, word: &str| {
+        let source = match source.contains("stream:") {
+            true => source.to_string(),
+            false => format!(r#", stream: "S"{source}"#),
+        };
+        let sink = match sink.contains("subject:") {
+            true => format!(r#"stream: "T"{sink}"#),
+            false => format!(r#"stream: "T", subject: "t"{sink}"#),
+        };
+        let a = nats_relay(&source, &sink);
+        check(sole(&a), Severity::Error, Some(node), column, &[word]);
+    };
+    let bad = |source: &str, word: &str| bad_at(source, "", "in", None, word);
+    bad(r#", url: "http://x""#, "is not a NATS URL");
+    bad(r#", stream: "a.b""#, "cannot name a JetStream stream");
+    bad(r#", stream: """#, "stream's name is empty");
+    bad(r#", subject: "a..b""#, "empty part");
+    bad(r#", start: AtId("0")"#, "is not a stream sequence");
+    bad(
+        r#", start: AtId("1700000000000-0")"#,
+        "is not a stream sequence",
+    );
+    bad(r#", start: AtTime("noon")"#, "is not a time");
+    bad(r#", start: NewOnly, bounded: true"#, "would read none");
+    bad_at(
+        r#", message_time_column: "id""#,
+        "",
+        "in",
+        Some("id"),
+        "used twice",
+    );
+    let sink = |sink: &str, word: &str| bad_at("", sink, "out", None, word);
+    sink(r#", subject: "t.*""#, "a row is published to one subject");
+    sink(r#", subject: """#, "subject is empty");
+    sink(r#", url: "redis://127.0.0.1:6379""#, "is not a NATS URL");
+}
+
 #[test]
 fn a_redis_node_runs_as_one_instance() {
     let spec = pipeline_with_job(

@@ -1,6 +1,7 @@
 //! Helpers for end-to-end tests that span the Streamlab crates.
 
 pub mod flink;
+pub mod nats_server;
 pub mod redis_server;
 
 use std::path::{Path, PathBuf};

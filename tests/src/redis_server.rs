@@ -17,7 +17,7 @@ pub struct RedisServer {
 }
 
 /// Whether the transport tests must run rather than be skipped.
-fn required() -> bool {
+pub fn required() -> bool {
     std::env::var("STREAMLAB_REQUIRE_TRANSPORT").is_ok_and(|v| v == "1")
 }
 

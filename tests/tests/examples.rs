@@ -6,6 +6,7 @@ use std::sync::Arc;
 use engine::operators::ConsoleCapture;
 use engine::spec::{FieldKind, NodeKind, load_file, to_ron};
 use engine::{JobHandle, JobSummary, PipelineSpec, RunOptions};
+use streamlab_tests::nats_server::NatsServer;
 use streamlab_tests::redis_server::RedisServer;
 use streamlab_tests::{example_files, repo_root};
 
@@ -371,6 +372,8 @@ fn at_server(mut spec: PipelineSpec, url: &str) -> PipelineSpec {
         match &mut node.kind {
             NodeKind::RedisSource(c) => c.url = url.to_string(),
             NodeKind::RedisSink(c) => c.url = url.to_string(),
+            NodeKind::NatsSource(c) => c.url = url.to_string(),
+            NodeKind::NatsSink(c) => c.url = url.to_string(),
             _ => {}
         }
     }
@@ -397,6 +400,40 @@ fn the_transport_examples_produce_into_a_stream_and_replay_it_the_same_each_time
     let windows = || {
         let (_, _, out) = run(replay, at_server(load(replay), &url));
         std::fs::read_to_string(out.join("readings-per-5s.csv")).unwrap()
+    };
+    let first = windows();
+    let rows: Vec<Vec<&str>> = first
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // 20 s of event time in 5 s windows, for each of 4 sensors.
+    assert_eq!(rows.len(), 16, "{first}");
+    let counted: u64 = rows.iter().map(|r| r[3].parse::<u64>().unwrap()).sum();
+    assert_eq!(counted, 20_000);
+    assert_eq!(windows(), first, "a replay gives the same windows");
+}
+
+#[test]
+fn the_nats_examples_publish_to_a_stream_and_replay_it_the_same_each_time() {
+    let Some(server) = NatsServer::start("examples-nats-replay") else {
+        return;
+    };
+    let url = server.url();
+    let produce = "transport/nats-produce-readings.ron";
+    let (summary, _, _) = run(produce, at_server(load(produce), &url));
+    assert_eq!(summary.records_in, 20_000);
+    let payloads = server.payloads("READINGS");
+    assert_eq!(payloads.len(), 20_000);
+    assert!(
+        payloads[0].starts_with(r#"{"id":1,"sensor":"#),
+        "{}",
+        payloads[0]
+    );
+    let replay = "transport/nats-replay-readings.ron";
+    let windows = || {
+        let (_, _, out) = run(replay, at_server(load(replay), &url));
+        std::fs::read_to_string(out.join("nats-readings-per-5s.csv")).unwrap()
     };
     let first = windows();
     let rows: Vec<Vec<&str>> = first

@@ -112,15 +112,17 @@ pub(super) fn source(ctx: &Context, node: &NodeSpec) -> Result<Option<Translated
 /// Flink SQL has no connector for Redis Streams or NATS JetStream: such a node cannot be
 /// exported.
 fn no_transport(node: &NodeSpec) -> ExportError {
-    let transport = match node.kind {
-        NodeKind::NatsSource(_) | NodeKind::NatsSink(_) => "NATS JetStream",
-        _ => "Redis Streams",
+    let (stream, transport) = match node.kind {
+        NodeKind::NatsSource(_) | NodeKind::NatsSink(_) => {
+            ("a NATS JetStream stream", "NATS JetStream")
+        }
+        _ => ("a Redis stream", "Redis Streams"),
     };
     ExportError::at(
         &node.id,
         format!(
-            "a {} reads or writes a {transport} stream, and Flink SQL has no connector for \
-             {transport}; replace it with a file or datagen node to export the pipeline",
+            "a {} reads or writes {stream}, and Flink SQL has no connector for {transport}; \
+             replace it with a file or datagen node to export the pipeline",
             node.kind.name()
         ),
     )

@@ -170,3 +170,29 @@ fn redis_streams_are_refused_by_name_as_flink_sql_has_no_connector_for_them() {
     );
     assert!(text[1].starts_with("node `copy`: a RedisSink"), "{text:?}");
 }
+
+#[test]
+fn a_nats_stream_cannot_be_exported_and_says_so() {
+    let errors = export(
+        r#"(
+  version: 1,
+  name: "relay",
+  nodes: [
+    (id: "orders", kind: NatsSource(stream: "ORDERS", schema: [(name: "id", type: Int64)])),
+    (id: "copy", kind: NatsSink(stream: "COPIES", subject: "copies")),
+  ],
+  edges: [(from: "orders", to: "copy")],
+)"#,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{text:?}");
+    assert!(
+        text[0].starts_with(
+            "node `orders`: a NatsSource reads or writes a NATS JetStream stream, and Flink \
+             SQL has no connector for NATS JetStream"
+        ),
+        "{text:?}"
+    );
+    assert!(text[1].starts_with("node `copy`: a NatsSink"), "{text:?}");
+}

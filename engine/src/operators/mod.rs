@@ -20,9 +20,9 @@ mod rate;
 pub mod redis_stream;
 mod report;
 mod staged_file;
-mod stream_payload;
 #[cfg(test)]
 mod state_harness;
+mod stream_payload;
 mod text_value;
 mod throttle;
 mod two_phase_file;

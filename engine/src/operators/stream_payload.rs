@@ -52,7 +52,11 @@ impl RowBuilder {
     /// The batch, `None` if no row was pushed.
     pub fn finish(self) -> Option<Batch> {
         (self.rows > 0).then(|| {
-            let columns = self.builders.into_iter().map(|b| Arc::new(b.finish())).collect();
+            let columns = self
+                .builders
+                .into_iter()
+                .map(|b| Arc::new(b.finish()))
+                .collect();
             Batch::new(columns, self.rows)
         })
     }

@@ -4,7 +4,9 @@
 use super::{Problem, check_field_names, check_field_types};
 use crate::operators::nats_stream;
 use crate::operators::redis_stream::{EntryId, check_url};
-use crate::spec::{NatsSinkConfig, NatsSourceConfig, RedisSinkConfig, RedisSourceConfig, StreamStart};
+use crate::spec::{
+    NatsSinkConfig, NatsSourceConfig, RedisSinkConfig, RedisSourceConfig, StreamStart,
+};
 use crate::types::{DataType, Field, Schema};
 
 fn check_common(id: &str, url: &str, stream: &str, field: &str, problems: &mut Vec<Problem>) {

@@ -18,7 +18,8 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// The server of a `nats://` URL, and its address as the node's messages name it (without
 /// a password); an error in words for a URL that is not one.
 pub fn parse_url(url: &str) -> Result<(ServerAddr, String), String> {
-    let wrong = |why: String| format!("`{url}` is not a NATS URL like nats://127.0.0.1:4222 ({why})");
+    let wrong =
+        |why: String| format!("`{url}` is not a NATS URL like nats://127.0.0.1:4222 ({why})");
     let server: ServerAddr = url.trim().parse().map_err(|e| wrong(format!("{e}")))?;
     if server.is_websocket() {
         return Err(wrong("a WebSocket URL; use nats:// or tls://".into()));
@@ -67,8 +68,13 @@ impl Connection {
         let client = runtime
             .block_on(options.connect(server))
             .map_err(|e| format!("NATS at {address}: {e}"))?;
+        // The context spawns its task of acknowledgements on the runtime it is made in.
+        let jetstream = {
+            let _inside = runtime.enter();
+            jetstream::new(client.clone())
+        };
         Ok(Connection {
-            jetstream: jetstream::new(client.clone()),
+            jetstream,
             runtime,
             client,
             address,

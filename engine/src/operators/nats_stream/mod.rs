@@ -82,6 +82,9 @@ mod tests {
             Duration::from_millis(200),
         )
         .unwrap_err();
-        assert!(e.contains(&format!("NATS at 127.0.0.1:{port} does not answer")), "{e}");
+        assert!(
+            e.contains(&format!("NATS at 127.0.0.1:{port} does not answer")),
+            "{e}"
+        );
     }
 }

@@ -258,7 +258,11 @@ impl NatsSource {
     }
 
     /// One message as a row, or why it cannot be one.
-    fn decode(&self, message: &jetstream::Message, published_ms: i64) -> Result<Vec<Value>, String> {
+    fn decode(
+        &self,
+        message: &jetstream::Message,
+        published_ms: i64,
+    ) -> Result<Vec<Value>, String> {
         let mut row = self.decoder.decode(&message.payload)?;
         if self.message_time {
             row.push(Value::Timestamp(published_ms));
@@ -287,9 +291,7 @@ impl Source for NatsSource {
             // Made again from the position once the server is back.
             self.messages = None;
             let pause = self.connection.unanswered("the connection is down");
-            return pause
-                .map(SourceEvent::Idle)
-                .map_err(|e| self.error(e));
+            return pause.map(SourceEvent::Idle).map_err(|e| self.error(e));
         }
         if self.messages.is_none() {
             match self.open()? {
@@ -306,7 +308,10 @@ impl Source for NatsSource {
                 Err(e) => {
                     // Made again from the position on the next poll.
                     self.messages = None;
-                    self.log(format!("the consumer of stream `{}` failed ({e}); making it again", self.stream));
+                    self.log(format!(
+                        "the consumer of stream `{}` failed ({e}); making it again",
+                        self.stream
+                    ));
                     break;
                 }
             };

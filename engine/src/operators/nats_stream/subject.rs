@@ -83,11 +83,27 @@ mod tests {
         assert!(check_stream_name("a b").unwrap_err().contains("spaces"));
         assert!(check_stream_name(" ").unwrap_err().contains("empty"));
         assert!(check_subject("readings.live", false).is_ok());
-        assert!(check_subject("readings.*", false).unwrap_err().contains("wildcard"));
+        assert!(
+            check_subject("readings.*", false)
+                .unwrap_err()
+                .contains("wildcard")
+        );
         assert!(check_subject("readings.>", true).is_ok());
-        assert!(check_subject("a.>.b", true).unwrap_err().contains("before its end"));
-        assert!(check_subject("a..b", true).unwrap_err().contains("empty part"));
-        assert!(check_subject("a.b*", true).unwrap_err().contains("whole parts"));
+        assert!(
+            check_subject("a.>.b", true)
+                .unwrap_err()
+                .contains("before its end")
+        );
+        assert!(
+            check_subject("a..b", true)
+                .unwrap_err()
+                .contains("empty part")
+        );
+        assert!(
+            check_subject("a.b*", true)
+                .unwrap_err()
+                .contains("whole parts")
+        );
     }
 
     #[test]

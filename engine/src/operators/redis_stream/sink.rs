@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use super::super::console::ConsoleWriter;
 use super::super::report::JobReport;
+use super::super::stream_payload::Encoder;
 use super::super::{Context, OpResult, Operator, Outputs};
 use super::connection::Connection;
-use super::super::stream_payload::Encoder;
 use crate::spec::RedisSinkConfig;
 use crate::types::Batch;
 

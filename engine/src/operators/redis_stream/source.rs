@@ -10,10 +10,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::super::console::ConsoleWriter;
+use super::super::stream_payload::{Decoder, RowBuilder, should_log_skip};
 use super::super::{Context, OpResult, Source, SourceEvent, SourcePosition};
 use super::connection::{Connection, Tried};
 use super::entry_id::EntryId;
-use super::super::stream_payload::{Decoder, RowBuilder, should_log_skip};
 use crate::spec::{RedisSourceConfig, StreamStart};
 use crate::types::{DataType, Schema, Value, parse_timestamp};
 
