@@ -449,6 +449,23 @@ fn the_nats_examples_publish_to_a_stream_and_replay_it_the_same_each_time() {
 }
 
 #[test]
+fn the_nats_benchmark_reads_its_whole_stream_through_the_filter() {
+    let Some(server) = NatsServer::start("examples-nats-bench") else {
+        return;
+    };
+    server.create_stream("BENCH", &["bench"]);
+    let records: Vec<String> = (1..=3000u64)
+        .map(|i| format!(r#"{{"id":{i},"sensor":{},"v":{}}}"#, i % 16, (i * 37) % 101))
+        .collect();
+    server.publish("bench", &records);
+    let file = "bench/nats-filter.ron";
+    let (summary, _, _) = run(file, at_server(load(file), &server.url()));
+    assert_eq!(summary.records_in, 3000);
+    let kept = (1..=3000u64).filter(|i| (i * 37) % 101 % 3 == 0).count() as u64;
+    assert_eq!(summary.records_out, kept);
+}
+
+#[test]
 fn the_decoupled_example_takes_the_whole_burst_while_the_slow_job_reads_behind() {
     use std::time::{Duration, Instant};
     let Some(server) = RedisServer::start("examples-decoupled") else {

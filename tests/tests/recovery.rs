@@ -538,3 +538,37 @@ fn sinks_of_out_and_out_csv_keep_their_parts_apart() {
     assert_eq!(sorted_lines(&dir.join("out.csv")), expected);
     assert_eq!(sorted_lines(&dir.join("out")), expected);
 }
+
+#[test]
+fn a_stop_with_a_checkpoint_lets_no_row_out_after_its_barrier() {
+    let dir = temp_dir("held-for-stop");
+    let spec = parse(
+        r#"(version: 1, name: "held",
+  nodes: [
+    (id: "gen", kind: Datagen(fields: [(name: "n", type: Int64, kind: Sequence(start: 1, end: 10000000))], rows_per_second: 50000)),
+    (id: "out", kind: Blackhole()),
+  ],
+  edges: [(from: "gen", to: "out")],
+  job: (batch_size: 10, buffer_timeout_ms: 5))"#,
+    )
+    .unwrap();
+    let job = start_checkpointed(&spec, &dir);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    job.stop_with_checkpoint().unwrap();
+    let summary = job.wait().unwrap();
+    assert!(summary.stopped);
+    let restore = load(&dir.join("chk"), &RestoreFrom::Latest).unwrap();
+    let position = &restore.metadata.sources[0].position;
+    // The job stops at the checkpoint: the rows it let out are the ones the checkpoint
+    // stands for, and a restore goes on from exactly there.
+    assert_eq!(
+        *position,
+        format!("row {}", summary.records_in),
+        "{:?}",
+        summary
+            .nodes
+            .iter()
+            .map(|n| (&n.id, n.records_in, n.records_out))
+            .collect::<Vec<_>>()
+    );
+}

@@ -438,9 +438,10 @@ fn a_job_rides_out_a_server_restart_and_still_writes_every_row_once() {
     server.kill();
     std::thread::sleep(Duration::from_millis(500));
     server.restart();
-    job.wait().unwrap();
-    assert_same_rows(&published(&server, "out"), &kept(12000), "server restart");
+    let summary = job.wait().unwrap();
     let said = console.lines();
+    let case = format!("server restart ({} restarts; {said:?})", summary.restarts);
+    assert_same_rows(&published(&server, "out"), &kept(12000), &case);
     assert!(
         said.iter().any(|l| l.contains("does not answer")),
         "{said:?}"

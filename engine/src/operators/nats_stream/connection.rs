@@ -14,6 +14,8 @@ use super::super::console::ConsoleWriter;
 
 /// How long connecting, or waiting for an answer, may take.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a new node waits for its first connection before it goes on (and retries).
+const FIRST_CONNECT: Duration = Duration::from_millis(500);
 
 /// The server of a `nats://` URL, and its address as the node's messages name it (without
 /// a password); an error in words for a URL that is not one.
@@ -68,6 +70,14 @@ impl Connection {
         let client = runtime
             .block_on(options.connect(server))
             .map_err(|e| format!("NATS at {address}: {e}"))?;
+        // Connecting goes on in the background; a server that is up answers within this,
+        // so the node's first request does not count as one the server failed.
+        let connecting = std::time::Instant::now();
+        while client.connection_state() != async_nats::connection::State::Connected
+            && connecting.elapsed() < FIRST_CONNECT
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
         // The context spawns its task of acknowledgements on the runtime it is made in.
         let jetstream = {
             let _inside = runtime.enter();

@@ -63,6 +63,9 @@ pub struct NatsSink {
     connection: Connection,
     /// Whether the stream has been found (or made) and takes the subject.
     ready: bool,
+    /// Whether the stream takes this subject only, so the sink's messages follow each
+    /// other in it.
+    owns_stream: bool,
     encoder: Encoder,
     checkpointing: bool,
     /// Rows since the last barrier, in a job with checkpoints.
@@ -126,6 +129,7 @@ impl NatsSink {
                 ctx.console.clone(),
             )?,
             ready: false,
+            owns_stream: false,
             encoder: Encoder::new(&ctx.input_schema, config.format, changelog),
             checkpointing: ctx.checkpointing,
             open: Vec::new(),
@@ -181,6 +185,7 @@ impl NatsSink {
                         )));
                     }
                     self.connection.answered();
+                    self.owns_stream = subjects == [self.subject.clone()];
                     self.ready = true;
                 }
                 Err(e) => {
@@ -225,8 +230,16 @@ impl NatsSink {
     }
 
     /// Publishes `payloads` with the ids `checkpoint` and their index give (from `first`
-    /// on), and waits for every acknowledgement; all again under the same ids after a
-    /// failure for want of the server.
+    /// on), and waits for every acknowledgement; after a failure, again from the first one
+    /// not acknowledged, under the same ids.
+    ///
+    /// Publishes are pipelined, and the client sends what it held while the connection was
+    /// down once it is back, after the messages lost with the old connection. So that a
+    /// later row is never stored before an earlier one, each message but an attempt's
+    /// first expects its predecessor to be the stream's last (`Nats-Expected-Last-Msg-Id`):
+    /// the server refuses it otherwise, and the next attempt goes on from the gap. That
+    /// expectation is of the whole stream, so it is made only on a stream that takes the
+    /// sink's subject alone.
     fn publish(&mut self, payloads: &[String], checkpoint: u64, first: u64) -> OpResult {
         self.ensure_stream()?;
         let messages: Vec<(String, Bytes)> = payloads
@@ -237,32 +250,50 @@ impl NatsSink {
                 (id, Bytes::from(p.clone()))
             })
             .collect();
-        loop {
+        let mut acknowledged = 0;
+        while acknowledged < messages.len() {
             let (jetstream, subject) = (self.connection.jetstream.clone(), self.subject.clone());
-            let batch = messages.clone();
-            let result = self.connection.block_on(async move {
+            let chained = self.owns_stream;
+            let attempt = messages[acknowledged..].to_vec();
+            let (stored, result) = self.connection.block_on(async move {
                 let mut acks: VecDeque<PublishAckFuture> = VecDeque::new();
-                for (id, payload) in batch {
+                let mut stored = 0;
+                let mut before: Option<String> = None;
+                for (id, payload) in attempt {
                     if acks.len() >= IN_FLIGHT {
-                        acks.pop_front().expect("in flight").await?;
+                        match acks.pop_front().expect("in flight").await {
+                            Ok(_) => stored += 1,
+                            Err(e) => return (stored, Err(e)),
+                        }
                     }
-                    let message = PublishMessage::build().payload(payload).message_id(id);
-                    acks.push_back(jetstream.send_publish(subject.clone(), message).await?);
+                    let mut message = PublishMessage::build().payload(payload).message_id(&id);
+                    if let Some(before) = before.filter(|_| chained) {
+                        message = message.expected_last_message_id(before);
+                    }
+                    match jetstream.send_publish(subject.clone(), message).await {
+                        Ok(ack) => acks.push_back(ack),
+                        Err(e) => return (stored, Err(e)),
+                    }
+                    before = Some(id);
                 }
                 for ack in acks {
-                    ack.await?;
+                    match ack.await {
+                        Ok(_) => stored += 1,
+                        Err(e) => return (stored, Err(e)),
+                    }
                 }
-                Ok::<(), async_nats::jetstream::context::PublishError>(())
+                (stored, Ok(()))
             });
+            acknowledged += stored;
             match result {
-                Ok(()) => {
-                    self.connection.answered();
-                    return Ok(());
-                }
+                Ok(()) => self.connection.answered(),
+                // A gap before it: the next attempt starts there.
+                Err(e) if e.kind() == PublishErrorKind::WrongLastMessageId => {}
                 Err(e) if is_unreachable(e.kind()) => self.wait_for_server(&e.to_string())?,
                 Err(e) => return Err(self.error(e)),
             }
         }
+        Ok(())
     }
 
     /// Publishes the rows of checkpoints up to `upto`, oldest first.
