@@ -1874,3 +1874,169 @@ fn a_redis_stream_source_from_the_transport_group_warns_when_its_server_does_not
     assert_eq!(source.schema.len(), 1);
     assert!(shows(&h, "stream orders"), "the node says what it reads");
 }
+
+/// The problems the analysis has for node `id`, errors or warnings, as messages.
+fn problems_of(h: &Harness<'_, Editor>, id: &str, errors: bool) -> Vec<String> {
+    h.state()
+        .analysis()
+        .problems
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(id) && p.is_error() == errors)
+        .map(|p| p.message.clone())
+        .collect()
+}
+
+#[test]
+fn a_nats_source_and_sink_from_the_transport_group_are_checked_as_they_are_filled() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+    // Folding the Transport group hides the NATS kinds: they are listed in it.
+    for kind in ["NatsSource", "NatsSink"] {
+        assert!(h.query_by_role_and_label(Role::Button, kind).is_some());
+    }
+    click(&mut h, "Transport");
+    for kind in ["NatsSource", "NatsSink"] {
+        assert!(h.query_by_role_and_label(Role::Button, kind).is_none());
+    }
+    assert!(h.query_by_role_and_label(Role::Button, "Datagen").is_some());
+    click(&mut h, "Transport");
+
+    add_node(&mut h, "NatsSource", "readings");
+    let errors = problems_of(&h, "readings", true);
+    assert!(
+        errors
+            .iter()
+            .any(|m| m.contains("the stream's name is empty")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|m| m.contains("declare the columns")),
+        "{errors:?}"
+    );
+    type_into(&mut h, "Stream", "READINGS");
+    type_into(&mut h, "Subject", "readings.>");
+    click_button(&mut h, "+ Add column");
+    // The new column's name has the keyboard.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.event(egui::Event::Text("sensor".into()));
+    h.run();
+    assert_eq!(problems_of(&h, "readings", true), Vec::<String>::new());
+
+    // The message time column is one the event time can be read from.
+    type_into(&mut h, "Message time column", "stored_at");
+    click(&mut h, "Event time");
+    click(&mut h, "stored_at");
+    click(&mut h, "Start");
+    click(&mut h, "At a sequence");
+    type_into(&mut h, "Sequence", "0");
+    let errors = problems_of(&h, "readings", true);
+    assert!(
+        errors.iter().any(|m| m.contains("not a stream sequence")),
+        "{errors:?}"
+    );
+    type_into(&mut h, "Sequence", "5");
+    assert_eq!(problems_of(&h, "readings", true), Vec::<String>::new());
+    assert!(
+        shows(&h, "stream READINGS, readings.>, from seq 5"),
+        "the node says what it reads"
+    );
+
+    add_node(&mut h, "NatsSink", "live");
+    connect_from(&mut h, "readings");
+    type_into(&mut h, "Stream", "LIVE");
+    let errors = problems_of(&h, "live", true);
+    assert!(
+        errors.iter().any(|m| m.contains("the subject is empty")),
+        "{errors:?}"
+    );
+    type_into(&mut h, "Subject", "readings.*");
+    let errors = problems_of(&h, "live", true);
+    assert!(
+        errors.iter().any(|m| m.contains("has a wildcard")),
+        "a row is published to one subject: {errors:?}"
+    );
+    assert!(shows(&h, "has a wildcard"), "the node shows its error");
+    type_into(&mut h, "Subject", "readings.live");
+    assert_eq!(problems_of(&h, "live", true), Vec::<String>::new());
+    assert!(shows(&h, "to stream LIVE, readings.live"));
+    assert!(h.state().analysis().is_valid());
+
+    let spec = h.state().spec();
+    let Some(NodeKind::NatsSource(source)) = spec.node("readings").map(|n| &n.kind) else {
+        panic!("{spec:?}");
+    };
+    assert_eq!(source.stream, "READINGS");
+    assert_eq!(source.subject, "readings.>");
+    assert_eq!(source.start, engine::spec::StreamStart::AtId("5".into()));
+    assert_eq!(source.message_time_column.as_deref(), Some("stored_at"));
+    assert_eq!(source.event_time.as_deref(), Some("stored_at"));
+    assert_eq!(
+        source
+            .schema
+            .iter()
+            .map(|f| (f.name.as_str(), f.data_type))
+            .collect::<Vec<_>>(),
+        [("sensor", DataType::Utf8)]
+    );
+    let Some(NodeKind::NatsSink(sink)) = spec.node("live").map(|n| &n.kind) else {
+        panic!("{spec:?}");
+    };
+    assert_eq!(
+        (sink.stream.as_str(), sink.subject.as_str()),
+        ("LIVE", "readings.live")
+    );
+}
+
+#[test]
+fn a_nats_source_warns_when_its_server_does_not_answer() {
+    let mut h = harness(Editor::new(Some(&hello_path())));
+    click(&mut h, "File");
+    click(&mut h, "New Ctrl+N");
+    add_node(&mut h, "NatsSource", "readings");
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    type_into(&mut h, "Stream", "READINGS");
+    click_button(&mut h, "+ Add column");
+    add_node(&mut h, "Blackhole", "discard");
+    connect_from(&mut h, "readings");
+    select_on_canvas(&mut h, "readings");
+    // Typed last, and stepped by hand: the answer comes from another thread, at its time.
+    widget(&h, "Server").focus();
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(2);
+    widget(&h, "Server").type_text(&format!("nats://127.0.0.1:{port}"));
+    h.run_steps(2);
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    let warned = |h: &Harness<'_, Editor>| {
+        problems_of(h, "readings", false)
+            .iter()
+            .any(|m| m.starts_with(&format!("NATS at 127.0.0.1:{port} does not answer")))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !warned(&h) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no warning: {:?}",
+            h.state().analysis().problems
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run_steps(2);
+    }
+    assert!(
+        h.state().analysis().is_valid(),
+        "a warning does not stop a run"
+    );
+    let spec = h.state().spec();
+    let Some(NodeKind::NatsSource(source)) = spec.node("readings").map(|n| &n.kind) else {
+        panic!("{spec:?}");
+    };
+    assert_eq!(source.url, format!("nats://127.0.0.1:{port}"));
+}

@@ -199,19 +199,42 @@ pub fn summary(kind: &NodeKind) -> String {
             .as_ref()
             .map_or("prints rows".into(), |p| format!("prints rows as {p}>")),
         NodeKind::Blackhole(_) => "discards rows".into(),
-        NodeKind::RedisSource(c) => format!("stream {}{}", c.stream, stream_start(&c.start)),
+        NodeKind::RedisSource(c) => format!(
+            "stream {}{}",
+            c.stream,
+            stream_start(&c.start, "", "entries")
+        ),
         NodeKind::RedisSink(c) => format!("to stream {}", c.stream),
+        NodeKind::NatsSource(c) => format!(
+            "stream {}{}{}",
+            c.stream,
+            nats_subject(&c.subject),
+            stream_start(&c.start, "seq ", "messages")
+        ),
+        NodeKind::NatsSink(c) => format!("to stream {}{}", c.stream, nats_subject(&c.subject)),
     }
 }
 
-/// `, from 1700000000000-0`: where a stream source starts, unless at the beginning.
-fn stream_start(start: &engine::spec::StreamStart) -> String {
+/// `, from 1700000000000-0` or `, from seq 5`: where a stream source starts, unless at the
+/// beginning. `offset` comes before an offset, `items` is what the transport calls its
+/// entries.
+fn stream_start(start: &engine::spec::StreamStart, offset: &str, items: &str) -> String {
     use engine::spec::StreamStart;
     match start {
         StreamStart::Beginning => String::new(),
-        StreamStart::AtId(id) => format!(", from {id}"),
+        StreamStart::AtId(id) => format!(", from {offset}{id}"),
         StreamStart::AtTime(t) => format!(", from {t}"),
-        StreamStart::NewOnly => ", new entries only".into(),
+        StreamStart::NewOnly => format!(", new {items} only"),
+    }
+}
+
+/// `, readings.>`: the subject a NATS node reads or publishes, if it names one.
+fn nats_subject(subject: &str) -> String {
+    let subject = subject.trim();
+    if subject.is_empty() {
+        String::new()
+    } else {
+        format!(", {subject}")
     }
 }
 

@@ -596,6 +596,8 @@ fn config(
         }
         NodeKind::RedisSource(c) => super::transport_form::redis_source(ui, c),
         NodeKind::RedisSink(c) => super::transport_form::redis_sink(ui, c),
+        NodeKind::NatsSource(c) => super::transport_form::nats_source(ui, c),
+        NodeKind::NatsSink(c) => super::transport_form::nats_sink(ui, c),
     }
 }
 
