@@ -1727,13 +1727,11 @@ fn a_job_served_elsewhere_is_watched_with_the_same_charts_and_checkpoint_trigger
     assert!(shows(&h, "Rows per second"), "the charts draw");
     click_running(&mut h, "Checkpoints (0)");
     click_running(&mut h, "Checkpoint now");
-    run_until(&mut h, "the remote checkpoint completes", |h| {
-        shows(h, "completed") && shows(h, "Checkpoints (1)")
-    });
-    assert!(
-        shows(&h, "gen[0] row "),
-        "its source position: {:?}",
-        texts(&h)
+    // Its details, with the source position, come a poll after its status.
+    run_until(
+        &mut h,
+        "the remote checkpoint completes, with its source position",
+        |h| shows(h, "completed") && shows(h, "Checkpoints (1)") && shows(h, "gen[0] row "),
     );
     click_running(&mut h, "Stop watching");
     assert!(!shows(&h, "Watching `counting`"));
