@@ -2037,4 +2037,25 @@ fn a_nats_source_warns_when_its_server_does_not_answer() {
         panic!("{spec:?}");
     };
     assert_eq!(source.url, format!("nats://127.0.0.1:{port}"));
+    // A server started meanwhile (here one that only greets, as NATS with JetStream does):
+    // the warning goes without an edit, once no field is being typed in.
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            use std::io::Write;
+            let _ = (&stream).write_all(b"INFO {\"server_id\":\"x\",\"jetstream\":true}\r\n");
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while warned(&h) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the warning stays: {:?}",
+            h.state().analysis().problems
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run_steps(1);
+    }
 }

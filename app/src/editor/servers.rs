@@ -3,7 +3,9 @@
 //! the nodes, merged into the next analysis. An analysis asks again when the servers changed
 //! or the last answer is a few seconds old (a server may have been started meanwhile),
 //! keeping that answer on show until the new one is in; nothing is asked while a field is
-//! being typed in, so a URL typed letter by letter is asked about once.
+//! being typed in, so a URL typed letter by letter is asked about once. While a server does
+//! not answer, it is asked again every few seconds without an edit, so its warning goes
+//! once the server is started.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,6 +58,14 @@ impl ServerProbe {
             if asked == self.wanted && problems != self.known {
                 self.known = problems;
                 changed = true;
+            }
+        }
+        if !self.known.is_empty() && !self.asking {
+            let age = self.answered.map_or(ANSWER_KEPT, |at| at.elapsed());
+            if age >= ANSWER_KEPT {
+                self.stale = true;
+            } else {
+                ctx.request_repaint_after(ANSWER_KEPT - age);
             }
         }
         if self.stale && !self.asking && !typing {
