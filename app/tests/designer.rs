@@ -2041,21 +2041,39 @@ fn a_nats_source_warns_when_its_server_does_not_answer() {
     // the warning goes without an edit, once no field is being typed in.
     h.key_press(Key::Escape);
     h.run_steps(2);
+    let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            use std::io::Write;
-            let _ = (&stream).write_all(b"INFO {\"server_id\":\"x\",\"jetstream\":true}\r\n");
+    listener.set_nonblocking(true).unwrap();
+    let server = {
+        let up = up.clone();
+        std::thread::spawn(move || {
+            while up.load(std::sync::atomic::Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        use std::io::Write;
+                        let greeting = b"INFO {\"server_id\":\"x\",\"jetstream\":true}\r\n";
+                        let _ = (&stream).write_all(greeting);
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
+        })
+    };
+    let wait_until = |h: &mut Harness<'_, Editor>, warning: bool, what: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while warned(h) != warning {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: {:?}",
+                h.state().analysis().problems
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            h.run_steps(1);
         }
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while warned(&h) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the warning stays: {:?}",
-            h.state().analysis().problems
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        h.run_steps(1);
-    }
+    };
+    wait_until(&mut h, false, "the warning stays");
+    // And the server stopped again: the warning comes back, still without an edit.
+    up.store(false, std::sync::atomic::Ordering::Relaxed);
+    server.join().unwrap();
+    wait_until(&mut h, true, "no warning comes");
 }

@@ -1025,7 +1025,7 @@ fn a_pipeline_without_a_sink() {
         Severity::Error,
         None,
         None,
-        &["no sink", "Console, FileSink or Blackhole"],
+        &["no sink", "Console, FileSink, Blackhole", "NatsSink"],
     );
 }
 

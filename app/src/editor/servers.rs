@@ -3,9 +3,9 @@
 //! the nodes, merged into the next analysis. An analysis asks again when the servers changed
 //! or the last answer is a few seconds old (a server may have been started meanwhile),
 //! keeping that answer on show until the new one is in; nothing is asked while a field is
-//! being typed in, so a URL typed letter by letter is asked about once. While a server does
-//! not answer, it is asked again every few seconds without an edit, so its warning goes
-//! once the server is started.
+//! being typed in, so a URL typed letter by letter is asked about once. Servers are asked
+//! again every few seconds without an edit too, so a warning comes when a server stops and
+//! goes when it is started.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -60,7 +60,8 @@ impl ServerProbe {
                 changed = true;
             }
         }
-        if !self.known.is_empty() && !self.asking {
+        // Servers come and go without an edit: their answer is renewed every few seconds.
+        if !self.wanted.is_empty() && !self.asking {
             let age = self.answered.map_or(ANSWER_KEPT, |at| at.elapsed());
             if age >= ANSWER_KEPT {
                 self.stale = true;
@@ -77,11 +78,14 @@ impl ServerProbe {
             let ctx = ctx.clone();
             std::thread::spawn(move || {
                 let problems = check_servers(&urls, PROBE_TIMEOUT);
-                // The same answer as on show changes nothing: no frame is drawn for it.
+                // The same answer as on show changes nothing: no frame is drawn for it now,
+                // only one later that asks again.
                 let news = problems != shown;
                 *answer.lock().unwrap_or_else(|e| e.into_inner()) = Some((urls, problems));
                 if news {
                     ctx.request_repaint();
+                } else {
+                    ctx.request_repaint_after(ANSWER_KEPT);
                 }
             });
         }

@@ -300,7 +300,8 @@ fn check_has_sink(spec: &PipelineSpec, problems: &mut Vec<Problem>) {
     {
         problems.push(Problem::error(
             None,
-            "the pipeline has no sink: add a Console, FileSink or Blackhole node",
+            "the pipeline has no sink: add a sink node (Console, FileSink, Blackhole, or a \
+             stream's: RedisSink, NatsSink)",
         ));
     }
 }

@@ -60,7 +60,10 @@ pub fn check_servers(urls: &[(String, String)], timeout: Duration) -> Vec<Proble
         if let Err(e) = answer {
             problems.push(Problem::warning(
                 node,
-                format!("{e}; the job retries it when it runs, then fails"),
+                format!(
+                    "{e}; start it before the run, or the job retries it for its retry \
+                     time, then fails"
+                ),
             ));
         }
     }

@@ -22,6 +22,9 @@ pub fn check_url(url: &str) -> Result<(), String> {
 
 /// A stream sequence as a start position: a whole number from 1.
 pub fn parse_sequence(text: &str) -> Result<u64, String> {
+    if text.trim().is_empty() {
+        return Err("enter the stream sequence to start at (1 is the first message)".into());
+    }
     match text.trim().parse::<u64>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!(
@@ -70,6 +73,11 @@ mod tests {
         assert_eq!(parse_sequence(" 42 "), Ok(42));
         assert!(parse_sequence("0").unwrap_err().contains("from 1"));
         assert!(parse_sequence("1700000000000-0").is_err());
+        assert!(
+            parse_sequence(" ")
+                .unwrap_err()
+                .starts_with("enter the stream sequence")
+        );
     }
 
     #[test]
