@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream;
 use futures_util::StreamExt;
 
-use crate::redis_server::{free_port, required};
+use crate::redis_server::{free_port, installed_for};
 
 pub struct NatsServer {
     child: Option<Child>,
@@ -24,18 +24,7 @@ impl NatsServer {
     /// A server with JetStream, or `None` (having said why) where nats-server is not
     /// installed.
     pub fn start(test: &str) -> Option<NatsServer> {
-        let installed = Command::new("nats-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
-            assert!(
-                !required(),
-                "{test}: nats-server is not installed, and STREAMLAB_REQUIRE_TRANSPORT=1"
-            );
-            eprintln!("{test}: skipped, nats-server is not installed");
+        if !installed_for("nats-server", test) {
             return None;
         }
         let port = free_port();

@@ -17,8 +17,27 @@ pub struct RedisServer {
 }
 
 /// Whether the transport tests must run rather than be skipped.
-pub fn required() -> bool {
+fn required() -> bool {
     std::env::var("STREAMLAB_REQUIRE_TRANSPORT").is_ok_and(|v| v == "1")
+}
+
+/// Whether `program` (a server the test starts) is installed. If not, the test is skipped
+/// (said on stderr), unless the transport tests are required, when it fails.
+pub fn installed_for(program: &str, test: &str) -> bool {
+    let installed = Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !installed {
+        assert!(
+            !required(),
+            "{test}: {program} is not installed, and STREAMLAB_REQUIRE_TRANSPORT=1"
+        );
+        eprintln!("{test}: skipped, {program} is not installed");
+    }
+    installed
 }
 
 /// A port nothing listens on now.
@@ -42,18 +61,7 @@ impl RedisServer {
     }
 
     fn start_with(test: &str, durable: bool) -> Option<RedisServer> {
-        let installed = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
-            assert!(
-                !required(),
-                "{test}: redis-server is not installed, and STREAMLAB_REQUIRE_TRANSPORT=1"
-            );
-            eprintln!("{test}: skipped, redis-server is not installed");
+        if !installed_for("redis-server", test) {
             return None;
         }
         let port = free_port();

@@ -19,6 +19,7 @@ mod owned_keys;
 mod rate;
 pub mod redis_stream;
 mod report;
+mod run_token;
 mod staged_file;
 #[cfg(test)]
 mod state_harness;

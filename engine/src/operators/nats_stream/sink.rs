@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::console::ConsoleWriter;
 use super::super::report::JobReport;
+use super::super::run_token::new_token;
 use super::super::stream_payload::Encoder;
 use super::super::{Context, OpResult, Operator, Outputs};
 use super::connection::Connection;
@@ -92,16 +93,6 @@ fn parse_message_id(id: &str, token: u64) -> Option<(u64, u64)> {
         return None;
     }
     Some((c.parse().ok()?, i.parse().ok()?))
-}
-
-/// A token unlikely to repeat between runs: the time, the process and the node.
-fn new_token(node: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    std::time::SystemTime::now().hash(&mut h);
-    std::process::id().hash(&mut h);
-    node.hash(&mut h);
-    h.finish()
 }
 
 /// Whether a publish failed for want of the server, so that publishing again may succeed.
@@ -443,6 +434,5 @@ mod tests {
         assert_eq!(parse_message_id(&id, 0xabc), Some((7, 41)));
         assert_eq!(parse_message_id(&id, 0xabd), None);
         assert_eq!(parse_message_id("junk", 0xabc), None);
-        assert_ne!(new_token("a"), new_token("a"));
     }
 }

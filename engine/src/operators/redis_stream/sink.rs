@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::console::ConsoleWriter;
 use super::super::report::JobReport;
+use super::super::run_token::new_token;
 use super::super::stream_payload::Encoder;
 use super::super::{Context, OpResult, Operator, Outputs};
 use super::connection::Connection;
@@ -61,16 +62,6 @@ pub struct RedisSink {
 /// The key that notes which checkpoint of which run a sink node last wrote to `stream`.
 pub fn marker_key(stream: &str, node: &str) -> String {
     format!("{stream}:streamlab-committed:{node}")
-}
-
-/// A token unlikely to repeat between runs: the time, the process and the node.
-fn new_token(node: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    std::time::SystemTime::now().hash(&mut h);
-    std::process::id().hash(&mut h);
-    node.hash(&mut h);
-    h.finish()
 }
 
 /// The marker's text: the run's token and the checkpoint.
@@ -263,6 +254,5 @@ mod tests {
         assert_eq!(marked_checkpoint(Some(&text), 0xabd), None);
         assert_eq!(marked_checkpoint(Some("junk"), 0xabc), None);
         assert_eq!(marked_checkpoint(None, 0xabc), None);
-        assert_ne!(new_token("a"), new_token("a"));
     }
 }
